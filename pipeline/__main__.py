@@ -1,0 +1,5 @@
+"""``python -m pipeline`` is the ``translatio`` command."""
+
+from .cli import run
+
+run()

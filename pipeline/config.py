@@ -1,0 +1,222 @@
+"""Project configuration from ``pyproject.toml``'s ``[tool.translatio]`` table.
+
+An absent file or table means the defaults, which match the shipped layout; every key is
+checked for its type and meaning, and an unknown key is an error too (a typo in a threshold
+must not silently become the default). Errors name the file and the key.
+
+    [tool.translatio]
+    source_dir = "source"          # articles (*.md, *.txt)
+    locale_dir = "locale"          # <slug>.pot, <lang>/LC_MESSAGES/<slug>.po, TMX files
+    build_dir = "build"            # generated pages
+    templates_dir = ""             # your own Jinja2 templates; "" means the shipped ones
+    source_locale = "en"
+    locales = ["de", "fr"]         # [] means every locale found under locale_dir
+    require_disclaimer = true      # an article without a required block is an error
+    min_percent = 100              # check: minimum share of translated messages
+    fuzzy_threshold = 60           # update: similarity (0-100) for a fuzzy suggestion
+    tm_threshold = 75              # update: minimum translation-memory score to pre-fill
+    project_name = "translatio"    # catalogue headers
+    bugs_address = ""              # Report-Msgid-Bugs-To
+    team = "translatio translation team <i18n@example.org>"
+
+    [tool.translatio.locale.de]    # per-locale overrides
+    min_percent = 90
+    ignore_checks = ["length-ratio"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, LocaleError
+from .locales import normalize_locale
+
+DEFAULT_TEAM = "translatio translation team <i18n@translatio.example>"
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleSettings:
+    """Overrides for one locale."""
+
+    min_percent: float | None = None
+    """Minimum translated share for ``check``; ``None`` means the global value."""
+    ignore_checks: tuple[str, ...] = ()
+    """Quality checks switched off for this locale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the pipeline stages need to know about a project."""
+
+    root: Path
+    """The project folder; every other path is resolved against it."""
+    source_dir: Path
+    locale_dir: Path
+    build_dir: Path
+    templates_dir: Path | None = None
+    """A publisher's own templates, or ``None`` for the ones shipped in the package."""
+    source_locale: str = "en"
+    locales: tuple[str, ...] = ()
+    """Configured target locales; empty means those found on disk (see :meth:`target_locales`)."""
+    require_disclaimer: bool = True
+    min_percent: float = 100.0
+    fuzzy_threshold: int = 60
+    tm_threshold: int = 75
+    project_name: str = "translatio"
+    bugs_address: str = ""
+    team: str = DEFAULT_TEAM
+    locale_settings: dict[str, LocaleSettings] = field(default_factory=dict)
+
+    def relative(self, path: Path) -> str:
+        """``path`` as written in references and messages: relative to the root, with ``/``."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def target_locales(self) -> tuple[str, ...]:
+        """The configured locales, or every ``locale/<code>/LC_MESSAGES`` folder, sorted."""
+        if self.locales:
+            return self.locales
+        if not self.locale_dir.is_dir():
+            return ()
+        found = []
+        for child in sorted(self.locale_dir.iterdir()):
+            if (child / "LC_MESSAGES").is_dir():
+                try:
+                    found.append(normalize_locale(child.name))
+                except LocaleError:
+                    continue
+        return tuple(found)
+
+    def settings_for(self, locale: str) -> LocaleSettings:
+        return self.locale_settings.get(locale, LocaleSettings())
+
+    def min_percent_for(self, locale: str) -> float:
+        own = self.settings_for(locale).min_percent
+        return self.min_percent if own is None else own
+
+
+_PATH_KEYS = ("source_dir", "locale_dir", "build_dir", "templates_dir")
+_KNOWN = {
+    *_PATH_KEYS,
+    "source_locale",
+    "locales",
+    "require_disclaimer",
+    "min_percent",
+    "fuzzy_threshold",
+    "tm_threshold",
+    "project_name",
+    "bugs_address",
+    "team",
+    "locale",
+}
+
+
+def load_config(root: Path | str = ".") -> Config:
+    """Read ``root/pyproject.toml`` (if any) and return the project's :class:`Config`."""
+    root = Path(root)
+    pyproject = root / "pyproject.toml"
+    table: dict[str, Any] = {}
+    project_name = "translatio"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from exc
+        table = data.get("tool", {}).get("translatio", {})
+        project_name = str(data.get("project", {}).get("name", project_name))
+        if not isinstance(table, dict):
+            raise ConfigError(f"{pyproject}: [tool.translatio] must be a table")
+    return config_from_table(root, table, where=str(pyproject), project_name=project_name)
+
+
+def config_from_table(
+    root: Path, table: dict[str, Any], where: str = "pyproject.toml", project_name: str = "translatio"
+) -> Config:
+    """Validate a ``[tool.translatio]`` table; errors read ``<where>: tool.translatio.<key>: …``."""
+
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"{where}: tool.translatio.{key}: {message}")
+
+    for key in table:
+        if key not in _KNOWN:
+            raise fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
+
+    def text(key: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise fail(key, f"expected a string, got {value!r}")
+        return value
+
+    def number(key: str, default: float, low: float, high: float, source: dict[str, Any] | None = None, name: str | None = None) -> float:
+        value = (table if source is None else source).get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise fail(name or key, f"expected a number from {low:g} to {high:g}, got {value!r}")
+        return float(value)
+
+    def locale_code(key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise fail(key, f"expected a locale code, got {value!r}")
+        try:
+            return normalize_locale(value)
+        except LocaleError as exc:
+            raise fail(key, str(exc)) from exc
+
+    paths: dict[str, Path | None] = {}
+    for key in _PATH_KEYS:
+        value = text(key, "" if key == "templates_dir" else key.removesuffix("_dir"))
+        if key != "templates_dir" and not value:
+            raise fail(key, "must not be empty")
+        paths[key] = (root / value) if value else None
+
+    locales = table.get("locales", [])
+    if not isinstance(locales, list):
+        raise fail("locales", f"expected a list of locale codes, got {locales!r}")
+    codes = tuple(dict.fromkeys(locale_code("locales", code) for code in locales))
+
+    require = table.get("require_disclaimer", True)
+    if not isinstance(require, bool):
+        raise fail("require_disclaimer", f"expected true or false, got {require!r}")
+
+    overrides = table.get("locale", {})
+    if not isinstance(overrides, dict):
+        raise fail("locale", "expected tables such as [tool.translatio.locale.de]")
+    settings: dict[str, LocaleSettings] = {}
+    for raw_code, values in overrides.items():
+        code = locale_code(f"locale.{raw_code}", raw_code)
+        if not isinstance(values, dict):
+            raise fail(f"locale.{raw_code}", "expected a table")
+        for key in values:
+            if key not in ("min_percent", "ignore_checks"):
+                raise fail(f"locale.{raw_code}.{key}", "unknown key (known: ignore_checks, min_percent)")
+        own_min = None
+        if "min_percent" in values:
+            own_min = number("min_percent", 100, 0, 100, values, f"locale.{raw_code}.min_percent")
+        ignore = values.get("ignore_checks", [])
+        if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
+            raise fail(f"locale.{raw_code}.ignore_checks", "expected a list of check ids")
+        settings[code] = LocaleSettings(min_percent=own_min, ignore_checks=tuple(ignore))
+
+    source_dir, locale_dir, build_dir = paths["source_dir"], paths["locale_dir"], paths["build_dir"]
+    assert source_dir and locale_dir and build_dir
+    return Config(
+        root=root,
+        source_dir=source_dir,
+        locale_dir=locale_dir,
+        build_dir=build_dir,
+        templates_dir=paths["templates_dir"],
+        source_locale=locale_code("source_locale", table.get("source_locale", "en")),
+        locales=codes,
+        require_disclaimer=require,
+        min_percent=number("min_percent", 100, 0, 100),
+        fuzzy_threshold=int(number("fuzzy_threshold", 60, 0, 100)),
+        tm_threshold=int(number("tm_threshold", 75, 0, 100)),
+        project_name=text("project_name", project_name),
+        bugs_address=text("bugs_address", ""),
+        team=text("team", DEFAULT_TEAM),
+        locale_settings=settings,
+    )
