@@ -1,0 +1,48 @@
+"""Shared fixtures: a throw-away project folder with the shipped article, or the seed text."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed" / "valium-article.txt"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project: pyproject.toml with an empty [tool.translatio] table and source/."""
+    write(tmp_path / "pyproject.toml", "[tool.translatio]\n")
+    (tmp_path / "source").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def valium_project(project: Path) -> Path:
+    """A project holding the shipped Markdown article."""
+    shutil.copy(REPO / "source" / "valium.md", project / "source" / "valium.md")
+    return project
+
+
+@pytest.fixture
+def seed_project(project: Path) -> Path:
+    """A project holding the seed plain-text article exactly as it was delivered."""
+    if not SEED.is_file():
+        pytest.skip(f"seed article not found at {SEED}")
+    shutil.copy(SEED, project / "source" / SEED.name)
+    return project
+
+
+def config_of(root: Path) -> Config:
+    return load_config(root)

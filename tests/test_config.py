@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
+
+from .conftest import write
+
+
+def test_absent_file_and_table_mean_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.source_dir == tmp_path / "source"
+    assert config.locale_dir == tmp_path / "locale"
+    assert config.build_dir == tmp_path / "build"
+    assert (config.source_locale, config.locales, config.min_percent) == ("en", (), 100.0)
+    assert config.require_disclaimer is True
+
+
+def test_values_and_per_locale_overrides(tmp_path: Path) -> None:
+    write(
+        tmp_path / "pyproject.toml",
+        """
+        [project]
+        name = "site"
+        [tool.translatio]
+        source_dir = "articles"
+        locales = ["pt-BR", "de"]
+        min_percent = 90
+        require_disclaimer = false
+        [tool.translatio.locale.pt-BR]
+        min_percent = 50
+        ignore_checks = ["length-ratio"]
+        """,
+    )
+    config = load_config(tmp_path)
+    assert config.source_dir == tmp_path / "articles"
+    assert config.locales == ("pt_BR", "de")
+    assert config.min_percent_for("pt_BR") == 50 and config.min_percent_for("de") == 90
+    assert config.settings_for("pt_BR").ignore_checks == ("length-ratio",)
+    assert config.project_name == "site" and config.require_disclaimer is False
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ('min_percent = "high"', "tool.translatio.min_percent"),
+        ("min_percent = 120", "tool.translatio.min_percent"),
+        ('locales = ["../x"]', "tool.translatio.locales"),
+        ('locales = "de"', "tool.translatio.locales"),
+        ("require_disclaimer = 1", "tool.translatio.require_disclaimer"),
+        ("sourcedir = 'x'", "tool.translatio.sourcedir"),
+        ('source_dir = ""', "tool.translatio.source_dir"),
+        ("[tool.translatio.locale.de]\nmin_pct = 3", "tool.translatio.locale.de.min_pct"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path: Path, table: str, key: str) -> None:
+    write(tmp_path / "pyproject.toml", f"[tool.translatio]\n{table}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert f"{key}:" in str(info.value)
+    assert str(tmp_path / "pyproject.toml") in str(info.value)
+
+
+def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.translatio\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(tmp_path)
+
+
+def test_locales_discovered_from_disk(tmp_path: Path) -> None:
+    for code in ("fr", "de", "not a locale"):
+        (tmp_path / "locale" / code / "LC_MESSAGES").mkdir(parents=True)
+    assert load_config(tmp_path).target_locales() == ("de", "fr")
