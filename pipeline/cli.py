@@ -143,6 +143,27 @@ def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> N
         )
 
 
+@cli.command()
+@LOCALES
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Build folder (default: build_dir).")
+@click.pass_context
+def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> None:
+    """Render every article in every locale to HTML and text, verify, then publish."""
+    from .build import build_site
+
+    config = _config(ctx)
+    result = build_site(config, list(locales) or None, output)
+    pages = [o for o in result.outputs if o.article is not None]
+    fallbacks = sorted({o.locale for o in pages if o.disclaimer == "fallback"})
+    click.echo(f"{len(result.outputs)} files in {result.folder} ({len(pages)} article pages, all verified)")
+    for locale in sorted({o.locale for o in pages}):
+        shares = [o.translated or 0.0 for o in pages if o.locale == locale and o.path.endswith(".html")]
+        share = 100 * sum(shares) / len(shares) if shares else 100.0
+        note = ", disclaimer in English" if locale in fallbacks else ""
+        click.echo(f"  {locale}: {share:.0f}% translated{note}")
+    click.echo(f"open {result.folder / 'index.html'}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting, so tests can call it in-process."""
     try:

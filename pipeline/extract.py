@@ -27,6 +27,7 @@ from .errors import CatalogError, SourceError
 from .files import write_atomic
 from .segments import Segment, extract_segments
 from .sources import Article, find_articles, read_article
+from .ui import ui_template
 
 UI_DOMAIN = "ui"
 GENERATOR = "translatio"
@@ -112,6 +113,7 @@ def extract_templates(config: Config) -> list[Template]:
     for article in read_articles(config):
         catalog = article_template(article, config)
         templates.append(Template(article.slug, catalog, config.locale_dir / f"{article.slug}.pot"))
+    templates.append(Template(UI_DOMAIN, ui_template(config), config.locale_dir / f"{UI_DOMAIN}.pot"))
     return templates
 
 

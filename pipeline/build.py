@@ -1,0 +1,224 @@
+"""Building the site: every article in every locale, verified, then published all at once.
+
+Principles:
+
+- Nothing half-written, nothing unverified: pages are rendered into a staging folder beside
+  ``build/``, every page is read back by :mod:`pipeline.verify`, and only when all pass is the
+  staging folder swapped in for ``build/``. On any error the old ``build/`` stays as it was.
+- All input is read and checked before rendering starts (sources, catalogues, templates), so
+  bad input fails fast with ``path:line``.
+- Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
+  builds without a change are byte-identical.
+- ``-l`` builds the source language and the given locales only; the switcher and the indexes
+  then list just those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .catalogs import Catalog, read_po
+from .config import Config
+from .errors import OutputError, VerificationError
+from .extract import UI_DOMAIN, read_articles
+from .locales import LocaleInfo, locale_info, normalize_locale
+from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
+from .sources import Article
+from .textpage import render_article_text
+from .ui import CatalogTranslations, templates_dir
+from .update import po_path
+from .verify import expected_disclaimer, verify_page
+
+TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
+STYLESHEET = "style.css"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One published file, as the manifest lists it."""
+
+    path: str
+    """Relative to the build folder, with ``/``."""
+    locale: str
+    article: str | None
+    translated: float | None
+    """Share of the article's segments shown translated."""
+    disclaimer: str | None
+    """``source`` (the source-language page), ``translated``, or ``fallback`` (the English text)."""
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "locale": self.locale,
+            "article": self.article,
+            "translated": self.translated,
+            "disclaimer": self.disclaimer,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    folder: Path
+    outputs: tuple[Output, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alternate:
+    locale: LocaleInfo
+    href: str
+    current: bool
+
+
+def build_site(config: Config, locales: list[str] | None = None, out_dir: Path | None = None) -> BuildResult:
+    """Render, verify and publish every page; raises before touching ``out_dir`` on any failure."""
+    out = out_dir or config.build_dir
+    source = locale_info(config.source_locale)
+    codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
+    targets = [source, *(locale_info(c) for c in codes if c != source.code)]
+    articles = read_articles(config)
+    catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
+    env = make_environment(templates_dir(config))
+    for name in TEMPLATES:
+        load_template(env, name)  # a broken template fails now, before any rendering
+    stylesheet = templates_dir(config) / STYLESHEET
+
+    staging = _staging_folder(out)
+    try:
+        outputs = _render_all(config, env, staging, targets, articles, catalogs, stylesheet)
+        failures = _verify_all(staging, targets, articles, catalogs)
+        if failures:
+            first = failures[0]
+            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+            raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
+        manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(out, tuple(outputs))
+
+
+def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
+    found: dict[tuple[str, str], Catalog | None] = {}
+    for code in codes:
+        for domain in [*(a.slug for a in articles), UI_DOMAIN]:
+            path = po_path(config, code, domain)
+            found[code, domain] = read_po(path) if path.is_file() else None
+    return found
+
+
+def _staging_folder(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the build folder: {exc.strerror or exc}") from exc
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Swap the verified staging folder in for ``out``."""
+    try:
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot publish the build: {exc.strerror or exc}") from exc
+
+
+def _write(folder: Path, relative: str, content: str) -> str:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _alternates(targets: list[LocaleInfo], current: LocaleInfo, page: str, root: str) -> list[_Alternate]:
+    return [_Alternate(t, f"{root}{t.code}/{page}", t.code == current.code) for t in targets]
+
+
+def _render_all(
+    config: Config,
+    env: Any,
+    staging: Path,
+    targets: list[LocaleInfo],
+    articles: list[Article],
+    catalogs: dict[tuple[str, str], Catalog | None],
+    stylesheet: Path,
+) -> list[Output]:
+    source = targets[0]
+    outputs: list[Output] = []
+    minutes = {a.slug: reading_minutes(a) for a in articles}
+    for locale in targets:
+        ui = CatalogTranslations(catalogs.get((locale.code, UI_DOMAIN)))
+        pages: list[ArticlePage] = []
+        for article in articles:
+            catalog = None if locale is source else catalogs.get((locale.code, article.slug))
+            if locale is not source and catalog is None:
+                catalog = Catalog()  # no catalogue yet: every segment falls back to English
+            page = article_page(article, catalog, locale, source, minutes[article.slug])
+            pages.append(page)
+            context = {
+                "locale": locale,
+                "root": "../",
+                "alternates": _alternates(targets, locale, f"{article.slug}.html", "../"),
+                "article": page,
+            }
+            html = render_template(env, "article.html.j2", ui, context)
+            text = render_article_text(page, ui)
+            state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
+            share = round(page.translated_share, 4)
+            for suffix, content in ((".html", html), (".txt", text)):
+                relative = f"{locale.code}/{article.slug}{suffix}"
+                digest = _write(staging, relative, content)
+                outputs.append(Output(relative, locale.code, article.slug, share, state, digest))
+        index_context = {
+            "locale": locale,
+            "root": "../",
+            "alternates": _alternates(targets, locale, "index.html", "../"),
+            "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
+        }
+        relative = f"{locale.code}/index.html"
+        digest = _write(staging, relative, render_template(env, "index.html.j2", ui, index_context))
+        outputs.append(Output(relative, locale.code, None, None, None, digest))
+    root_context = {"locale": source, "root": "", "alternates": _alternates(targets, source, "index.html", "")}
+    root_html = render_template(env, "languages.html.j2", CatalogTranslations(None), root_context)
+    outputs.append(Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html)))
+    if stylesheet.is_file():
+        css = stylesheet.read_text(encoding="utf-8")
+        outputs.append(Output(STYLESHEET, source.code, None, None, None, _write(staging, STYLESHEET, css)))
+    return outputs
+
+
+def _verify_all(
+    staging: Path, targets: list[LocaleInfo], articles: list[Article], catalogs: dict[tuple[str, str], Catalog | None]
+) -> list[tuple[str, str]]:
+    """Every page of every article, read back from disk: ``(relative path, why it fails)``."""
+    source = targets[0]
+    failures = []
+    for locale in targets:
+        for article in articles:
+            catalog = None if locale is source else catalogs.get((locale.code, article.slug)) or Catalog()
+            expected = expected_disclaimer(article, catalog, source.tag)
+            for suffix in (".html", ".txt"):
+                relative = f"{locale.code}/{article.slug}{suffix}"
+                problem = verify_page(staging / relative, expected, locale is source)
+                if problem is not None:
+                    failures.append((relative, problem))
+    return failures

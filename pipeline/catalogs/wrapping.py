@@ -1,0 +1,407 @@
+"""Line breaking of PO strings exactly as GNU gettext 0.21 does it (libunistring 1.0).
+
+``msgcat`` wraps a string with libunistring's ``ulc_width_linebreaks``: the Unicode line-breaking
+algorithm (UAX #14, in the pair-table form libunistring 1.0 implements) finds the places where a
+line *may* end, and a greedy pass ends a line at the last such place that keeps it within the
+width. To be a fixed point of ``msgcat`` we do the same, rule for rule:
+
+- Classes come from ``_unidata`` — libunistring's own table (Unicode 14.0), extracted from the
+  library, not re-derived from ``unicodedata``, because its choices for punctuation, quotes, CJK
+  and ambiguous characters are what decide the breaks. Ambiguous (AI), unknown (XX) and complex
+  South-East-Asian (SA) characters count as alphabetic, contingent (CB) ones as ideographs,
+  except in the legacy CJK encodings, where AI counts as ideographic.
+- Widths are libunistring's ``uc_width``: 2 for East Asian wide and fullwidth characters, 0 for
+  combining and zero-width ones, and control characters are ignored.
+- Breaking is computed on the text *as written in the file* (escape sequences included); the
+  caller passes the positions where a break is forbidden (inside an escape sequence).
+- A line is measured with its trailing spaces: the break comes after the spaces, as in gettext.
+
+The hot path is the writer's; strings that fit are detected before any per-character work, and
+class lookups are plain ``dict`` hits cached per character.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from . import _unidata
+
+# Line-break classes, numbered as libunistring's LBP_* so that the pair table reads the same.
+WJ, GL, B2, BA, BB, HY, CL, CP1, CP2, EX, IN, NS, OP1, OP2, QU, IS, NU, PO, PR, SY = range(20)
+AL, H2, H3, ID1, ID2, JL, JV, JT, HL, RI, ZWJ, EB, EM = range(20, 33)
+BK, CR, LF, CM, ZW, SP, CB, AI, SA, XX = range(33, 43)
+JOINER = 43
+"""ZWJ as resolved: it behaves as a combining mark, so it is kept out of the pair table's range."""
+HL_BA = 100
+"""Not a class: the state "a Hebrew letter then a hyphen or break-after" (rule LB21a)."""
+
+PROHIBITED, POSSIBLE, MANDATORY = 0, 1, 2
+"""Values of :func:`possible_breaks`: a break before character *i* is forbidden, allowed, forced."""
+
+# The pair table (UAX #14 table 7.3 as libunistring 1.0 has it): row = class before the break
+# opportunity, column = class after. D: direct break; I: break only if spaces come between;
+# P: no break. Verified against the installed library by tests/test_wrapping.py.
+_PAIRS = (
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",  # WJ
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",  # GL
+    "PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # B2
+    "PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # BA
+    "PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII",  # BB
+    "PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",  # HY
+    "PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD",  # CL
+    "PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD",  # CP1
+    "PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD",  # CP2
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # EX
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # IN
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # NS
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",  # OP1
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP",  # OP2
+    "PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII",  # QU
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD",  # IS
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",  # NU
+    "PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD",  # PO
+    "PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII",  # PR
+    "PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD",  # SY
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",  # AL
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",  # H2
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",  # H3
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",  # ID1
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",  # ID2
+    "PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD",  # JL
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD",  # JV
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD",  # JT
+    "PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD",  # HL
+    "PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD",  # RI
+    "PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII",  # ZWJ
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI",  # EB
+    "PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD",  # EM
+)
+_DIRECT = tuple(tuple(cell == "D" for cell in row) for row in _PAIRS)
+_INDIRECT = tuple(tuple(cell != "P" for cell in row) for row in _PAIRS)
+
+
+def _load_ranges() -> tuple[list[int], bytes]:
+    """Decode ``_unidata.DATA`` into range starts and their packed (class, width) values."""
+    raw = zlib.decompress(base64.b85decode("".join(_unidata.DATA)))
+    starts: list[int] = []
+    values = bytearray()
+    position = start = 0
+    while position < len(raw):
+        delta = shift = 0
+        while True:
+            byte = raw[position]
+            position += 1
+            delta |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                break
+        start += delta
+        starts.append(start)
+        values.append(raw[position])
+        position += 1
+    return starts, bytes(values)
+
+
+_STARTS, _VALUES = _load_ranges()
+
+
+def _raw_properties(code: int) -> tuple[int, int]:
+    """(class as in the table, ``uc_width``) of a code point."""
+    value = _VALUES[bisect_right(_STARTS, code) - 1]
+    return value >> 2, (value & 3) - 1
+
+
+def _resolve(cls: int, cjk: bool) -> int:
+    """What libunistring does with the classes UAX #14 leaves to the implementation."""
+    if cls == AI:
+        return ID1 if cjk else AL
+    if cls == CB:
+        return ID1
+    if cls in (SA, XX):
+        return AL
+    if cls == ZWJ:
+        return JOINER
+    return cls
+
+
+class _Properties(dict[str, int]):
+    """Per-character cache of a resolved class or a width; filled on first use."""
+
+    __slots__ = ("cjk", "want_width")
+
+    def __init__(self, cjk: bool, want_width: bool) -> None:
+        super().__init__()
+        self.cjk = cjk
+        self.want_width = want_width
+
+    def __missing__(self, char: str) -> int:
+        code = ord(char)
+        cls, width = _raw_properties(code)
+        if self.want_width:
+            # Legacy CJK encodings make most non-ASCII characters double-width (uc_width).
+            if self.cjk and width == 1 and 0xA1 <= code < 0xFF61 and code != 0x20A9:
+                width = 2
+            value = max(width, 0)  # control characters are ignored, i.e. width 0
+        else:
+            value = _resolve(cls, self.cjk)
+        self[char] = value
+        return value
+
+
+_CLASSES = {False: _Properties(False, False), True: _Properties(True, False)}
+_WIDTHS = {False: _Properties(False, True), True: _Properties(True, True)}
+
+
+def line_break_class(char: str, cjk: bool = False) -> int:
+    """The resolved line-break class of one character (an ``LBP_*`` number)."""
+    return _CLASSES[cjk][char]
+
+
+def char_width(char: str, cjk: bool = False) -> int:
+    """Columns the character takes, as gettext counts them (control characters: 0)."""
+    return _WIDTHS[cjk][char]
+
+
+def text_width(text: str, cjk: bool = False) -> int:
+    """Columns the text takes on one line."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    widths = _WIDTHS[cjk]
+    return sum([widths[char] for char in text])
+
+
+def possible_breaks(text: str, cjk: bool = False) -> bytearray:
+    """For each character, whether a line may end just before it (libunistring's state machine).
+
+    This is ``u8_possible_linebreaks``: spaces never start a line, combining marks stay with
+    their base, a zero-width space allows a break after it, regional indicators pair up, and
+    everything else is decided by the pair table from the last non-space class before the
+    position and whether spaces came between.
+    """
+    result = bytearray(len(text))
+    classes = _CLASSES[cjk]
+    direct, indirect = _DIRECT, _INDIRECT
+    previous = last = BK
+    spaces = False
+    regional = 0
+    for index, char in enumerate(text):
+        cls = classes[char]
+        if cls < BK:
+            if last == BK:
+                pass
+            elif last == ZW:
+                result[index] = POSSIBLE
+            elif previous == JOINER or previous == HL_BA:
+                pass
+            elif last == RI and cls == RI:
+                if spaces or regional % 2 == 0:
+                    result[index] = POSSIBLE
+            elif (indirect if spaces else direct)[last][cls]:
+                result[index] = POSSIBLE
+            last = cls
+            spaces = False
+        elif cls == SP:
+            spaces = True
+        elif cls == CM or cls == JOINER:
+            if last == BK:
+                last = AL
+                spaces = False
+            elif last == ZW or spaces:
+                result[index] = POSSIBLE
+                last = AL
+                spaces = False
+        elif cls == ZW:
+            last = ZW
+            spaces = False
+        else:  # BK, CR, LF: a mandatory break
+            result[index] = MANDATORY
+            previous = last = BK
+            spaces = False
+            regional = 0
+            continue
+        previous = HL_BA if previous == HL and (cls == HY or cls == BA) else cls
+        regional = regional + 1 if cls == RI else 0
+    return result
+
+
+def width_breaks(
+    text: str,
+    width: int,
+    start_column: int = 0,
+    prohibited: Iterable[int] = (),
+    cjk: bool = False,
+) -> list[int]:
+    """Indices where ``ulc_width_linebreaks`` ends a line of ``text`` (break before ``text[i]``).
+
+    ``width`` is the room on a line, ``start_column`` the column the text starts at, and
+    ``prohibited`` the indices before which no break may go (escape sequences). A line takes
+    whole pieces between break opportunities while they fit; a piece wider than a whole line
+    stands alone. Mandatory breaks (U+2028 and the like) restart the column without a new line.
+    """
+    if start_column + text_width(text, cjk) <= width:
+        return []
+    breaks = possible_breaks(text, cjk)
+    for index in prohibited:
+        breaks[index] = PROHIBITED
+    widths = _WIDTHS[cjk]
+    result: list[int] = []
+    piece_start = -1
+    column = start_column
+    piece = 0
+    for index, char in enumerate(text):
+        kind = breaks[index]
+        if kind:
+            if piece_start >= 0 and column + piece > width:
+                result.append(piece_start)
+                column = 0
+            if kind == MANDATORY:
+                piece_start = -1
+                column = piece = 0
+                continue
+            piece_start = index
+            column += piece
+            piece = 0
+        piece += widths[char]
+    if piece_start >= 0 and column + piece > width:
+        result.append(piece_start)
+    return result
+
+
+# Format directives. gettext forbids breaks inside the printf directives of a message flagged
+# c-format (objc-format) or python-format: "10% of" in a python-format string holds the
+# directive "% o". The parsers below mark the same directives gettext's format-c.c and
+# format-python.c mark, and stop where those stop (at the first invalid directive).
+
+_C99_MACRO = re.compile(r"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>")
+_C_CONVERSIONS = frozenset("cCsSiduoxXeEfFgGaApn")
+_PYTHON_CONVERSIONS = frozenset("csriduoxXeEfgG%")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def directive_spans(text: str, language: str, translated: bool = False) -> list[tuple[int, int]]:
+    """``(first, last)`` indices of each valid directive of ``text`` in ``language``'s syntax.
+
+    Only ``c``, ``objc`` and ``python`` are parsed; other languages yield no spans.
+    """
+    if "%" not in text:
+        return []
+    if language == "python":
+        return _python_spans(text)
+    if language in ("c", "objc"):
+        return _c_spans(text, translated, language == "objc")
+    return []
+
+
+def _number_then_dollar(text: str, index: int) -> tuple[int, int]:
+    """An ``N$`` argument number at ``index``: ``(N, index after it)``, or ``(-1, index)``."""
+    match = _DIGIT_RUN.match(text, index)
+    if match and text.startswith("$", match.end()):
+        return int(match.group()), match.end() + 1
+    return -1, index
+
+
+def _c_spans(text: str, translated: bool, objc: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    numbered = unnumbered = 0
+    end = len(text)
+    index = text.find("%")
+    while index >= 0:
+        start = index
+        number, index = _number_then_dollar(text, index + 1)
+        if number == 0:
+            return spans
+        while index < end and (text[index] in " +-#0'" or (translated and text[index] == "I")):
+            index += 1
+        for part in ("width", "precision"):
+            if part == "precision":
+                if not text.startswith(".", index):
+                    break
+                index += 1
+            if text.startswith("*", index):
+                argument, index = _number_then_dollar(text, index + 1)
+                if argument == 0 or (numbered if argument < 0 else unnumbered):
+                    return spans
+                if argument > 0:
+                    numbered += 1
+                else:
+                    unnumbered += 1
+            elif match := _DIGIT_RUN.match(text, index):
+                index = match.end()
+        if text.startswith("<", index):
+            macro = _C99_MACRO.match(text, index)
+            if not macro:
+                return spans
+            index = macro.end() - 1
+            takes_argument = True
+        else:
+            while index < end and text[index] in "hlLqjzZt":
+                index += 1
+            if index >= end:
+                return spans
+            conversion = text[index]
+            takes_argument = conversion not in "%m"
+            if takes_argument and conversion not in _C_CONVERSIONS and not (objc and conversion == "@"):
+                return spans
+        if takes_argument:
+            if (unnumbered if number > 0 else numbered) > 0:
+                return spans
+            if number > 0:
+                numbered += 1
+            else:
+                unnumbered += 1
+        spans.append((start, index))
+        index = text.find("%", index + 1)
+    return spans
+
+
+def _python_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    named = unnamed = 0
+    end = len(text)
+    index = text.find("%")
+    while index >= 0:
+        start = index
+        index += 1
+        has_name = text.startswith("(", index)
+        if has_name:
+            depth = 0
+            index += 1
+            while index < end and not (text[index] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(text[index], 0)
+                index += 1
+            if index >= end:
+                return spans
+            index += 1
+        while index < end and text[index] in "-+ #0":
+            index += 1
+        for part in ("width", "precision"):
+            if part == "precision":
+                if not text.startswith(".", index):
+                    break
+                index += 1
+            if text.startswith("*", index):
+                if named:
+                    return spans
+                unnamed += 1
+                index += 1
+            elif match := _DIGIT_RUN.match(text, index):
+                index = match.end()
+        if index < end and text[index] in "hlL":
+            index += 1
+        if index >= end or text[index] not in _PYTHON_CONVERSIONS:
+            return spans
+        if has_name:
+            if unnamed:
+                return spans
+            named += 1
+        elif text[index] != "%":
+            if named:
+                return spans
+            unnamed += 1
+        spans.append((start, index))
+        index = text.find("%", index + 1)
+    return spans

@@ -1,0 +1,133 @@
+"""The pages' own words: the ``ui`` domain, extracted from the templates and translated at build.
+
+Principles:
+
+- The strings a page template says ("Other languages", "Published on …", "{n} minute read")
+  are messages like any other: extracted by Babel (Jinja's ``babel_extract`` for templates,
+  Babel's Python extractor for the text-page renderer) into ``locale/ui.pot``, merged by
+  ``update``, counted by ``stats`` and ``check``.
+- A template that does not parse is an error naming the file and line, at extract time as at
+  build time: Jinja's ``silent`` extraction, which skips broken templates, is switched off.
+- At build time only approved translations are used (translated and not fuzzy), through a
+  ``gettext.NullTranslations`` subclass reading our catalogue directly, so no ``.mo`` step is
+  needed and what ``check`` counts is exactly what the page shows.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from babel.messages.catalog import Message as BabelMessage
+from babel.messages.extract import extract
+from jinja2 import TemplateSyntaxError
+
+from .catalogs import Catalog, Message
+from .config import Config
+from .errors import TemplateError
+
+PACKAGE_TEMPLATES = Path(str(resources.files("pipeline") / "templates"))
+TEXT_RENDERER = Path(__file__).with_name("textpage.py")
+TEMPLATE_SUFFIX = ".j2"
+
+
+def templates_dir(config: Config) -> Path:
+    """The publisher's templates if configured, else the shipped ones."""
+    return config.templates_dir if config.templates_dir is not None else PACKAGE_TEMPLATES
+
+
+def _reference(path: Path, config: Config) -> str:
+    """Stable references: shipped files relative to the package's parent, others to the project."""
+    package_root = PACKAGE_TEMPLATES.parent.parent
+    try:
+        return path.resolve().relative_to(package_root.resolve()).as_posix()
+    except ValueError:
+        return config.relative(path)
+
+
+def _extract_file(path: Path) -> Iterator[tuple[int, str | tuple[str, ...], list[str], str | None]]:
+    method = "python" if path.suffix == ".py" else "jinja2.ext:babel_extract"
+    options = {} if method == "python" else {"silent": "false", "trimmed": "true"}
+    with path.open("rb") as handle:
+        try:
+            yield from extract(method, handle, comment_tags=("Translators:",), options=options)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(path, exc.lineno, f"template syntax error: {exc.message}") from exc
+
+
+def ui_template(config: Config) -> Catalog:
+    """The ``ui`` domain's messages from every template and the text-page renderer."""
+    folder = templates_dir(config)
+    if not folder.is_dir():
+        raise TemplateError(folder, None, "templates folder not found")
+    files = [*sorted(p for p in folder.iterdir() if p.suffix == TEMPLATE_SUFFIX), TEXT_RENDERER]
+    merged: dict[tuple[str | None, str], Message] = {}
+    for path in files:
+        for line, text, comments, context in _extract_file(path):
+            singular, plural = (text, None) if isinstance(text, str) else (text[0], text[1])
+            where = f"{_reference(path, config)}:{line}"
+            key = (context, singular)
+            known = merged.get(key)
+            if known is not None:
+                extracted = (*known.extracted_comments, *(c for c in comments if c not in known.extracted_comments))
+                merged[key] = replace(known, references=(*known.references, where), extracted_comments=extracted)
+                continue
+            flags = ("python-format",) if BabelMessage(singular if plural is None else (singular, plural)).python_format else ()
+            merged[key] = Message(
+                singular,
+                msgstr=("", "") if plural is not None else ("",),
+                msgid_plural=plural,
+                msgctxt=context,
+                extracted_comments=tuple(comments),
+                references=(where,),
+                flags=flags,
+            )
+    return Catalog(messages=tuple(merged.values()))
+
+
+class CatalogTranslations(gettext.NullTranslations):
+    """gettext's interface over a catalogue's approved translations (fuzzy ones are ignored)."""
+
+    def __init__(self, catalog: Catalog | None) -> None:
+        super().__init__()
+        self._singular: dict[tuple[str | None, str], str] = {}
+        self._plural: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        self._select = lambda n: int(n != 1)
+        if catalog is None:
+            return
+        for message in catalog.active:
+            if not message.translated:
+                continue
+            if message.msgid_plural is None:
+                self._singular[message.key] = message.msgstr[0]
+            else:
+                self._plural[message.key] = message.msgstr
+        expression = catalog.header_fields.get("Plural-Forms", "")
+        if "plural=" in expression:
+            rule = expression.split("plural=", 1)[1].strip().rstrip(";")
+            self._select = gettext.c2py(rule)
+
+    def gettext(self, message: str) -> str:
+        return self._singular.get((None, message), message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self._plural_form(None, msgid1, msgid2, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._singular.get((context, message), message)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self._plural_form(context, msgid1, msgid2, n)
+
+    def _plural_form(self, context: str | None, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plural.get((context, msgid1))
+        if forms is None:
+            return msgid1 if n == 1 else msgid2
+        index = self._select(n)
+        return forms[index] if 0 <= index < len(forms) else (msgid1 if n == 1 else msgid2)
+
+    def info(self) -> dict[str, Any]:
+        return {}

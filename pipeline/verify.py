@@ -1,0 +1,162 @@
+"""Verification: every rendered page is read back and its disclaimer checked before publishing.
+
+The guarantee, for every output (HTML and text, every locale): the disclaimer is there exactly
+once, complete, as the last block of the article — the locale's translation when the rule of
+:mod:`pipeline.required` accepts it, otherwise the English text (``lang="en"`` in HTML).
+
+The check does not trust the renderer or the templates: the expected text is computed anew
+from the source and the catalogue, and the page is parsed (HTML with an HTML parser, text by
+its layout), never grepped. A template that drops or truncates the disclaimer, or a renderer
+that would publish a fuzzy translation, fails here, and nothing is published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .catalogs import Catalog
+from .inline import render_plain
+from .required import required_status
+from .segments import extract_segments
+from .sources import Article
+from .textpage import DISCLAIMER_RULE
+
+REQUIRED_ATTR = "data-required"
+_SPACE = re.compile(r"\s+")
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+_LINK_LINE = re.compile(r"\[\d+\] \S+")
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedDisclaimer:
+    """What a page of one article in one locale must end with."""
+
+    text: str
+    """The disclaimer as plain text, whitespace normalized."""
+    translated: bool
+    """The locale's translation (else the English, marked as such)."""
+    source_tag: str
+    """The ``lang`` a fallback disclaimer must carry (``en``)."""
+
+
+def normalized(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def expected_disclaimer(article: Article, catalog: Catalog | None, source_tag: str) -> ExpectedDisclaimer:
+    """The disclaimer a page must show, decided from the source and catalogue alone."""
+    required = [s.text for s in extract_segments(article) if s.required]
+    messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
+    usable = catalog is not None and all(required_status(t, messages.get(t)).usable for t in required)
+    shown = [messages[t].msgstr[0] if usable else t for t in required]
+    plain = " ".join(render_plain(text, src, article.markup, None, article.references) for text, src in zip(shown, required))
+    return ExpectedDisclaimer(normalized(plain), usable, source_tag)
+
+
+@dataclass(slots=True)
+class _Element:
+    tag: str
+    attrs: dict[str, str | None]
+    text: list[str] = field(default_factory=list)
+    children: list[_Element] = field(default_factory=list)
+
+
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+class _Tree(HTMLParser):
+    """Just enough of a DOM: elements, their children and their text, for the checks below."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Element("#root", {})
+        self.stack = [self.root]
+        self.all: list[_Element] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = _Element(tag, dict(attrs))
+        self.stack[-1].children.append(element)
+        self.all.append(element)
+        if tag not in _VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self.stack:
+            element.text.append(data)
+
+
+def verify_html(html: str, expected: ExpectedDisclaimer, page_is_source: bool) -> str | None:
+    """``None`` if the page keeps the guarantee, else why not (one phrase)."""
+    tree = _Tree()
+    tree.feed(html)
+    tree.close()
+    marked = [e for e in tree.all if REQUIRED_ATTR in e.attrs]
+    if not marked:
+        return "the disclaimer is missing"
+    if len(marked) > 1:
+        return f"the disclaimer appears {len(marked)} times"
+    disclaimer = marked[0]
+    articles = [e for e in tree.all if e.tag == "article"]
+    if len(articles) != 1 or not articles[0].children or articles[0].children[-1] is not disclaimer:
+        return "the disclaimer is not the last block of the article"
+    shown = normalized("".join(disclaimer.text))
+    if shown != expected.text:
+        return _difference(shown, expected)
+    whole = normalized("".join(tree.root.text))
+    if whole.count(expected.text) != 1:
+        return "the disclaimer text appears more than once"
+    lang = disclaimer.attrs.get("lang")
+    if not expected.translated and not page_is_source and lang != expected.source_tag:
+        return f"the English disclaimer is not marked lang=\"{expected.source_tag}\""
+    return None
+
+
+def verify_text(text: str, expected: ExpectedDisclaimer) -> str | None:
+    """The same guarantee for a text page: one rule line, then the disclaimer, then only links."""
+    lines = text.split("\n")
+    rules = [i for i, line in enumerate(lines) if line == DISCLAIMER_RULE]
+    if not rules:
+        return "the disclaimer is missing (no disclaimer rule line)"
+    if len(rules) > 1:
+        return f"the disclaimer appears {len(rules)} times"
+    tail = lines[rules[0] + 1 :]
+    while tail and not tail[-1].strip():
+        tail.pop()
+    links = 0
+    while tail and _LINK_LINE.fullmatch(tail[-1]):
+        tail.pop()
+        links += 1
+    if links and tail:
+        tail.pop()  # the translated "Links:" label
+    shown = normalized(_LINK_NUMBER.sub("", " ".join(tail)))
+    want = normalized(_LINK_NUMBER.sub("", expected.text))
+    if shown != want:
+        return _difference(shown, ExpectedDisclaimer(want, expected.translated, expected.source_tag))
+    if normalized(_LINK_NUMBER.sub("", text)).count(want) != 1:
+        return "the disclaimer text appears more than once"
+    return None
+
+
+def _difference(shown: str, expected: ExpectedDisclaimer) -> str:
+    which = "translated" if expected.translated else "English"
+    if not shown:
+        return f"the disclaimer is empty (expected the {which} text)"
+    if expected.text.startswith(shown):
+        return f"the disclaimer is cut short after {len(shown)} of {len(expected.text)} characters"
+    return f"the disclaimer differs from the {which} text: {shown[:60]!r}…"
+
+
+def verify_page(path: Path, expected: ExpectedDisclaimer, page_is_source: bool) -> str | None:
+    content = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        return verify_html(content, expected, page_is_source)
+    return verify_text(content, expected)
