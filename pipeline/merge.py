@@ -12,7 +12,8 @@ they expect:
   and fuzzy ones are candidates too; a fuzzy candidate passes on its own previous msgid, since
   that is the text its translation was made for.
 - An old message no longer in the template becomes obsolete (``#~``) when it has a translation,
-  with its translator comments and flags; untranslated ones are dropped, as they hold no work.
+  with its translator comments and flags; untranslated ones are dropped, as they hold no work,
+  and so are those whose translation now lives on as a fuzzy suggestion (msgmerge does the same).
 - An obsolete message whose text returns is revived with its translation (not fuzzy).
 
 Where we differ from msgmerge on purpose: we keep the catalogue's own header and only refresh
@@ -99,6 +100,7 @@ def merge_catalog(
             continue
         close = matcher.closest(fresh.msgid)
         if close is not None:
+            used.add(close.key)  # its translation lives on in the fuzzy entry, as in msgmerge
             merged.append(_suggest_from(close, fresh, nplurals))
             counts["changed"] += 1
             continue

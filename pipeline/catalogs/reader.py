@@ -192,6 +192,7 @@ class _Entry:
     previous: dict[str, list[str]] = field(default_factory=dict)
     fields: dict[str, list[str]] = field(default_factory=dict)
     msgstr: list[list[str]] = field(default_factory=list)
+    msgstr_lines: list[int] = field(default_factory=list)
     keyword_line: int = 0
     obsolete: bool | None = None
     current: list[str] | None = None
@@ -215,6 +216,8 @@ class _Parser:
         self.entry: _Entry | None = None
         self.seen: dict[tuple[str | None, str], int] = {}
         self.declared = "utf-8"
+        self.form_lines: dict[int, list[int]] = {}
+        """Line of each msgstr[n] of the plural messages, by ``id`` of the message."""
         """The codec the header declares (UTF-8 when it declares none)."""
 
     def error(self, line: int, message: str) -> CatalogError:
@@ -269,10 +272,8 @@ class _Parser:
             raise self.error(self.field_line(header, "Plural-Forms"), f"Plural-Forms does not parse: {forms!r}")
         for message in catalog.messages:
             if message.msgid_plural is not None and len(message.msgstr) > parsed[0]:
-                raise self.error(
-                    message.line,
-                    f"{len(message.msgstr)} plural forms, but the header says nplurals={parsed[0]}",
-                )
+                line = self.form_lines.get(id(message), [message.line] * (parsed[0] + 1))[parsed[0]]
+                raise self.error(line, f"msgstr[{parsed[0]}] but the header's Plural-Forms says nplurals={parsed[0]}")
 
     def field_line(self, header: Message, needle: str) -> int:
         """The line of the header's msgstr that holds ``needle``."""
@@ -295,9 +296,12 @@ class _Parser:
         return self.entry
 
     def comment_line(self, number: int, line: str) -> None:
+        kind = line[1:2]
+        if kind == "|":
+            self.previous_line(number, line[2:], False)
+            return
         entry = self.open_entry(number)
         entry.current = None
-        kind = line[1:2]
         if kind == ".":
             text = line[2:]
             entry.extracted.append(text[1:] if text.startswith(" ") else text)
@@ -305,8 +309,6 @@ class _Parser:
             entry.references.extend(line[2:].split())
         elif kind == ",":
             entry.flags.extend(flag for flag in (part.strip() for part in line[2:].split(",")) if flag)
-        elif kind == "|":
-            self.previous_line(number, line[2:], False)
         else:
             text = line[1:]
             entry.comments.append(text[1:] if text.startswith(" ") else text)
@@ -349,8 +351,10 @@ class _Parser:
             if entry is not None and entry.complete:
                 self.finish(number)
                 entry = None
-            if entry is not None and ("msgid" in entry.fields or keyword in entry.fields):
+            if entry is not None and "msgid" in entry.fields:
                 raise self.error(entry.keyword_line, "msgstr missing after this msgid")
+            if entry is not None and keyword in entry.fields:
+                raise self.error(entry.keyword_line, "msgctxt without a msgid after it")
             if entry is None:
                 entry = self.entry = _Entry(number)
             if entry.obsolete is not None and entry.obsolete != obsolete:
@@ -375,6 +379,7 @@ class _Parser:
             if entry.complete:
                 raise self.error(number, "second msgstr for one msgid")
             entry.msgstr.append(strings)
+            entry.msgstr_lines.append(number)
             entry.current = strings
         else:
             if not plural:
@@ -382,6 +387,7 @@ class _Parser:
             if int(index) != len(entry.msgstr):
                 raise self.error(number, f"msgstr[{index}] out of order: expected msgstr[{len(entry.msgstr)}]")
             entry.msgstr.append(strings)
+            entry.msgstr_lines.append(number)
             entry.current = strings
 
     def strings(self, number: int, rest: str) -> list[str]:
@@ -436,6 +442,8 @@ class _Parser:
             raise self.error(entry.keyword_line, "msgstr missing after this msgid")
         if "msgid" not in entry.fields:
             raise self.error(entry.keyword_line, "msgctxt without a msgid")
+        if entry.previous and "msgid" not in entry.previous:
+            raise self.error(entry.line, "#| msgctxt or #| msgid_plural without a #| msgid")
         plural = entry.fields.get("msgid_plural")
         msgctxt = entry.fields.get("msgctxt")
         previous = {key: "".join(value) for key, value in entry.previous.items()}
@@ -459,3 +467,5 @@ class _Parser:
             if first != entry.line:
                 raise self.error(entry.line, f"duplicate message definition (first defined at line {first})")
         self.entries.append(message)
+        if plural is not None:
+            self.form_lines[id(message)] = entry.msgstr_lines

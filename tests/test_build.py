@@ -1,0 +1,226 @@
+"""build: pages in every locale, the disclaimer guarantee, hostile translations, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build_site
+from pipeline.catalogs import Message, read_po, write_po
+from pipeline.config import load_config
+from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
+from pipeline.update import init_locale, po_path
+
+from .conftest import write
+from .test_update import snapshot
+
+DISCLAIMER_DE = (
+    "Haftungsausschluss: Dieser Artikel dient ausschließlich der Information. Er ersetzt keine "
+    "professionelle medizinische Beratung, Diagnose oder Behandlung. Wenden Sie sich bei Fragen zu "
+    "einer Erkrankung stets an Ihren Arzt oder an andere qualifizierte Gesundheitsdienstleister."
+)
+
+
+def set_translations(path: Path, mapping: dict[str, str], fuzzy: tuple[str, ...] = ()) -> None:
+    catalog = read_po(path)
+    messages = []
+    for m in catalog.messages:
+        for source, target in mapping.items():
+            if m.msgid.startswith(source):
+                m = dataclasses.replace(m, msgstr=(target,))
+                if source in fuzzy:
+                    m = m.with_flag("fuzzy")
+        messages.append(m)
+    write_po(dataclasses.replace(catalog, messages=tuple(messages)), path)
+
+
+@pytest.fixture
+def de_project(valium_project: Path) -> Path:
+    init_locale(load_config(valium_project), "de")
+    return valium_project
+
+
+def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
+    config = load_config(de_project)
+    set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE, "What is Valium": "Was ist Valium (Diazepam)?"})
+    result = build_site(config)
+    out = de_project / "build"
+    for relative in ("index.html", "style.css", "manifest.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
+        assert (out / relative).is_file(), relative
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rows = {row["path"]: row for row in manifest["outputs"]}
+    assert rows["de/valium.html"]["disclaimer"] == "translated"
+    assert 0 < rows["de/valium.html"]["translated"] < 1
+    assert rows["en/valium.html"]["disclaimer"] == "source"
+    import hashlib
+
+    assert rows["de/valium.txt"]["sha256"] == hashlib.sha256((out / "de/valium.txt").read_bytes()).hexdigest()
+    assert result.folder == out
+    html = (out / "de/valium.html").read_text(encoding="utf-8")
+    assert '<html lang="de" dir="ltr">' in html
+    assert '<h2>Was ist Valium (Diazepam)?</h2>' in html
+    assert 'hreflang="en" href="../en/valium.html"' in html
+    assert '<p lang="en" dir="ltr">A solution to anxiety' in html  # untranslated: English, marked
+    assert DISCLAIMER_DE in html
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert ">Deutsch</a>" in root and ">English</a>" in root
+
+
+def test_build_twice_is_byte_identical(de_project: Path) -> None:
+    config = load_config(de_project)
+    build_site(config)
+    first = snapshot(de_project / "build")
+    build_site(config)
+    assert snapshot(de_project / "build") == first
+
+
+def test_fuzzy_disclaimer_is_never_published(de_project: Path) -> None:
+    config = load_config(de_project)
+    set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE}, fuzzy=("Disclaimer:",))
+    build_site(config)
+    html = (de_project / "build/de/valium.html").read_text(encoding="utf-8")
+    assert DISCLAIMER_DE not in html
+    assert 'data-required="disclaimer" aria-label="Medical disclaimer" lang="en" dir="ltr"' in html
+    assert "Always seek the advice of your physician" in (de_project / "build/de/valium.txt").read_text(encoding="utf-8")
+
+
+def test_disclaimer_missing_a_sentence_falls_back_to_english(de_project: Path) -> None:
+    config = load_config(de_project)
+    two_sentences = DISCLAIMER_DE.rsplit(" Wenden Sie", 1)[0]
+    set_translations(po_path(config, "de", "valium"), {"Disclaimer:": two_sentences})
+    build_site(config)
+    manifest = json.loads((de_project / "build/manifest.json").read_text(encoding="utf-8"))
+    assert {r["disclaimer"] for r in manifest["outputs"] if r["path"].startswith("de/valium")} == {"fallback"}
+    assert two_sentences not in (de_project / "build/de/valium.html").read_text(encoding="utf-8")
+
+
+def custom_templates(project: Path, edit: tuple[str, str]) -> None:
+    folder = project / "templates"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "pipeline" / "templates", folder)
+    article = folder / "article.html.j2"
+    text = article.read_text(encoding="utf-8")
+    assert edit[0] in text
+    article.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    write(project / "pyproject.toml", '[tool.translatio]\ntemplates_dir = "templates"\n')
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        (("{{ render(article.disclaimer) }}", ""), "the disclaimer is empty"),
+        (("{{ render(article.disclaimer) }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
+        (('<aside class="disclaimer" data-required="disclaimer"', '<aside class="disclaimer"'), "the disclaimer is missing"),
+        (("</aside>\n</article>", "</aside>\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
+    ],
+)
+def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Path, edit: tuple[str, str], reason: str) -> None:
+    config = load_config(de_project)
+    build_site(config)  # a good build first
+    before = snapshot(de_project / "build")
+    custom_templates(de_project, edit)
+    with pytest.raises(VerificationError) as info:
+        build_site(load_config(de_project))
+    assert reason in str(info.value)
+    assert "valium.html" in str(info.value) and "nothing was published" in str(info.value)
+    assert snapshot(de_project / "build") == before
+    assert not [p for p in de_project.iterdir() if p.name.startswith(".build-")]
+
+
+def test_a_renderer_that_would_publish_a_fuzzy_translation_is_caught(de_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verifier decides from the catalogue itself, not from what the renderer believed."""
+    from pipeline import render
+    from pipeline.required import RequiredStatus
+
+    config = load_config(de_project)
+    set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE}, fuzzy=("Disclaimer:",))
+    monkeypatch.setattr(render, "required_status", lambda source, message: RequiredStatus(True))
+    monkeypatch.setattr(Message, "translated", property(lambda self: any(self.msgstr)))
+    with pytest.raises(VerificationError, match="differs from the English text"):
+        build_site(config)
+
+
+def test_hostile_translation_is_text_and_links_come_from_the_source(de_project: Path) -> None:
+    config = load_config(de_project)
+    set_translations(
+        po_path(config, "de", "valium"),
+        {
+            "Valium, known by": "Mehr bei [WebMD](https://evil.example/) <script>alert(1)</script> <img src=x onerror=alert(1)> [klick](javascript:alert(1)).",
+            "What is Valium": "<b onmouseover=alert(1)>Was</b> ![pixel](https://evil.example/p.png)",
+        },
+    )
+    build_site(config)
+    html = (de_project / "build/de/valium.html").read_text(encoding="utf-8")
+    assert '<a href="https://www.webmd.com/">WebMD</a>' in html
+    assert "evil.example" not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'href="javascript' not in html
+    assert "&lt;b onmouseover=alert(1)&gt;Was&lt;/b&gt; pixel" in html
+
+
+def test_text_page_wraps_at_72_columns_and_numbers_links(de_project: Path) -> None:
+    config = load_config(de_project)
+    set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE})
+    build_site(config)
+    text = (de_project / "build/en/valium.txt").read_text(encoding="utf-8")
+    from pipeline.catalogs.wrapping import text_width
+
+    assert max(text_width(line) for line in text.splitlines()) <= 72
+    assert "WebMD [1]" in text and "Mayo Clinic [2]" in text
+    assert text.rstrip().endswith("Links:\n[1] https://www.webmd.com/\n[2] https://www.mayoclinic.org/")
+
+
+def test_broken_template_is_path_line_and_exit_2(de_project: Path) -> None:
+    build_site(load_config(de_project))
+    before = snapshot(de_project / "build")
+    custom_templates(de_project, ("{% block main %}", "{% block main %}{% if %}"))
+    with pytest.raises(TemplateError) as info:
+        build_site(load_config(de_project))
+    assert str(info.value).startswith(str(de_project / "templates" / "article.html.j2") + ":")
+    assert info.value.exit_code == 2
+    assert snapshot(de_project / "build") == before
+
+
+def test_catalogue_that_does_not_parse_leaves_build_alone(de_project: Path) -> None:
+    config = load_config(de_project)
+    build_site(config)
+    before = snapshot(de_project / "build")
+    po_path(config, "de", "valium").write_text('msgid "x\n', encoding="utf-8")
+    with pytest.raises(CatalogError):
+        build_site(config)
+    assert snapshot(de_project / "build") == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_folder(de_project: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError):
+            build_site(load_config(de_project), out_dir=locked / "site")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_output_path_that_is_a_file(de_project: Path) -> None:
+    target = de_project / "site"
+    target.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a folder"):
+        build_site(load_config(de_project), out_dir=target)
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_seed_text_article_builds(seed_project: Path) -> None:
+    config = load_config(seed_project)
+    init_locale(config, "de")
+    build_site(config)
+    text = (seed_project / "build/de/valium-article.txt").read_text(encoding="utf-8")
+    assert "Disclaimer: This article is intended for informational purposes only." in " ".join(text.split())
+    html = (seed_project / "build/en/valium-article.html").read_text(encoding="utf-8")
+    assert "<h2>What is Valium (Diazepam)?</h2>" in html and "Let’s delve" in html

@@ -1,0 +1,218 @@
+"""extract, init and update on real projects: the seed, idempotency, merges, bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalogs import read_po, write_po
+from pipeline.config import load_config
+from pipeline.errors import CatalogError, LocaleError, SourceError
+from pipeline.extract import extract_project, write_templates
+from pipeline.update import init_locale, po_path, update_locales
+
+from .conftest import write
+
+MSGFMT = shutil.which("msgfmt")
+MSGCAT = shutil.which("msgcat")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def translate_all(path: Path, prefix: str = "DE ") -> None:
+    catalog = read_po(path)
+    messages = tuple(
+        dataclasses.replace(m, msgstr=tuple(prefix + (m.msgid_plural if i and m.msgid_plural else m.msgid) for i in range(len(m.msgstr))))
+        if not m.obsolete
+        else m
+        for m in catalog.messages
+    )
+    write_po(dataclasses.replace(catalog, messages=messages), path)
+
+
+def assert_gettext_clean(root: Path) -> None:
+    for path in sorted((root / "locale").rglob("*.po*")):
+        if MSGFMT:
+            subprocess.run([MSGFMT, "--check", "-o", "/dev/null", str(path)], check=True, capture_output=True)
+        if MSGCAT:
+            out = subprocess.run([MSGCAT, str(path)], check=True, capture_output=True).stdout
+            assert out == path.read_bytes(), f"{path} is not a fixed point of msgcat"
+
+
+def test_seed_text_article_end_to_end(seed_project: Path) -> None:
+    config = load_config(seed_project)
+    templates, finished = extract_project(config)
+    write_templates(config, finished)
+    pot = read_po(seed_project / "locale" / "valium-article.pot")
+    ids = [m.msgid for m in pot.messages]
+    assert ids[0] == "Valium article"  # the seed has no title line: the file name gives one
+    assert "What is Valium (Diazepam)?" in ids
+    disclaimer = [m for m in pot.messages if m.extracted_comments == ("disclaimer: required",)]
+    assert len(disclaimer) == 1 and disclaimer[0].msgid.endswith("regarding a medical condition.")
+    assert all(r.startswith("source/valium-article.txt:") for m in pot.messages for r in m.references)
+
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium-article")
+    header = read_po(po).header_fields
+    assert header["Language"] == "de" and header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert "charset=UTF-8" in header["Content-Type"]
+    translate_all(po)
+    text = (seed_project / "source" / "valium-article.txt").read_text(encoding="utf-8")
+    (seed_project / "source" / "valium-article.txt").write_text(
+        text.replace("Valium is also a powerful muscle relaxant.", "Valium is also a strong muscle relaxant."), encoding="utf-8"
+    )
+    (result,) = [r for r in update_locales(config) if r.domain == "valium-article"]
+    assert result.summary.changed == 1 and result.summary.new == 0
+    changed = [m for m in read_po(po).messages if m.fuzzy]
+    assert len(changed) == 1 and "powerful muscle relaxant" in (changed[0].previous_msgid or "")
+    assert changed[0].msgstr[0].startswith("DE Valium is also a powerful")
+    assert_gettext_clean(seed_project)
+
+
+def test_extract_and_update_twice_change_no_byte(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "fr")
+    translate_all(po_path(config, "fr", "valium"))
+    update_locales(config)
+    first = snapshot(valium_project)
+    update_locales(config)
+    write_templates(config, extract_project(config)[1])
+    assert snapshot(valium_project) == first
+    assert_gettext_clean(valium_project)
+
+
+def test_update_fuzzy_obsolete_and_revival(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium")
+    translate_all(po)
+    article = valium_project / "source" / "valium.md"
+    original = article.read_text(encoding="utf-8")
+    removed = original.replace("### Drug Interactions\n\n", "")
+    article.write_text(removed, encoding="utf-8")
+    (result,) = [r for r in update_locales(config) if r.domain == "valium"]
+    assert result.summary.obsolete == 1
+    assert [m.msgid for m in read_po(po).obsolete] == ["Drug Interactions"]
+    article.write_text(original, encoding="utf-8")
+    (result,) = [r for r in update_locales(config) if r.domain == "valium"]
+    assert result.summary.revived == 1
+    revived = [m for m in read_po(po).active if m.msgid == "Drug Interactions"][0]
+    assert revived.msgstr == ("DE Drug Interactions",) and not revived.fuzzy
+
+
+def test_translator_comments_and_flags_survive(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium")
+    catalog = read_po(po)
+    first = dataclasses.replace(catalog.messages[0], translator_comments=("Checked with the pharmacist.",), flags=("no-wrap",), msgstr=("Titel",))
+    write_po(dataclasses.replace(catalog, messages=(first, *catalog.messages[1:])), po)
+    update_locales(config)
+    again = read_po(po).messages[0]
+    assert again.translator_comments == ("Checked with the pharmacist.",)
+    assert "no-wrap" in again.flags and again.msgstr == ("Titel",)
+
+
+def test_new_article_gets_catalogues_in_existing_locales(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    write(valium_project / "source" / "second.md", "# Second\n\nBody.\n\n::: disclaimer\nDisclaimer: short.\n:::\n")
+    results = update_locales(config)
+    created = [r for r in results if r.created]
+    assert [(r.locale, r.domain) for r in created] == [("de", "second")]
+    assert po_path(config, "de", "second").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('msgid "a\nmsgstr ""\n', 1, "unterminated"),
+        ('msgid "a\\q"\nmsgstr ""\n', 1, "escape"),
+        ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 4, "duplicate"),
+        ('msgid ""\nmsgstr "Content-Type: text/plain; charset=NOPE\\n"\n', 2, "charset"),
+        ('msgid ""\nmsgstr "Plural-Forms: nplurals=x; plural=n;\\n"\n', 2, "Plural-Forms"),
+        (
+            'msgid ""\nmsgstr "Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            'msgid "a"\nmsgid_plural "b"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n',
+            4,
+            "nplurals=2",
+        ),
+    ],
+)
+def test_malformed_po_stops_update_before_any_write(valium_project: Path, text: str, line: int, message: str) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium")
+    po.write_text(text, encoding="utf-8")
+    (valium_project / "source" / "valium.md").write_text(
+        (valium_project / "source" / "valium.md").read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8"
+    )
+    before = snapshot(valium_project)
+    with pytest.raises(CatalogError) as info:
+        update_locales(config)
+    assert str(info.value).startswith(f"{po}:{line}: ")
+    assert message.lower() in str(info.value).lower()
+    assert snapshot(valium_project) == before
+
+
+def test_source_not_utf8_is_refused_with_its_line(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    (valium_project / "source" / "bad.md").write_bytes(b"# Title\n\ncaf\xe9\n")
+    with pytest.raises(SourceError, match=r"bad\.md:3: not valid UTF-8"):
+        update_locales(config)
+    assert not (valium_project / "locale").exists()
+
+
+def test_article_without_disclaimer_is_an_error_unless_configured(project: Path) -> None:
+    write(project / "source" / "plain.md", "# Plain\n\nNo disclaimer here.\n")
+    with pytest.raises(SourceError, match="no disclaimer"):
+        extract_project(load_config(project))
+    write(project / "pyproject.toml", "[tool.translatio]\nrequire_disclaimer = false\n")
+    templates, _ = extract_project(load_config(project))
+    assert [t.domain for t in templates] == ["plain", "ui"]
+
+
+@pytest.mark.parametrize("code", ["../x", "de/../../etc", "", "xx"])
+def test_hostile_locale_codes_write_nothing(valium_project: Path, code: str) -> None:
+    with pytest.raises(LocaleError):
+        init_locale(load_config(valium_project), code)
+    assert not (valium_project / "locale").exists()
+    assert not (valium_project.parent / "x").exists()
+
+
+def test_init_normalizes_and_never_overwrites(valium_project: Path) -> None:
+    config = load_config(valium_project)
+    results = init_locale(config, "pt-BR")
+    assert {r.path.parent.parent.name for r in results} == {"pt_BR"}
+    po = po_path(config, "pt_BR", "valium")
+    translate_all(po, "PT ")
+    before = po.read_bytes()
+    again = init_locale(config, "pt_BR")
+    assert not any(r.created for r in again)
+    assert po.read_bytes() == before
+
+
+def test_update_of_unknown_locale_says_run_init(valium_project: Path) -> None:
+    with pytest.raises(LocaleError, match="translatio init fr"):
+        update_locales(load_config(valium_project), ["fr"])
+
+
+def test_pot_creation_date_is_stable_until_the_messages_change(valium_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(valium_project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_templates(config, extract_project(config)[1])
+    pot = valium_project / "locale" / "valium.pot"
+    assert read_po(pot).header_fields["POT-Creation-Date"] == "2023-11-14 22:13+0000"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    write_templates(config, extract_project(config)[1])
+    assert read_po(pot).header_fields["POT-Creation-Date"] == "2023-11-14 22:13+0000"
+    article = valium_project / "source" / "valium.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8")
+    write_templates(config, extract_project(config)[1])
+    assert read_po(pot).header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
