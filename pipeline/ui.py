@@ -16,6 +16,7 @@ Principles:
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -88,6 +89,23 @@ def ui_template(config: Config) -> Catalog:
     return Catalog(messages=tuple(merged.values()))
 
 
+_PLACEHOLDER = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
+
+
+def python_placeholders(text: str) -> set[str]:
+    """The ``%(name)s``-style placeholders of a python-format string (``%%`` is not one)."""
+    return {m.group(0) for m in _PLACEHOLDER.finditer(text) if m.group(0) != "%%"}
+
+
+def placeholders_match(message: Message) -> bool:
+    """Every form of a python-format translation uses the source's placeholders (a plural form
+    may leave the number out, as "one minute" does)."""
+    if "python-format" not in message.flags:
+        return True
+    wanted = python_placeholders(message.msgid) | python_placeholders(message.msgid_plural or "")
+    return all(python_placeholders(form) <= wanted for form in message.msgstr)
+
+
 class CatalogTranslations(gettext.NullTranslations):
     """gettext's interface over a catalogue's approved translations (fuzzy ones are ignored)."""
 
@@ -99,8 +117,8 @@ class CatalogTranslations(gettext.NullTranslations):
         if catalog is None:
             return
         for message in catalog.active:
-            if not message.translated:
-                continue
+            if not message.translated or not placeholders_match(message):
+                continue  # a translation that would break the page's formatting is not used
             if message.msgid_plural is None:
                 self._singular[message.key] = message.msgstr[0]
             else:

@@ -187,7 +187,8 @@ def canonical_flags(message: Message) -> list[str]:
                 value_range = f"range: {low}..{high}"
         elif flag not in unknown:
             unknown.append(flag)
-    flags = [FUZZY] if fuzzy and (message.obsolete or message.msgstr[:1] != ("",)) else []
+    translated = bool(message.msgstr and message.msgstr[0])
+    flags = [FUZZY] if fuzzy and (translated or message.obsolete) else []
     for language in sorted(formats, key=_FORMAT_RANK.__getitem__):
         kind = formats[language]
         if kind != "impossible-":
@@ -253,9 +254,12 @@ def _parse_references(text: str) -> Iterator[tuple[str, int | None]]:
 
 def _references(references: tuple[str, ...], width: int, encoding: str) -> Iterator[str]:
     """``#:`` lines: as many references as fit in ``width`` bytes, at least one per line."""
+    items = canonical_references(references)
+    if not items:
+        return
     line = "#:"
     column = 2
-    for reference in canonical_references(references):
+    for reference in items:
         size = (len(reference) if reference.isascii() else len(reference.encode(encoding, "replace"))) + 1
         if column > 2 and column + size > width:
             yield line
