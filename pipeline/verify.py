@@ -137,13 +137,19 @@ def verify_text(text: str, expected: ExpectedDisclaimer) -> str | None:
         links += 1
     if links and tail:
         tail.pop()  # the translated "Links:" label
-    shown = normalized(_LINK_NUMBER.sub("", " ".join(tail)))
-    want = normalized(_LINK_NUMBER.sub("", expected.text))
+    # Wrapping moved line ends (and, between CJK characters, added them where no space was), so
+    # the text is compared with all whitespace removed.
+    shown = _unwrapped(" ".join(tail))
+    want = _unwrapped(expected.text)
     if shown != want:
         return _difference(shown, ExpectedDisclaimer(want, expected.translated, expected.source_tag))
-    if normalized(_LINK_NUMBER.sub("", text)).count(want) != 1:
+    if _unwrapped(text).count(want) != 1:
         return "the disclaimer text appears more than once"
     return None
+
+
+def _unwrapped(text: str) -> str:
+    return _SPACE.sub("", _LINK_NUMBER.sub("", text))
 
 
 def _difference(shown: str, expected: ExpectedDisclaimer) -> str:
