@@ -140,7 +140,7 @@ def test_new_article_gets_catalogues_in_existing_locales(valium_project: Path) -
         (
             'msgid ""\nmsgstr "Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
             'msgid "a"\nmsgid_plural "b"\nmsgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n',
-            4,
+            8,
             "nplurals=2",
         ),
     ],

@@ -1,0 +1,102 @@
+"""The shipped content: six complete, careful translations that build without any English fallback."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build_site
+from pipeline.catalogs import read_po
+from pipeline.config import load_config
+from pipeline.locales import locale_info
+from pipeline.required import link_targets, required_status, sentence_count
+
+from .conftest import REPO
+
+LOCALES = ("ar", "de", "es", "fr", "ja", "ru")
+CATALOGUES = [(code, domain) for code in LOCALES for domain in ("valium", "ui")]
+
+
+def catalogue(code: str, domain: str):
+    return read_po(REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po")
+
+
+def glossary() -> list[dict[str, str]]:
+    with (REPO / "locale" / "glossary.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def test_the_shipped_locales_are_the_configured_ones() -> None:
+    assert load_config(REPO).target_locales() == LOCALES
+
+
+@pytest.mark.parametrize(("code", "domain"), CATALOGUES)
+def test_complete_no_fuzzy_headers_and_plurals(code: str, domain: str) -> None:
+    catalog = catalogue(code, domain)
+    info = locale_info(code)
+    assert catalog.active, "empty catalogue"
+    assert [m.msgid for m in catalog.active if not m.translated] == []
+    assert [m.msgid for m in catalog.messages if m.fuzzy] == []
+    assert not catalog.header.fuzzy
+    header = catalog.header_fields
+    assert header["Language"] == code
+    assert header["Plural-Forms"] == info.plural_forms
+    assert header["Last-Translator"].startswith("translatio translation team")
+    assert header["Language-Team"].startswith(info.english_name)
+    assert "charset=UTF-8" in header["Content-Type"]
+    for message in catalog.active:
+        if message.msgid_plural is not None:
+            assert len(message.msgstr) == info.nplurals, message.msgid
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_links_sentences_and_disclaimer(code: str) -> None:
+    for message in catalogue(code, "valium").active:
+        translation = message.msgstr[0]
+        assert sorted(link_targets(translation)) == sorted(link_targets(message.msgid)), message.msgid
+        if "disclaimer: required" in message.extracted_comments:
+            assert required_status(message.msgid, message).usable
+            assert sentence_count(translation) == sentence_count(message.msgid) == 3
+
+
+@pytest.mark.parametrize("code", LOCALES)
+def test_glossary_terms_are_used(code: str) -> None:
+    messages = catalogue(code, "valium").active
+    rows = [r for r in glossary() if r["locale"] == code and r["check"] == "yes"]
+    assert {r["term"] for r in rows} >= {"Valium", "Diazepam", "WebMD", "Mayo Clinic"}
+    for row in rows:
+        form = row["term"] if row["translation"] == "keep" else row["translation"]
+        for message in messages:
+            if row["term"].lower() in message.msgid.lower():
+                assert form.lower() in message.msgstr[0].lower(), (row["term"], message.msgid)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (GNU gettext) is not installed")
+@pytest.mark.parametrize(("code", "domain"), CATALOGUES)
+def test_msgfmt_check_passes(code: str, domain: str) -> None:
+    path = REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po"
+    done = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "fuzzy" not in done.stderr and "untranslated" not in done.stderr
+
+
+def test_the_shipped_site_builds_with_no_english_fallback(tmp_path: Path) -> None:
+    project = tmp_path / "site"
+    for part in ("source", "locale"):
+        shutil.copytree(REPO / part, project / part)
+    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    build_site(load_config(project))
+    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    pages = [o for o in manifest["outputs"] if o["article"] and o["locale"] != "en"]
+    assert {o["locale"] for o in pages} == set(LOCALES)
+    assert all(o["translated"] == 1.0 and o["disclaimer"] == "translated" for o in pages)
+    for code in LOCALES:
+        html = (project / "build" / code / "valium.html").read_text(encoding="utf-8")
+        direction = "rtl" if code == "ar" else "ltr"
+        assert f'<html lang="{code}" dir="{direction}">' in html
+        assert 'lang="en"' not in html.split("<main>", 1)[1]  # no English fallback in the article
