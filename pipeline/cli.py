@@ -164,6 +164,43 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
     click.echo(f"open {result.folder / 'index.html'}")
 
 
+@cli.command()
+@LOCALES
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "junit", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report for people, scripts (json), CI dashboards (junit, github annotations, sarif).",
+)
+@click.option("--min-percent", type=click.FloatRange(0, 100), default=None, help="Minimum translated share for every locale (overrides the configuration).")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--html", "html_page", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write an HTML status page (and badges beside it).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to a file instead of standard output.")
+@click.pass_context
+def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_percent: float | None, strict: bool, html_page: Path | None, output: Path | None) -> None:
+    """Check catalogues: freshness, syntax, completeness, the disclaimer, quality. Exit 1 on failure."""
+    from .checks import FORMATS, run_checks, write_status
+    from .files import write_atomic
+
+    config = _config(ctx)
+    report = run_checks(config, list(locales) or None, min_percent)
+    if output_format == "text":
+        color = output is None and sys.stdout.isatty()
+        text = FORMATS["text"](report, color=color, strict=strict)
+    else:
+        text = FORMATS[output_format](report, strict=strict)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    if html_page is not None:
+        write_status(report, html_page, html_page.parent / "badges")
+    if not report.passed(strict):
+        ctx.exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting, so tests can call it in-process."""
     try:

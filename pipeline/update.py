@@ -94,12 +94,27 @@ def init_locale(config: Config, code: str) -> list[LocaleDomainResult]:
     return results
 
 
-def update_locales(
+@dataclass(frozen=True, slots=True)
+class UpdatePlan:
+    """Everything ``update`` would write, computed without writing: ``check`` compares it to disk."""
+
+    templates: dict[Path, Catalog]
+    """The finished templates by path (``locale/<domain>.pot``)."""
+    catalogs: tuple[tuple[LocaleDomainResult, Catalog], ...]
+    """Each locale's merged catalogue, with what the merge did."""
+
+    def outputs(self) -> list[tuple[Path, str]]:
+        """Every file the plan writes, with its new content."""
+        files = [(path, format_po(catalog)) for path, catalog in self.templates.items()]
+        return files + [(result.path, format_po(catalog)) for result, catalog in self.catalogs]
+
+
+def plan_update(
     config: Config,
     locales: list[str] | None = None,
     suggest_for: dict[str, Suggest] | None = None,
-) -> list[LocaleDomainResult]:
-    """Extract, then merge every template into every catalogue of the given (or all) locales.
+) -> UpdatePlan:
+    """Read and merge everything ``update`` touches; raises on bad input before anything is written.
 
     ``suggest_for`` maps a locale to a source of suggestions (the translation memory) for
     messages the old catalogue cannot fill.
@@ -125,10 +140,19 @@ def update_locales(
             base = old if old is not None else empty_catalog(config, code, template.domain, pot)
             merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
             plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
+    return UpdatePlan(finished, tuple(plans))
 
-    write_templates(config, finished)
+
+def update_locales(
+    config: Config,
+    locales: list[str] | None = None,
+    suggest_for: dict[str, Suggest] | None = None,
+) -> list[LocaleDomainResult]:
+    """Extract, then merge every template into every catalogue of the given (or all) locales."""
+    plan = plan_update(config, locales, suggest_for)
+    write_templates(config, plan.templates)
     results = []
-    for result, catalog in plans:
+    for result, catalog in plan.catalogs:
         written = write_atomic(result.path, format_po(catalog))
         results.append(replace(result, written=written))
     return results

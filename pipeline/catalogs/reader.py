@@ -47,6 +47,7 @@ CJK_CHARSETS = frozenset({"EUC-JP", "GB2312", "GBK", "EUC-TW", "BIG5", "EUC-KR",
 _CHARSET = re.compile(r"charset=([^ \t\n]*)")
 _HEADER_START = re.compile(rb'^msgid[ \t]*""[ \t]*\r?\n[ \t\r\n]*msgstr[ \t]*"', re.MULTILINE)
 _RAW_CHARSET = re.compile(rb'charset=([^ \t\r\n"\\]*)')
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 _STRING = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
@@ -92,8 +93,8 @@ def parse_po(data: str | bytes, path: Path | str = "<string>") -> Catalog:
     codec = "utf-8"
     header = _HEADER_START.search(data)
     if header:
-        end = data.find(b"\n\n", header.start())
-        sniffed = _RAW_CHARSET.search(data, header.end(), end if end >= 0 else len(data))
+        blank = _BLANK_LINE.search(data, header.end())
+        sniffed = _RAW_CHARSET.search(data, header.end(), blank.start() if blank else len(data))
         if sniffed and sniffed.group(1) not in (b"", b"CHARSET"):
             name = canonical_charset(sniffed.group(1).decode("ascii", "replace"))
             codec = CHARSETS.get(name or "") or codec
@@ -225,7 +226,7 @@ class _Parser:
 
     def parse(self) -> Catalog:
         for number, raw in enumerate(self.lines, 1):
-            line = raw[:-1] if raw.endswith("\r") else raw
+            line = (raw[:-1] if raw.endswith("\r") else raw).lstrip(" \t")
             if not line.strip():
                 continue
             if line.startswith("#~"):

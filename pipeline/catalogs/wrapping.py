@@ -15,9 +15,12 @@ width. To be a fixed point of ``msgcat`` we do the same, rule for rule:
 - Breaking is computed on the text *as written in the file* (escape sequences included); the
   caller passes the positions where a break is forbidden (inside an escape sequence).
 - A line is measured with its trailing spaces: the break comes after the spaces, as in gettext.
+- The caller also forbids breaks inside format directives (see :mod:`.writer`).
 
-The hot path is the writer's; strings that fit are detected before any per-character work, and
-class lookups are plain ``dict`` hits cached per character.
+The hot path is the writer's: strings that fit are detected before any per-character work;
+for the others only the few characters around each line end are classified
+(:func:`_opportunity`), with class lookups that are plain ``dict`` hits cached per character.
+The full state machine (:func:`possible_breaks`) is the reference the tests compare with.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ import base64
 import re
 import zlib
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Iterable
+from itertools import accumulate
 
 from . import _unidata
 
@@ -379,138 +382,3 @@ def _width_breaks_full(
         result.append(piece_start)
     return result
 
-
-# Format directives. gettext forbids breaks inside the printf directives of a message flagged
-# c-format (objc-format) or python-format: "10% of" in a python-format string holds the
-# directive "% o". The parsers below mark the same directives gettext's format-c.c and
-# format-python.c mark, and stop where those stop (at the first invalid directive).
-
-_C99_MACRO = re.compile(r"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>")
-_C_CONVERSIONS = frozenset("cCsSiduoxXeEfFgGaApn")
-_PYTHON_CONVERSIONS = frozenset("csriduoxXeEfgG%")
-_DIGIT_RUN = re.compile(r"[0-9]+")
-
-
-def directive_spans(text: str, language: str, translated: bool = False) -> list[tuple[int, int]]:
-    """``(first, last)`` indices of each valid directive of ``text`` in ``language``'s syntax.
-
-    Only ``c``, ``objc`` and ``python`` are parsed; other languages yield no spans.
-    """
-    if "%" not in text:
-        return []
-    if language == "python":
-        return _python_spans(text)
-    if language in ("c", "objc"):
-        return _c_spans(text, translated, language == "objc")
-    return []
-
-
-def _number_then_dollar(text: str, index: int) -> tuple[int, int]:
-    """An ``N$`` argument number at ``index``: ``(N, index after it)``, or ``(-1, index)``."""
-    match = _DIGIT_RUN.match(text, index)
-    if match and text.startswith("$", match.end()):
-        return int(match.group()), match.end() + 1
-    return -1, index
-
-
-def _c_spans(text: str, translated: bool, objc: bool) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    numbered = unnumbered = 0
-    end = len(text)
-    index = text.find("%")
-    while index >= 0:
-        start = index
-        number, index = _number_then_dollar(text, index + 1)
-        if number == 0:
-            return spans
-        while index < end and (text[index] in " +-#0'" or (translated and text[index] == "I")):
-            index += 1
-        for part in ("width", "precision"):
-            if part == "precision":
-                if not text.startswith(".", index):
-                    break
-                index += 1
-            if text.startswith("*", index):
-                argument, index = _number_then_dollar(text, index + 1)
-                if argument == 0 or (numbered if argument < 0 else unnumbered):
-                    return spans
-                if argument > 0:
-                    numbered += 1
-                else:
-                    unnumbered += 1
-            elif match := _DIGIT_RUN.match(text, index):
-                index = match.end()
-        if text.startswith("<", index):
-            macro = _C99_MACRO.match(text, index)
-            if not macro:
-                return spans
-            index = macro.end() - 1
-            takes_argument = True
-        else:
-            while index < end and text[index] in "hlLqjzZt":
-                index += 1
-            if index >= end:
-                return spans
-            conversion = text[index]
-            takes_argument = conversion not in "%m"
-            if takes_argument and conversion not in _C_CONVERSIONS and not (objc and conversion == "@"):
-                return spans
-        if takes_argument:
-            if (unnumbered if number > 0 else numbered) > 0:
-                return spans
-            if number > 0:
-                numbered += 1
-            else:
-                unnumbered += 1
-        spans.append((start, index))
-        index = text.find("%", index + 1)
-    return spans
-
-
-def _python_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    named = unnamed = 0
-    end = len(text)
-    index = text.find("%")
-    while index >= 0:
-        start = index
-        index += 1
-        has_name = text.startswith("(", index)
-        if has_name:
-            depth = 0
-            index += 1
-            while index < end and not (text[index] == ")" and depth == 0):
-                depth += {"(": 1, ")": -1}.get(text[index], 0)
-                index += 1
-            if index >= end:
-                return spans
-            index += 1
-        while index < end and text[index] in "-+ #0":
-            index += 1
-        for part in ("width", "precision"):
-            if part == "precision":
-                if not text.startswith(".", index):
-                    break
-                index += 1
-            if text.startswith("*", index):
-                if named:
-                    return spans
-                unnamed += 1
-                index += 1
-            elif match := _DIGIT_RUN.match(text, index):
-                index = match.end()
-        if index < end and text[index] in "hlL":
-            index += 1
-        if index >= end or text[index] not in _PYTHON_CONVERSIONS:
-            return spans
-        if has_name:
-            if unnamed:
-                return spans
-            named += 1
-        elif text[index] != "%":
-            if named:
-                return spans
-            unnamed += 1
-        spans.append((start, index))
-        index = text.find("%", index + 1)
-    return spans

@@ -25,10 +25,11 @@ from theirs by one line break, every round trip would show up in diffs. So the w
 
 Lines are generated without their ``\\n``; :func:`format_po` adds one to every line.
 
-Known differences from msgcat: gettext also forbids breaks *inside* printf directives of a
-message flagged ``c-format``/``python-format`` etc.; we do not parse format strings, which only
-matters for directives containing a space (``% d``, ``%(a b)s``). Translator comments that look
-like Solaris references (``# File: x, line: 1``) are re-read by gettext as references.
+Known differences from msgcat, all outside what the pipeline writes: flags gettext does not
+know are kept (see above); breaks inside format directives are prevented for c, objc and python
+formats only (below); a translator comment that looks like a Solaris reference
+(``# File: x, line: 1``) is re-read by gettext as a reference; ``#|`` fields are written as
+given even when gettext would reject them (a ``#| msgctxt`` without ``#| msgid``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from ..errors import OutputError
 from ..files import write_atomic
 from .model import FUZZY, Catalog, Message
 from .reader import CJK_CHARSETS, catalog_charset, python_codec
-from .wrapping import directive_spans, width_breaks
+from .wrapping import width_breaks
 
 PAGE_WIDTH = 79
 """gettext's default ``--width``."""
@@ -69,6 +70,10 @@ _NEEDS_ESCAPE = re.compile(r'[\x07-\x0d"\\]')
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
 _DIGITS = re.compile(r"[0-9]+(?=[ \t\n]|$)")
 _TRAILING_NUMBER = re.compile(r":([0-9]+)$")
+_C99_MACRO = re.compile(r"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>")
+_C_CONVERSIONS = frozenset("cCsSiduoxXeEfFgGaApn")
+_PYTHON_CONVERSIONS = frozenset("csriduoxXeEfgG%")
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 
 def generate_po(catalog: Catalog, width: int = PAGE_WIDTH) -> Iterator[str]:
@@ -335,3 +340,136 @@ def _inside_directives(spans: list[tuple[int, int]], offset: int, portion: str, 
             local = index - offset
             inside.append(local + bisect_right(originals, local - 1))
     return inside
+
+
+# Format directives. gettext forbids breaks inside the printf directives of a message flagged
+# c-format (objc-format) or python-format: "10% of" in a python-format string holds the
+# directive "% o". The parsers below mark the same directives gettext's format-c.c and
+# format-python.c mark, and stop where those stop (at the first invalid directive). Other
+# languages' directives are not parsed: that only matters when one holds a break opportunity
+# (a space, "{0:>5}") right where a line must end.
+
+
+def directive_spans(text: str, language: str, translated: bool = False) -> list[tuple[int, int]]:
+    """``(first, last)`` indices of each valid directive of ``text`` in ``language``'s syntax.
+
+    Only ``c``, ``objc`` and ``python`` are parsed; other languages yield no spans.
+    """
+    if "%" not in text:
+        return []
+    if language == "python":
+        return _python_spans(text)
+    if language in ("c", "objc"):
+        return _c_spans(text, translated, language == "objc")
+    return []
+
+
+def _number_then_dollar(text: str, index: int) -> tuple[int, int]:
+    """An ``N$`` argument number at ``index``: ``(N, index after it)``, or ``(-1, index)``."""
+    match = _DIGIT_RUN.match(text, index)
+    if match and text.startswith("$", match.end()):
+        return int(match.group()), match.end() + 1
+    return -1, index
+
+
+def _c_spans(text: str, translated: bool, objc: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    numbered = unnumbered = 0
+    end = len(text)
+    index = text.find("%")
+    while index >= 0:
+        start = index
+        number, index = _number_then_dollar(text, index + 1)
+        if number == 0:
+            return spans
+        while index < end and (text[index] in " +-#0'" or (translated and text[index] == "I")):
+            index += 1
+        for part in ("width", "precision"):
+            if part == "precision":
+                if not text.startswith(".", index):
+                    break
+                index += 1
+            if text.startswith("*", index):
+                argument, index = _number_then_dollar(text, index + 1)
+                if argument == 0 or (numbered if argument < 0 else unnumbered):
+                    return spans
+                if argument > 0:
+                    numbered += 1
+                else:
+                    unnumbered += 1
+            elif match := _DIGIT_RUN.match(text, index):
+                index = match.end()
+        if text.startswith("<", index):
+            macro = _C99_MACRO.match(text, index)
+            if not macro:
+                return spans
+            index = macro.end() - 1
+            takes_argument = True
+        else:
+            while index < end and text[index] in "hlLqjzZt":
+                index += 1
+            if index >= end:
+                return spans
+            conversion = text[index]
+            takes_argument = conversion not in "%m"
+            if takes_argument and conversion not in _C_CONVERSIONS and not (objc and conversion == "@"):
+                return spans
+        if takes_argument:
+            if (unnumbered if number > 0 else numbered) > 0:
+                return spans
+            if number > 0:
+                numbered += 1
+            else:
+                unnumbered += 1
+        spans.append((start, index))
+        index = text.find("%", index + 1)
+    return spans
+
+
+def _python_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    named = unnamed = 0
+    end = len(text)
+    index = text.find("%")
+    while index >= 0:
+        start = index
+        index += 1
+        has_name = text.startswith("(", index)
+        if has_name:
+            depth = 0
+            index += 1
+            while index < end and not (text[index] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(text[index], 0)
+                index += 1
+            if index >= end:
+                return spans
+            index += 1
+        while index < end and text[index] in "-+ #0":
+            index += 1
+        for part in ("width", "precision"):
+            if part == "precision":
+                if not text.startswith(".", index):
+                    break
+                index += 1
+            if text.startswith("*", index):
+                if named:
+                    return spans
+                unnamed += 1
+                index += 1
+            elif match := _DIGIT_RUN.match(text, index):
+                index = match.end()
+        if index < end and text[index] in "hlL":
+            index += 1
+        if index >= end or text[index] not in _PYTHON_CONVERSIONS:
+            return spans
+        if has_name:
+            if unnamed:
+                return spans
+            named += 1
+        elif text[index] != "%":
+            if named:
+                return spans
+            unnamed += 1
+        spans.append((start, index))
+        index = text.find("%", index + 1)
+    return spans

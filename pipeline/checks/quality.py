@@ -1,0 +1,227 @@
+"""Quality checks of translated entries, one function per check.
+
+Principles:
+
+- A check compares the translation with its source and says, in one line, what differs and
+  why it matters; it never changes anything.
+- Script-aware: sentence ends and end punctuation know ``。！？`` and ``؟``; length ratios expect
+  CJK text to be shorter; French spacing before ``: ; ? !`` is not a difference.
+- Errors are what breaks a page or misinforms a reader (links, markup, raw HTML, bidi controls,
+  placeholders, a ``keep`` term missing); warnings are what a reviewer should look at.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+
+from ..required import numbers, sentence_count
+from ..ui import python_placeholders
+from .findings import Severity
+from .registry import EntryContext, check
+
+_MD = MarkdownIt("commonmark", {"html": False})
+
+
+def _markup(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """Links (by target), emphasis kinds and code spans of an inline Markdown text."""
+    tokens = _MD.parseInline(text)[0].children or []
+    links = Counter(str(t.attrGet("href")) for t in tokens if t.type == "link_open")
+    links.update(f"image {t.attrGet('src')}" for t in tokens if t.type == "image")
+    emphasis = Counter(t.type.removesuffix("_open") for t in tokens if t.type in ("em_open", "strong_open"))
+    code = Counter(t.content for t in tokens if t.type == "code_inline")
+    return links, emphasis, code
+
+
+@check("markup-mismatch", Severity.ERROR)
+def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
+    """Links, their URLs, emphasis and code spans must be those of the source."""
+    if ctx.markup != "markdown":
+        return
+    links, emphasis, code = _markup(ctx.source)
+    got_links, got_emphasis, got_code = _markup(ctx.translation)
+    for url in links - got_links:
+        yield f"link {url} of the source is missing (the page would link the source's URL anyway)"
+    for url in got_links - links:
+        yield f"link {url} is not in the source"
+    for kind in (emphasis - got_emphasis) + (got_emphasis - emphasis):
+        yield f"{'emphasis' if kind == 'em' else 'strong emphasis'}: the source has {emphasis[kind]}, the translation {got_emphasis[kind]}"
+    for span in code - got_code:
+        yield f"code span `{span}` is missing or changed (code is not translated)"
+
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_DANGER = re.compile(r"javascript:|\bon[a-z]+\s*=", re.I)
+
+
+@check("raw-html", Severity.ERROR)
+def raw_html(ctx: EntryContext) -> Iterator[str]:
+    """Markup in a translation that the source does not have (it is shown as text, never run)."""
+    extra = Counter(_TAG.findall(ctx.translation)) - Counter(_TAG.findall(ctx.source))
+    for tag in extra:
+        yield f"raw HTML {tag[:40]!r} is not in the source; it is shown as text on the page"
+    extra_danger = Counter(m.lower() for m in _DANGER.findall(ctx.translation)) - Counter(
+        m.lower() for m in _DANGER.findall(ctx.source)
+    )
+    for pattern in extra_danger:
+        yield f"{pattern!r} looks like an attempt at script injection; it is shown as text"
+
+
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_INVISIBLE = {"\u200b", "\u2060", "\ufeff", "\u180e", "\u200e", "\u200f", "\u00ad"}
+
+
+def _names(chars: set[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in sorted(chars))
+
+
+@check("bidi-control", Severity.ERROR)
+def bidi_control(ctx: EntryContext) -> Iterator[str]:
+    """Bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069)."""
+    found = (set(ctx.translation) & _BIDI) - set(ctx.source)
+    if found:
+        yield f"bidi control character {_names(found)}: it can reorder what readers see; remove it"
+
+
+@check("invisible-character", Severity.WARNING)
+def invisible_character(ctx: EntryContext) -> Iterator[str]:
+    """Zero-width and other invisible characters (U+200B, U+2060, U+FEFF, U+200E/U+200F, soft hyphen)."""
+    found = (set(ctx.translation) & _INVISIBLE) - set(ctx.source)
+    if found:
+        yield f"invisible character {_names(found)}"
+
+
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+@check("placeholders", Severity.ERROR)
+def placeholders(ctx: EntryContext) -> Iterator[str]:
+    """Placeholders such as %(count)s or {name} must be the source's, unchanged."""
+    if "python-format" in ctx.message.flags:
+        wanted = python_placeholders(ctx.message.msgid) | python_placeholders(ctx.message.msgid_plural or "")
+        got = python_placeholders(ctx.translation)
+        plural = ctx.message.msgid_plural is not None
+    else:
+        wanted, got, plural = set(_PLACEHOLDER.findall(ctx.source)), set(_PLACEHOLDER.findall(ctx.translation)), False
+    for item in sorted(got - wanted):
+        yield f"placeholder {item} is not in the source; the page would show it or fail"
+    if not plural:  # a plural form may leave the number out ("one minute")
+        for item in sorted(wanted - got):
+            yield f"placeholder {item} of the source is missing"
+
+
+@check("numbers", Severity.WARNING)
+def numbers_differ(ctx: EntryContext) -> Iterator[str]:
+    """Numbers of the source missing from the translation, or new ones (in medical text, a dose)."""
+    if ctx.markup != "markdown":
+        return
+    want, got = numbers(ctx.source), numbers(ctx.translation)
+    for number in want - got:
+        yield f"number {number} of the source is missing"
+    for number in got - want:
+        yield f"number {number} is not in the source"
+
+
+@check("whitespace", Severity.WARNING)
+def whitespace(ctx: EntryContext) -> Iterator[str]:
+    """Leading or trailing whitespace that differs from the source's."""
+    for side, strip in (("leading", str.lstrip), ("trailing", str.rstrip)):
+        source_pad = len(ctx.source) - len(strip(ctx.source))
+        translation_pad = len(ctx.translation) - len(strip(ctx.translation))
+        if source_pad != translation_pad:
+            yield f"{side} whitespace differs from the source's"
+
+
+@check("doubled-spaces", Severity.WARNING)
+def doubled_spaces(ctx: EntryContext) -> Iterator[str]:
+    """Two spaces in a row, where the source has none."""
+    if "  " in ctx.translation and "  " not in ctx.source:
+        yield "doubled space"
+
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@check("untranslated-looking", Severity.WARNING)
+def untranslated_looking(ctx: EntryContext) -> Iterator[str]:
+    """A translation identical to the source, unless the glossary keeps that text as it is."""
+    if ctx.translation != ctx.source or not _LETTER.search(ctx.source):
+        return
+    kept = {g.term.lower() for g in ctx.glossary if g.keep}
+    remainder = ctx.source.lower()
+    for term in sorted(kept, key=len, reverse=True):
+        remainder = remainder.replace(term, " ")
+    if _LETTER.search(re.sub(r"\]\([^)]*\)", "]", remainder)):
+        yield "the translation is identical to the source"
+
+
+@check("sentence-count", Severity.WARNING)
+def sentence_count_differs(ctx: EntryContext) -> Iterator[str]:
+    """A different number of sentences than the source (something may be missing)."""
+    if ctx.markup != "markdown":
+        return
+    want, got = sentence_count(ctx.source), sentence_count(ctx.translation)
+    if want != got:
+        yield f"{got} sentence{'s' * (got != 1)}, the source has {want}"
+
+
+_COMPACT_SCRIPTS = ("ja", "zh", "ko")
+
+
+@check("length-ratio", Severity.WARNING)
+def length_ratio(ctx: EntryContext) -> Iterator[str]:
+    """A translation much shorter or longer than usual for the language (omission, addition)."""
+    if len(ctx.source) < 20:
+        return
+    low, high = (0.15, 1.5) if ctx.locale.code.split("_")[0] in _COMPACT_SCRIPTS else (0.5, 2.5)
+    ratio = len(ctx.translation) / len(ctx.source)
+    if not low <= ratio <= high:
+        yield f"length is {ratio:.0%} of the source's (expected {low:.0%}–{high:.0%} for this language)"
+
+
+_END_CLASS = {
+    ".": "full stop", "。": "full stop", "۔": "full stop", "।": "full stop",
+    "?": "question mark", "？": "question mark", "؟": "question mark",
+    "!": "exclamation mark", "！": "exclamation mark",
+    ":": "colon", "：": "colon",
+}  # fmt: skip
+_CLOSERS = "\"'’”»)]）」』 \u00a0\u202f"
+
+
+def _ending(text: str) -> str:
+    stripped = re.sub(r"\]\([^)]*\)", "]", text).rstrip(_CLOSERS)
+    return _END_CLASS.get(stripped[-1:], "none") if stripped else "none"
+
+
+@check("end-punctuation", Severity.WARNING)
+def end_punctuation(ctx: EntryContext) -> Iterator[str]:
+    """The translation ends with another kind of punctuation than the source (。 counts as .)."""
+    want, got = _ending(ctx.source), _ending(ctx.translation)
+    if want != got:
+        yield f"ends with {got if got != 'none' else 'no punctuation'}, the source with {want if want != 'none' else 'none'}"
+
+
+def _missing_terms(ctx: EntryContext, keep: bool) -> Iterator[str]:
+    source, translation = ctx.source.lower(), ctx.translation.lower()
+    for entry in ctx.glossary:
+        if entry.keep == keep and entry.term.lower() in source and entry.form.lower() not in translation:
+            if keep:
+                yield f"glossary: {entry.term!r} must stay as it is (glossary line {entry.line})"
+            else:
+                yield f"glossary: {entry.term!r} should be translated as {entry.form!r} (glossary line {entry.line})"
+
+
+@check("glossary", Severity.ERROR)
+def glossary_keep(ctx: EntryContext) -> Iterator[str]:
+    """A name the glossary keeps as it is (brand, institution) is missing from the translation."""
+    yield from _missing_terms(ctx, keep=True)
+
+
+@check("glossary-term", Severity.WARNING)
+def glossary_term(ctx: EntryContext) -> Iterator[str]:
+    """A term the glossary translates in a set way is not translated that way."""
+    yield from _missing_terms(ctx, keep=False)

@@ -1,0 +1,70 @@
+"""The registry of quality checks: one function per check, registered by id with a severity.
+
+A check receives one translated entry (:class:`EntryContext`) and yields one message per problem.
+Its title is the first line of its docstring (shown in reports and SARIF rules), like Translate
+Toolkit's check decorators. The registry is a plain dict that a run copies and filters per
+locale and per entry, so switching a check off never changes the registry itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..catalogs import Message
+from ..glossary import GlossaryEntry
+from ..locales import LocaleInfo
+from .findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class EntryContext:
+    """One translated entry as a quality check sees it."""
+
+    message: Message
+    source: str
+    """The source text this translation form is for (msgid, or msgid_plural for plural forms)."""
+    translation: str
+    locale: LocaleInfo
+    markup: str
+    """``markdown`` for article catalogues, ``format`` for the templates' strings (``ui``)."""
+    glossary: tuple[GlossaryEntry, ...]
+    """The enforced glossary entries of this locale."""
+
+
+EntryCheck = Callable[[EntryContext], Iterable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInfo:
+    id: str
+    severity: Severity
+    title: str
+    """What the check looks for, in a sentence (its docstring's first line)."""
+    function: EntryCheck | None
+    """``None`` for the checks of whole catalogues (freshness, syntax…), run by the runner."""
+
+
+REGISTRY: dict[str, CheckInfo] = {}
+
+
+def check(id: str, severity: Severity) -> Callable[[EntryCheck], EntryCheck]:
+    """Register an entry check under ``id``."""
+
+    def register(function: EntryCheck) -> EntryCheck:
+        title = (function.__doc__ or id).strip().splitlines()[0]
+        REGISTRY[id] = CheckInfo(id, severity, title, function)
+        return function
+
+    return register
+
+
+def catalogue_check(id: str, severity: Severity, title: str) -> None:
+    """Register a check that the runner performs on whole catalogues, so reports can describe it."""
+    REGISTRY[id] = CheckInfo(id, severity, title, None)
+
+
+def entry_checks(ignored: Iterable[str] = ()) -> dict[str, CheckInfo]:
+    """A copy of the entry checks without the ``ignored`` ones."""
+    skip = set(ignored)
+    return {k: v for k, v in REGISTRY.items() if v.function is not None and k not in skip}

@@ -1,0 +1,319 @@
+"""``translatio check``: every gate CI needs, over every catalogue, in one report.
+
+Order of work, so that one broken file never hides the others:
+
+1. every ``.po``/``.pot`` is parsed on its own; a file that does not parse is a ``syntax``
+   finding with its line, and the run goes on with the rest;
+2. headers and plural forms are compared with Babel's data (what ``msgfmt --check`` checks, in
+   our words); figures come from :mod:`pipeline.stats`, the same code ``stats`` uses;
+3. each approved entry goes through the quality checks of :mod:`.quality`;
+4. the disclaimer of every article is judged by :mod:`pipeline.required`, the rule the build
+   applies, so CI rejects exactly what the build would fall back on;
+5. freshness: ``update`` is planned in memory and compared byte for byte with the files.
+
+A check is switched off for a locale with ``ignore_checks`` in ``[tool.translatio.locale.<code>]``,
+for one entry with a translator comment ``# translatio-ignore: length-ratio, numbers``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalogs import Catalog, Message, plural_forms, read_po
+from ..config import Config
+from ..errors import InputError, PipelineError
+from ..extract import UI_DOMAIN, read_articles
+from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
+from ..locales import LocaleInfo, locale_info, normalize_locale
+from ..required import required_status
+from ..segments import extract_segments
+from ..stats import CatalogStats, catalog_stats
+from ..update import plan_update, po_path
+from . import quality  # noqa: F401  (registers the entry checks)
+from .findings import Finding, Severity
+from .registry import EntryContext, catalogue_check, entry_checks
+
+catalogue_check("syntax", Severity.ERROR, "The file parses as a PO file (strings, escapes, keywords, charset, duplicates).")
+catalogue_check("header", Severity.ERROR, "Header fields are present, filled in and agree with the catalogue's locale.")
+catalogue_check("plural-forms", Severity.ERROR, "Plural-Forms matches Babel's data for the locale; each plural entry has nplurals forms.")
+catalogue_check("newline", Severity.ERROR, "A translation begins and ends with a newline exactly when its source does (as msgfmt --check).")
+catalogue_check("freshness", Severity.ERROR, "The catalogues are up to date with the sources and templates.")
+catalogue_check("completeness", Severity.ERROR, "The share of translated messages reaches the locale's minimum.")
+catalogue_check("required", Severity.ERROR, "The disclaimer is translated, not fuzzy and complete, so it is published translated.")
+
+IGNORE_MARK = "translatio-ignore:"
+_PLACEHOLDER_VALUES = {
+    "Project-Id-Version": "PACKAGE VERSION",
+    "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+    "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+    "Language-Team": "LANGUAGE <LL@li.org>",
+    "Content-Transfer-Encoding": "ENCODING",
+}
+_REQUIRED_FIELDS = (
+    "Project-Id-Version",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredResult:
+    """The disclaimer of one article in one locale."""
+
+    locale: str
+    article: str
+    path: Path
+    line: int | None
+    usable: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """Everything ``check`` found; formats in :mod:`.formats` turn it into text, JSON, JUnit…"""
+
+    root: Path
+    locales: tuple[str, ...]
+    stats: tuple[CatalogStats, ...]
+    thresholds: dict[str, float]
+    required: tuple[RequiredResult, ...]
+    findings: tuple[Finding, ...]
+    ignored: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Checks switched off per locale by the configuration."""
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def passed(self, strict: bool = False) -> bool:
+        return not (self.findings if strict else self.errors)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def entry_ignores(message: Message) -> set[str]:
+    """Checks a translator switched off for this entry (comment or flag ``translatio-ignore:``)."""
+    found: set[str] = set()
+    for text in (*message.translator_comments, *message.flags):
+        text = text.strip()
+        if text.startswith(IGNORE_MARK):
+            found.update(part for part in re.split(r"[,\s]+", text[len(IGNORE_MARK) :]) if part)
+    return found
+
+
+class _Run:
+    def __init__(self, config: Config, codes: list[str], min_percent: float | None) -> None:
+        self.config = config
+        self.codes = codes
+        self.min_percent = min_percent
+        self.findings: list[Finding] = []
+        self.stats: list[CatalogStats] = []
+        self.required: list[RequiredResult] = []
+        self.broken: set[Path] = set()
+
+    def add(self, check: str, path: Path, line: int | None, message: str, locale: str | None = None, domain: str | None = None, msgid: str | None = None) -> None:
+        severity = _severity(check)
+        self.findings.append(Finding(check, severity, path, line, message, locale, domain, msgid))
+
+    def parse(self, path: Path, locale: str | None) -> Catalog | None:
+        try:
+            return read_po(path)
+        except InputError as exc:
+            self.broken.add(path)
+            self.add("syntax", path, exc.line, exc.message, locale, path.stem)
+            return None
+
+
+def _severity(check: str) -> Severity:
+    from .registry import REGISTRY
+
+    return REGISTRY[check].severity
+
+
+def run_checks(config: Config, locales: list[str] | None = None, min_percent: float | None = None) -> CheckReport:
+    """Check every catalogue of the given (or all) locales; raises only for bad usage."""
+    codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
+    run = _Run(config, codes, min_percent)
+    glossary = _glossary(run)
+    for pot in sorted(config.locale_dir.glob("*.pot")):
+        run.parse(pot, None)
+    catalogs: dict[tuple[str, str], Catalog] = {}
+    for code in codes:
+        info = locale_info(code)
+        folder = config.locale_dir / code / "LC_MESSAGES"
+        entries = tuple(g for g in glossary if g.locale == code and g.enforced)
+        for path in sorted(folder.glob("*.po")):
+            catalog = run.parse(path, code)
+            if catalog is None:
+                continue
+            catalogs[code, path.stem] = catalog
+            _check_header(run, catalog, path, info)
+            figures = catalog_stats(catalog, code, path.stem)
+            run.stats.append(figures)
+            _check_completeness(run, figures, path)
+            _check_entries(run, catalog, path, info, entries)
+    _check_required(run, catalogs)
+    _check_freshness(run)
+    ignored = {code: config.settings_for(code).ignore_checks for code in codes if config.settings_for(code).ignore_checks}
+    findings = [f for f in run.findings if f.check not in ignored.get(f.locale or "", ())]
+    thresholds = {code: _threshold(run, code) for code in codes}
+    return CheckReport(config.root, tuple(codes), tuple(run.stats), thresholds, tuple(run.required), tuple(findings), ignored)
+
+
+def _threshold(run: _Run, code: str) -> float:
+    return run.min_percent if run.min_percent is not None else run.config.min_percent_for(code)
+
+
+def _glossary(run: _Run) -> list[GlossaryEntry]:
+    path = run.config.locale_dir / GLOSSARY_FILE
+    try:
+        return read_glossary(path)
+    except InputError as exc:
+        run.add("syntax", path, exc.line, exc.message)
+        return []
+
+
+def _same_plural_rule(expression: str, other: str) -> bool:
+    try:
+        first, second = gettext.c2py(expression), gettext.c2py(other)
+    except (ValueError, SyntaxError):
+        return False
+    return all(first(n) == second(n) for n in range(0, 1001))
+
+
+def _check_header(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
+    fields = catalog.header_fields
+    line = catalog.header.line or 1
+    code, domain = info.code, path.stem
+    if catalog.header.fuzzy:
+        run.add("header", path, line, "the header is marked fuzzy: msgfmt ignores it (and its Plural-Forms)", code, domain)
+    for name in _REQUIRED_FIELDS:
+        value = fields.get(name)
+        if value is None:
+            run.add("header", path, line, f"header field {name} is missing", code, domain)
+        elif not value or value == _PLACEHOLDER_VALUES.get(name):
+            run.add("header", path, line, f"header field {name} still has its template value {value!r}", code, domain)
+    language = fields.get("Language")
+    if language:
+        try:
+            same = normalize_locale(language) == code
+        except PipelineError:
+            same = False
+        if not same:
+            run.add("header", path, line, f"Language is {language!r} but the catalogue is in the {code!r} folder", code, domain)
+    charset = fields.get("Content-Type", "")
+    if "charset=" in charset and "charset=utf-8" not in charset.lower().replace(" ", ""):
+        run.add("header", path, line, f"Content-Type {charset!r}: catalogues should be UTF-8", code, domain)
+    declared = plural_forms(catalog)
+    if declared is not None:
+        nplurals, expression = declared
+        if nplurals != info.nplurals or not _same_plural_rule(expression, info.plural_expr):
+            run.add("plural-forms", path, line, f"Plural-Forms {fields.get('Plural-Forms')!r} differs from Babel's {info.plural_forms!r}", code, domain)
+    for message in catalog.active:
+        if message.msgid_plural is not None and any(message.msgstr) and len(message.msgstr) != info.nplurals:
+            run.add("plural-forms", path, message.line, f"{len(message.msgstr)} plural forms, {info.english_name} has {info.nplurals}", code, domain, message.msgid)
+
+
+def _check_completeness(run: _Run, figures: CatalogStats, path: Path) -> None:
+    minimum = _threshold(run, figures.locale)
+    if figures.percent < minimum:
+        run.add(
+            "completeness",
+            path,
+            None,
+            f"{figures.percent:.1f}% translated ({figures.translated.messages} of {figures.total.messages} messages, "
+            f"{figures.fuzzy.messages} fuzzy), below the minimum of {minimum:g}%",
+            figures.locale,
+            figures.domain,
+        )
+
+
+def _check_entries(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...]) -> None:
+    markup = "format" if path.stem == UI_DOMAIN else "markdown"
+    checks = entry_checks()
+    for message in catalog.active:
+        if not message.translated:
+            continue
+        skip = entry_ignores(message)
+        for index, translation in enumerate(message.msgstr):
+            source = message.msgid_plural if index and message.msgid_plural else message.msgid
+            if "newline" not in skip:
+                for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+                    if test(source, "\n") != test(translation, "\n"):
+                        run.add("newline", path, message.line, f"the source and translation do not both {edge} with a newline", info.code, path.stem, message.msgid)
+            context = EntryContext(message, source, translation, info, markup, glossary)
+            for check_id, info_ in checks.items():
+                if check_id in skip or info_.function is None:
+                    continue
+                for problem in info_.function(context):
+                    run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+
+
+def _check_required(run: _Run, catalogs: dict[tuple[str, str], Catalog]) -> None:
+    try:
+        articles = read_articles(run.config)
+    except InputError as exc:
+        run.add("syntax", exc.path, exc.line, exc.message)
+        return
+    for article in articles:
+        required = [s.text for s in extract_segments(article) if s.required]
+        for code in run.codes:
+            path = po_path(run.config, code, article.slug)
+            catalog = catalogs.get((code, article.slug))
+            if catalog is None and path in run.broken:
+                continue
+            messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
+            for text in required:
+                message = messages.get(text)
+                status = required_status(text, message)
+                line = message.line if message is not None else None
+                run.required.append(RequiredResult(code, article.slug, path, line, status.usable, status.reason))
+                if not status.usable and "required" not in (entry_ignores(message) if message else set()):
+                    run.add(
+                        "required",
+                        path,
+                        line,
+                        f"the disclaimer of {article.slug!r} is {status.reason}: the English text would be published",
+                        code,
+                        article.slug,
+                        text,
+                    )
+
+
+def _check_freshness(run: _Run) -> None:
+    try:
+        plan = plan_update(run.config, run.codes)
+    except InputError as exc:
+        if exc.path not in run.broken:
+            run.add("syntax", exc.path, exc.line, exc.message)
+        return
+    for path, content in plan.outputs():
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current != content.encode("utf-8"):
+            state = "missing" if current is None else "out of date with the sources"
+            run.add("freshness", path, None, f"{state}: run 'translatio update'", _locale_of(run, path), path.stem)
+
+
+def _locale_of(run: _Run, path: Path) -> str | None:
+    parts = path.relative_to(run.config.locale_dir).parts if path.is_relative_to(run.config.locale_dir) else ()
+    return parts[0] if len(parts) == 3 else None
