@@ -217,9 +217,9 @@ class _Parser:
         self.entry: _Entry | None = None
         self.seen: dict[tuple[str | None, str], int] = {}
         self.declared = "utf-8"
+        """The codec the header declares (UTF-8 when it declares none)."""
         self.form_lines: dict[int, list[int]] = {}
         """Line of each msgstr[n] of the plural messages, by ``id`` of the message."""
-        """The codec the header declares (UTF-8 when it declares none)."""
 
     def error(self, line: int, message: str) -> CatalogError:
         return CatalogError(self.path, line, message)
@@ -231,6 +231,8 @@ class _Parser:
                 continue
             if line.startswith("#~"):
                 rest = line[2:]
+                if not rest.strip():
+                    continue
                 if rest.startswith("|"):
                     self.previous_line(number, rest[1:], True)
                 else:

@@ -205,8 +205,13 @@ def end_punctuation(ctx: EntryContext) -> Iterator[str]:
         yield f"ends with {got if got != 'none' else 'no punctuation'}, the source with {want if want != 'none' else 'none'}"
 
 
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
 def _missing_terms(ctx: EntryContext, keep: bool) -> Iterator[str]:
-    source, translation = ctx.source.lower(), ctx.translation.lower()
+    # Link targets are not text: a URL containing the term neither needs nor provides it.
+    source = _LINK_TARGET.sub("]", ctx.source).lower()
+    translation = _LINK_TARGET.sub("]", ctx.translation).lower()
     for entry in ctx.glossary:
         if entry.keep == keep and entry.term.lower() in source and entry.form.lower() not in translation:
             if keep:

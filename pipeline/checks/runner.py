@@ -45,6 +45,7 @@ catalogue_check("completeness", Severity.ERROR, "The share of translated message
 catalogue_check("required", Severity.ERROR, "The disclaimer is translated, not fuzzy and complete, so it is published translated.")
 
 IGNORE_MARK = "translatio-ignore:"
+_CHECK_ID = re.compile(r"[a-z][a-z0-9-]*")
 _PLACEHOLDER_VALUES = {
     "Project-Id-Version": "PACKAGE VERSION",
     "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
@@ -114,7 +115,10 @@ def entry_ignores(message: Message) -> set[str]:
     for text in (*message.translator_comments, *message.flags):
         text = text.strip()
         if text.startswith(IGNORE_MARK):
-            found.update(part for part in re.split(r"[,\s]+", text[len(IGNORE_MARK) :]) if part)
+            for part in re.split(r"[,\s]+", text[len(IGNORE_MARK) :].strip()):
+                if not _CHECK_ID.fullmatch(part):
+                    break  # the rest is the translator's explanation
+                found.add(part)
     return found
 
 
