@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Iterable
 
 SEED = 20261125
-PARAGRAPH_VARIANTS = 12
+PARAGRAPH_VARIANTS = 14
 """Paragraphs a section can have (each a fixed selection of its sentences), shared by all drugs."""
-DRUG_VOICES = 5
+DRUG_VOICES = 6
 """Word choices ("often"/"usually"…) per drug: the near-repeats between a drug's articles."""
 LOCALES: tuple[str, ...] = ("de", "fr", "es")
 

@@ -11,6 +11,8 @@ Principles:
   builds without a change are byte-identical.
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
+- Beside the pages: ``status.html`` (completeness, the disclaimer per locale, findings of
+  ``check``) and ``badges/<locale>.svg``, for a README or a dashboard.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogs import Catalog, read_po
+from .checks import run_checks, write_status
 from .config import Config
 from .errors import OutputError, VerificationError
 from .extract import UI_DOMAIN, read_articles
@@ -99,6 +102,8 @@ def build_site(config: Config, locales: list[str] | None = None, out_dir: Path |
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
+        status = run_checks(config, [t.code for t in targets[1:]], freshness=False)
+        write_status(status, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _publish(staging, out)
