@@ -353,6 +353,8 @@ EDITS: dict[str, str] = {
     "medicine": "medication", "treatment": "therapy", "serious": "severe", "common": "frequent",
     "effects": "reactions", "important": "essential", "help": "assist", "slowly": "gradually",
     "right": "straight", "symptoms": "signs", "risks": "dangers", "patients": "people", "take": "use",
+    "every": "each", "most": "many", "first": "initial", "reduce": "lower", "dose": "amount",
+    "safe": "secure", "questions": "concerns", "information": "details", "conditions": "disorders",
 }
 ADDITIONS: tuple[str, ...] = (
     "Recent guidance from health authorities recommends reviewing treatment with {brand} at least once a year.",

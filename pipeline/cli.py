@@ -201,6 +201,111 @@ def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_
         ctx.exit(1)
 
 
+@cli.group()
+def tm() -> None:
+    """The translation memory: import, export, search, stats."""
+
+
+@tm.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def tm_import(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Import TMX 1.4b files (OmegaT, Translate Toolkit's po2tmx…) or PO compendia; all or nothing."""
+    from .memory.project import import_files
+
+    config = _config(ctx)
+    report = import_files(config, list(files))
+    for locale, (read, changed) in sorted(report.items()):
+        click.echo(f"{locale}: {read} units read, {changed} new or updated")
+
+
+@tm.command("export")
+@LOCALES
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def tm_export(ctx: click.Context, locales: tuple[str, ...], file: Path) -> None:
+    """Write the memory (or one locale's part) to a TMX 1.4b file."""
+    from .memory.project import export_file
+
+    count = export_file(_config(ctx), file, list(locales) or None)
+    click.echo(f"{file}: {count} units")
+
+
+@tm.command("search")
+@click.argument("text")
+@click.option("-l", "--locale", "locale", required=True, metavar="LANG", help="Target locale.")
+@click.option("--min", "min_score", type=click.IntRange(0, 100), default=None, help="Minimum score (default: tm_threshold).")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None, limit: int, output_format: str) -> None:
+    """Find the memory's best matches for TEXT, best first, with their scores."""
+    from .locales import normalize_locale
+    from .memory.matching import MemoryQuery, lookup
+    from .memory.project import read_memory
+
+    config = _config(ctx)
+    code = normalize_locale(locale)
+    with read_memory(config) as memory:
+        matches = lookup(memory, MemoryQuery(text, code), config.tm_threshold if min_score is None else min_score, limit)
+    if output_format == "json":
+        _emit_json(
+            [
+                {
+                    "score": m.score,
+                    "similarity": round(m.similarity, 2),
+                    "source": m.unit.source,
+                    "target": m.unit.target,
+                    "differences": list(m.differences),
+                    "origins": [{"domain": o.domain, "reference": o.reference} for o in m.unit.origins],
+                }
+                for m in matches
+            ]
+        )
+        return
+    if not matches:
+        click.echo("no match")
+    for m in matches:
+        risk = f"  [{'; '.join(m.differences)}]" if m.differences else ""
+        click.echo(f"{m.score:>3}%  {m.unit.source}{risk}\n      {m.unit.target}")
+
+
+@tm.command("stats")
+@click.pass_context
+def tm_stats(ctx: click.Context) -> None:
+    """Units per locale, and where the memory is kept."""
+    from .memory.project import read_memory, tmx_path
+
+    config = _config(ctx)
+    with read_memory(config) as memory:
+        figures = memory.stats()
+    for locale, count in figures.units.items():
+        click.echo(f"{locale}: {count} units  ({config.relative(tmx_path(config, locale))})")
+    click.echo(f"index: {config.relative(Path(figures.path))} (derived, not in git)")
+
+
+@cli.command()
+@LOCALES
+@click.option("-d", "--domain", "domains", multiple=True, metavar="DOMAIN", help="Only this article (slug) or 'ui' (repeatable).")
+@FORMAT
+@click.pass_context
+def analyze(ctx: click.Context, locales: tuple[str, ...], domains: tuple[str, ...], output_format: str) -> None:
+    """Leverage report: words per match band against the memory, per locale."""
+    from .memory.analyze import BANDS, analyze as run_analysis
+    from .memory.project import read_memory
+
+    config = _config(ctx)
+    with read_memory(config) as memory:
+        results = run_analysis(config, memory, list(locales) or None, list(domains) or None)
+    if output_format == "json":
+        _emit_json([r.as_dict() for r in results])
+        return
+    click.echo(f"{'locale':<8}" + "".join(f"{band:>16}" for band in (*BANDS, "total")))
+    for r in results:
+        cells = [f"{b.words} w / {b.segments} s" for b in (*r.bands.values(), r.total)]
+        click.echo(f"{r.locale:<8}" + "".join(f"{cell:>16}" for cell in cells))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting, so tests can call it in-process."""
     try:

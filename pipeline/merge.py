@@ -67,9 +67,22 @@ class MergeSummary:
         return bool(self.new or self.changed or self.obsolete or self.revived or self.memory)
 
 
-Suggest = Callable[[Message], Message | None]
-"""A source of translations for messages the old catalogue cannot fill (the translation memory):
-returns the message filled in (translated or fuzzy), or ``None``."""
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A message filled in by another source (the translation memory), with its match score."""
+
+    message: Message
+    """The template's message with a translation: approved for an exact match, fuzzy otherwise."""
+    score: int
+    """101 / 100 for exact matches, the fuzzy score (0–99) otherwise."""
+
+
+Suggest = Callable[[Message, str, str], "Suggestion | None"]
+"""A source of suggestions for a message the old catalogue has no exact entry for; it is given
+the message and the source texts of its neighbours (for in-context matches)."""
+
+PROVENANCE = "translation memory:"
+"""Extracted comments that say where a pre-filled translation came from; merges keep them."""
 
 
 def merge_catalog(
@@ -91,22 +104,30 @@ def merge_catalog(
     used: set[tuple[str | None, str]] = set()
     merged: list[Message] = []
     counts = dict.fromkeys(("new", "changed", "obsolete", "revived", "unchanged", "memory"), 0)
-    for fresh in template.active:
+    active = template.active
+    for index, fresh in enumerate(active):
         previous = by_key.get(fresh.key)
         if previous is not None:
             used.add(fresh.key)
             merged.append(_carry_over(previous, fresh, nplurals))
             counts["revived" if previous.obsolete and any(previous.msgstr) else "unchanged"] += 1
             continue
-        close = matcher.closest(fresh.msgid)
-        if close is not None:
+        offered = None
+        if suggest is not None:
+            before = active[index - 1].msgid if index else ""
+            after = active[index + 1].msgid if index + 1 < len(active) else ""
+            offered = suggest(fresh, before, after)
+        if offered is not None and offered.score >= 100:  # an exact memory match beats any fuzzy one
+            merged.append(offered.message)
+            counts["memory"] += 1
+            continue
+        close, score = matcher.closest(fresh.msgid)
+        if close is not None and (offered is None or score >= offered.score):
             used.add(close.key)  # its translation lives on in the fuzzy entry, as in msgmerge
             merged.append(_suggest_from(close, fresh, nplurals))
             counts["changed"] += 1
-            continue
-        filled = suggest(fresh) if suggest is not None else None
-        if filled is not None:
-            merged.append(filled)
+        elif offered is not None:
+            merged.append(offered.message)
             counts["memory"] += 1
         else:
             merged.append(_blank(fresh, nplurals))
@@ -148,8 +169,10 @@ def _carry_over(previous: Message, fresh: Message, nplurals: int) -> Message:
         previous.msgid_plural != fresh.msgid_plural
     )
     fuzzy = previous.fuzzy or (plural_changed and any(previous.msgstr))
+    provenance = tuple(c for c in previous.extracted_comments if c.startswith(PROVENANCE))
     return replace(
         fresh,
+        extracted_comments=fresh.extracted_comments + provenance,
         msgstr=_sized(previous.msgstr, fresh, nplurals),
         translator_comments=previous.translator_comments,
         flags=_flags(previous, fresh, fuzzy),
@@ -199,10 +222,10 @@ class _FuzzyMatcher:
         self._texts = [m.msgid for m in candidates]
         self._threshold = threshold
 
-    def closest(self, text: str) -> Message | None:
+    def closest(self, text: str) -> tuple[Message | None, float]:
         if not self._texts or self._threshold > 100:
-            return None
+            return None, 0.0
         found = process.extractOne(text, self._texts, scorer=fuzz.ratio, score_cutoff=self._threshold)
         if found is None:
-            return None
-        return self._candidates[found[2]]
+            return None, 0.0
+        return self._candidates[found[2]], found[1]

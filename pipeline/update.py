@@ -12,16 +12,19 @@ Principles:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogs import Catalog, Message, format_po, read_po
 from .config import Config
 from .errors import LocaleError
-from .extract import GENERATOR, extract_project, now_stamp, write_templates
+from .extract import GENERATOR, Template, extract_project, now_stamp, write_templates
 from .files import write_atomic
 from .locales import locale_info, normalize_locale
-from .merge import MergeSummary, Suggest, merge_catalog
+from .memory.project import fingerprint, harvest, memory_lock, memory_suggester, open_memory, tmx_path
+from .memory.store import SQLiteMemory
+from .memory.tmx import format_tmx
+from .merge import MergeSummary, merge_catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +105,28 @@ class UpdatePlan:
     """The finished templates by path (``locale/<domain>.pot``)."""
     catalogs: tuple[tuple[LocaleDomainResult, Catalog], ...]
     """Each locale's merged catalogue, with what the merge did."""
+    memory_files: dict[Path, str] = field(default_factory=dict)
+    """TMX files of the locales whose memory gained or changed units in this update."""
 
     def outputs(self) -> list[tuple[Path, str]]:
         """Every file the plan writes, with its new content."""
         files = [(path, format_po(catalog)) for path, catalog in self.templates.items()]
-        return files + [(result.path, format_po(catalog)) for result, catalog in self.catalogs]
+        files += [(result.path, format_po(catalog)) for result, catalog in self.catalogs]
+        return files + sorted(self.memory_files.items())
 
 
-def plan_update(
-    config: Config,
-    locales: list[str] | None = None,
-    suggest_for: dict[str, Suggest] | None = None,
-) -> UpdatePlan:
-    """Read and merge everything ``update`` touches; raises on bad input before anything is written.
+@dataclass(frozen=True, slots=True)
+class UpdateInputs:
+    """Everything ``update`` reads, read and checked: bad input fails here, before any write."""
 
-    ``suggest_for`` maps a locale to a source of suggestions (the translation memory) for
-    messages the old catalogue cannot fill.
-    """
+    codes: tuple[str, ...]
+    templates: tuple[Template, ...]
+    finished: dict[Path, Catalog]
+    olds: dict[tuple[str, str], Catalog | None]
+    """Each locale's current catalogue per domain (``None`` where it does not exist yet)."""
+
+
+def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInputs:
     codes = [normalize_locale(code) for code in locales] if locales else list(config.target_locales())
     for code in codes:
         if not (config.locale_dir / code / "LC_MESSAGES").is_dir():
@@ -129,30 +137,70 @@ def plan_update(
         for template in templates:
             path = po_path(config, code, template.domain)
             olds[code, template.domain] = read_po(path) if path.exists() else None
+    return UpdateInputs(tuple(codes), tuple(templates), finished, olds)
+
+
+def plan_update(
+    config: Config, locales: list[str] | None = None, memory: SQLiteMemory | None = None, inputs: UpdateInputs | None = None
+) -> UpdatePlan:
+    """Merge everything ``update`` touches, in memory; raises on bad input before anything is written.
+
+    With a ``memory``, the current catalogues are harvested into it first (inside the caller's
+    transaction), and messages the old catalogue cannot fill are pre-filled from it.
+    """
+    if inputs is None:
+        inputs = read_inputs(config, locales)
+    codes, templates, finished, olds = inputs.codes, inputs.templates, inputs.finished, inputs.olds
+
+    memory_files: dict[Path, str] = {}
+    if memory is not None:
+        harvested = [
+            unit
+            for (code, domain), old in olds.items()
+            if old is not None
+            for unit in harvest(old, code, domain, config.source_locale)
+        ]
+        for code in sorted({unit.target_locale for unit in memory.add(harvested)}):
+            memory_files[tmx_path(config, code)] = format_tmx(list(memory.iterate(code)), config.source_locale)
 
     plans: list[tuple[LocaleDomainResult, Catalog]] = []
     for code in codes:
-        suggest = (suggest_for or {}).get(code)
         for template in templates:
+            suggest = memory_suggester(memory, code, template.domain, config.tm_threshold) if memory is not None else None
             path = po_path(config, code, template.domain)
             old = olds[code, template.domain]
             pot = finished[template.path]
             base = old if old is not None else empty_catalog(config, code, template.domain, pot)
             merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
             plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
-    return UpdatePlan(finished, tuple(plans))
+    return UpdatePlan(finished, tuple(plans), memory_files)
 
 
-def update_locales(
-    config: Config,
-    locales: list[str] | None = None,
-    suggest_for: dict[str, Suggest] | None = None,
-) -> list[LocaleDomainResult]:
-    """Extract, then merge every template into every catalogue of the given (or all) locales."""
-    plan = plan_update(config, locales, suggest_for)
+def update_locales(config: Config, locales: list[str] | None = None, use_memory: bool = True) -> list[LocaleDomainResult]:
+    """Extract, harvest the memory, then merge every template into every catalogue."""
+    with memory_lock(config):
+        inputs = read_inputs(config, locales)  # bad input fails here: nothing written, not even the index
+        if not use_memory:
+            return _apply(config, plan_update(config, inputs=inputs))
+        memory = open_memory(config)
+        try:
+            with memory.pending():
+                plan = plan_update(config, memory=memory, inputs=inputs)
+                results = _apply(config, plan)
+                if plan.memory_files:
+                    memory.set_meta("fingerprint", fingerprint(config))
+                memory.commit()
+        finally:
+            memory.close()
+    return results
+
+
+def _apply(config: Config, plan: UpdatePlan) -> list[LocaleDomainResult]:
     write_templates(config, plan.templates)
     results = []
     for result, catalog in plan.catalogs:
         written = write_atomic(result.path, format_po(catalog))
         results.append(replace(result, written=written))
+    for path, content in plan.memory_files.items():
+        write_atomic(path, content)
     return results

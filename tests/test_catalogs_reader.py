@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from pipeline.catalogs import Catalog, Message, format_po, parse_po, plural_forms, read_po
 from pipeline.errors import CatalogError
 
-HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
 
 FULL = (
     HEADER
@@ -209,7 +212,10 @@ def test_charset_placeholder_of_a_template_reads_as_utf8() -> None:
 
 
 def test_bom_crlf_and_missing_final_newline_are_accepted() -> None:
-    data = b'\xef\xbb\xbfmsgid ""\r\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\r\n\r\nmsgid "a"\r\nmsgstr "\xc3\xa9"'
+    data = (
+        b'\xef\xbb\xbfmsgid ""\r\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\r\n'
+        b'\r\nmsgid "a"\r\nmsgstr "\xc3\xa9"'  # BOM, CRLF, no newline at the end
+    )
     catalog = parse_po(data)
     assert catalog.messages == (Message("a", msgstr=("é",), line=4),)
     assert catalog.header.msgstr == ("Content-Type: text/plain; charset=UTF-8\n",)

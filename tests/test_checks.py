@@ -15,7 +15,7 @@ from pipeline.catalogs import read_po, write_po
 from pipeline.checks import FORMATS, REGISTRY, run_checks
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.update import init_locale, po_path
+from pipeline.update import init_locale, po_path, update_locales
 
 from .conftest import write
 
@@ -65,6 +65,7 @@ def good(project: Path) -> Path:
     ui = po_path(config, "de", "ui")
     for m in read_po(ui).active:
         set_entry(ui, m.msgid, *(f"DE {m.msgid_plural if i else m.msgid}" for i in range(len(m.msgstr))))
+    update_locales(config)  # harvests the translations into the memory: the project is fresh
     return project
 
 
@@ -198,6 +199,14 @@ def test_freshness(good: Path) -> None:
     assert all("run 'translatio update'" in f.message for f in fresh)
 
 
+def test_a_translation_not_yet_harvested_makes_the_memory_stale(good: Path) -> None:
+    set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist es sicher?")
+    fresh = [f for f in run_checks(load_config(good)).findings if f.check == "freshness"]
+    assert [f.path.relative_to(good).as_posix() for f in fresh] == ["locale/tm/de.tmx"]
+    update_locales(load_config(good))
+    assert "freshness" not in ids(good)
+
+
 def test_json_report_matches_its_schema(good: Path) -> None:
     set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist  das sicher?")
     report = run_checks(load_config(good))
@@ -211,6 +220,7 @@ def test_json_report_matches_its_schema(good: Path) -> None:
 
 def test_junit_report_has_a_case_per_locale_and_check(good: Path) -> None:
     set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist das <b>sicher</b>?")
+    update_locales(load_config(good))
     root = ET.fromstring(FORMATS["junit"](run_checks(load_config(good))))
     suite = root.find("testsuite[@name='translatio.de']")
     assert suite is not None
@@ -224,7 +234,7 @@ def test_junit_report_has_a_case_per_locale_and_check(good: Path) -> None:
 def test_github_annotations(good: Path) -> None:
     set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist das sicher")
     lines = FORMATS["github"](run_checks(load_config(good))).splitlines()
-    pattern = re.compile(r"::(error|warning) file=([^,]+),line=(\d+),title=translatio ([a-z-]+)::(.+)")
+    pattern = re.compile(r"::(error|warning) file=([^,]+)(?:,line=(\d+))?,title=translatio ([a-z-]+)::(.+)")
     matches = [pattern.fullmatch(line) for line in lines[:-1]]
     assert all(matches) and matches
     assert ("warning", "locale/de/LC_MESSAGES/a.po", "end-punctuation") in {(m.group(1), m.group(2), m.group(4)) for m in matches if m}
@@ -232,6 +242,7 @@ def test_github_annotations(good: Path) -> None:
 
 def test_sarif_report(good: Path) -> None:
     set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist das \u202esicher?")
+    update_locales(load_config(good))
     sarif = json.loads(FORMATS["sarif"](run_checks(load_config(good))))
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]

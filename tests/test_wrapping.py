@@ -33,6 +33,7 @@ from pipeline.catalogs import Catalog, Message, format_po
 from pipeline.catalogs import _unidata, wrapping
 from pipeline.catalogs.wrapping import (
     MANDATORY,
+    breaks_needed,
     POSSIBLE,
     PROHIBITED,
     char_width,
@@ -174,6 +175,18 @@ def test_width_breaks_match_libunistring(data: st.DataObject, text: str, cjk: bo
     assert width_breaks(text, width, start, prohibited, cjk) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), text=random_text, cjk=st.booleans())
+def test_fast_line_breaking_agrees_with_the_state_machine(data: st.DataObject, text: str, cjk: bool) -> None:
+    """The lazy per-line search gives what the full state machine gives (no library needed)."""
+    width = data.draw(st.integers(1, 80))
+    start = data.draw(st.integers(0, width + 3))
+    prohibited = data.draw(st.lists(st.integers(1, len(text) - 1), max_size=5)) if len(text) > 1 else []
+    full = wrapping._width_breaks_full(text, width, start, prohibited, cjk)
+    assert width_breaks(text, width, start, prohibited, cjk) == full
+    assert breaks_needed(text, width, start, prohibited, cjk) == bool(full)
+
+
 @needs_lib
 def test_widths_match_uc_width_for_cjk_encodings() -> None:
     assert LIB is not None
@@ -244,7 +257,8 @@ WORDS = (
     "über", "Straße", "Größe", "café", "naïve", "médicament", "лекарство", "здоровье", "Валиум",
     "الدواء", "القلق", "ومع", "ذلك", "薬", "ジアゼパム", "不安", "治療", "してください", "です",
     "https://www.webmd.com/a-b/c?d=1", "https://www.mayoclinic.org/", "[WebMD](https://www.webmd.com/)",
-    "[text](url)", "**bold**", "`code`", "_em_", "*em*", "x" * 85, "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2,
+    "[text](url)", "**bold**", "`code`", "_em_", "*em*", "x" * 85,
+    "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2,
     "2026", "10", "1,000.50", "e.g.", "it’s", "“quoted”", "«guillemets»", "„German“", "(parenthesis)",
     "[bracket]", "and/or", "well-known", "—", "–", "…", "10%", "%s", "%(name)s", "% d", "%%",
 )  # fmt: skip
@@ -285,7 +299,7 @@ def messages(draw: st.DrawFn) -> Message:
         msgstr=tuple(draw(texts) for _ in range(2 if plural else 1)),
         msgid_plural=draw(texts) if plural else None,
         msgctxt=draw(st.none() | short_texts),
-        translator_comments=tuple(draw(st.lists(st.sampled_from(["", "Translator note", "Übersetzer: ok"]), max_size=2))),
+        translator_comments=tuple(draw(st.lists(st.sampled_from(["", "Note", "Übersetzer: ok"]), max_size=2))),
         extracted_comments=tuple(draw(st.lists(st.sampled_from(["paragraph", "heading"]), max_size=1))),
         references=tuple(draw(references)),
         flags=tuple(draw(flags)),
@@ -328,39 +342,45 @@ def test_msgcat_reproduces_what_we_write(items: list[Message], width: int, tmp_p
 
 
 PROSE = {
-    "en": "Valium, known by its generic name Diazepam, is part of the benzodiazepine family, which has "
-    "been extensively used to treat a variety of medical conditions. For more, see [WebMD](https://www.webmd.com/).",
-    "de": "Valium, auch bekannt als Diazepam, gehört zur Familie der Benzodiazepine – es wirkt beruhigend; "
-    "„Abhängigkeit“ ist möglich. Mehr unter [Mayo Clinic](https://www.mayoclinic.org/).",
-    "fr": "Le Valium (diazépam) est « un médicament » de la famille des benzodiazépines ; il agit sur "
-    "l’anxiété, les spasmes musculaires et les crises d’épilepsie… Consultez votre médecin !",
-    "es": "¿Qué es el Valium? El diazepam se usa para tratar la ansiedad, los espasmos musculares y las "
-    "convulsiones. **Importante:** no lo mezcle con alcohol.",
-    "ru": "Валиум, также известный как диазепам, входит в семейство бензодиазепинов, которые широко "
-    "используются для лечения различных заболеваний. Подробнее — на сайте [WebMD](https://www.webmd.com/).",
-    "ar": "\u200fالفاليوم، المعروف باسمه العلمي ديازيبام، هو جزء من عائلة البنزوديازيبينات، التي استُخدمت على "
-    "نطاق واسع لعلاج مجموعة متنوعة من الحالات الطبية؟ \u2066[WebMD](https://www.webmd.com/)\u2069.",
+    "en": "Valium, known by its generic name Diazepam, is part of the benzodiazepine family, which "
+    "has been extensively used to treat a variety of medical conditions. For more, see "
+    "[WebMD](https://www.webmd.com/).",
+    "de": "Valium, auch bekannt als Diazepam, gehört zur Familie der Benzodiazepine – es wirkt "
+    "beruhigend; „Abhängigkeit“ ist möglich. Mehr unter [Mayo Clinic](https://www.mayoclinic.org/).",
+    "fr": "Le Valium (diazépam) est « un médicament » de la famille des benzodiazépines ; il agit "
+    "sur l’anxiété, les spasmes musculaires et les crises d’épilepsie… Consultez votre médecin !",
+    "es": "¿Qué es el Valium? El diazepam se usa para tratar la ansiedad, los espasmos musculares y "
+    "las convulsiones. **Importante:** no lo mezcle con alcohol.",
+    "ru": "Валиум, также известный как диазепам, входит в семейство бензодиазепинов, которые "
+    "широко используются для лечения различных заболеваний. Подробнее — на сайте "
+    "[WebMD](https://www.webmd.com/).",
+    "ar": "\u200fالفاليوم، المعروف باسمه العلمي ديازيبام، هو جزء من عائلة البنزوديازيبينات، التي "
+    "استُخدمت على نطاق واسع لعلاج مجموعة متنوعة من الحالات الطبية؟ "
+    "\u2066[WebMD](https://www.webmd.com/)\u2069.",
     "ja": "バリウム（ジアゼパム）は、ベンゾジアゼピン系に属する薬で、「不安」や筋肉のけいれんなど、"
-    "さまざまな症状の治療に広く使われてきました。詳しくは[WebMD](https://www.webmd.com/)をご覧ください！",
+    "さまざまな症状の治療に広く使われてきました。詳しくは[WebMD](https://www.webmd.com/)"
+    "をご覧ください！",
 }
 
 
 def hand_picked() -> Catalog:
+    """Every script above, plus escapes, tabs, plurals, long references, an obsolete entry."""
     items = [
-        Message(PROSE[code], msgstr=(PROSE[code],), references=(f"source/valium.md:{n}",), extracted_comments=("paragraph",))
-        for n, code in enumerate(PROSE)
+        Message(text, msgstr=(text,), references=(f"source/valium.md:{n}",), extracted_comments=("paragraph",))
+        for n, text in enumerate(PROSE.values())
     ]
+    quoted = 'He said "stop"\tand\\or left.\nNext line is long enough to need wrapping here, yes it is.\n'
+    quoted_de = "Er sagte „stopp“\tund\\oder ging.\nDie nächste Zeile ist lang genug, um umbrochen zu werden.\n"
+    removed = "Old text that was removed from the article a while ago, kept for later."
     items += [
-        Message('He said "stop"\tand\\or left.\nNext line is long enough to need wrapping here, yes indeed it is.\n',
-                msgstr=('Er sagte „stopp“\tund\\oder ging.\nDie nächste Zeile ist lang genug, um umbrochen zu werden, ja wirklich.\n',),
-                translator_comments=("checked", ""), flags=("fuzzy",), previous_msgid="He said stop."),
+        Message(quoted, msgstr=(quoted_de,), translator_comments=("checked", ""), flags=("fuzzy",),
+                previous_msgid="He said stop."),
         Message("%(count)s file", msgid_plural="%(count)s files", msgstr=("%(count)s Datei", "%(count)s Dateien"),
-                flags=("python-format",), references=tuple(f"source/a-long-article-name/{n}.md:{n * 37}" for n in range(9))),
+                flags=("python-format",),
+                references=tuple(f"source/a-long-article-name/{n}.md:{n * 37}" for n in range(9))),
         Message("x" * 100, msgstr=("y" * 100,), msgctxt="context"),
-        Message("Old text that was removed from the article a while ago, kept for later.",
-                msgstr=("Alter Text, der vor einiger Zeit aus dem Artikel entfernt wurde, für später aufgehoben.",),
-                previous_msgid="Older text that was removed from the article a while ago, kept for later.",
-                flags=("fuzzy",), obsolete=True),
+        Message(removed, msgstr=("Alter Text, der vor einiger Zeit aus dem Artikel entfernt wurde.",),
+                previous_msgid="Older " + removed[4:], flags=("fuzzy",), obsolete=True),
     ]  # fmt: skip
     return Catalog(header=HEADER, messages=tuple(items))
 

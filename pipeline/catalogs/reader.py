@@ -50,7 +50,9 @@ _RAW_CHARSET = re.compile(rb'charset=([^ \t\r\n"\\]*)')
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 _STRING = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
+_SIMPLE_ESCAPES = {
+    "n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"',
+}  # fmt: skip
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[([0-9]+)\])?)(?=[ \t\"]|$)")
 _PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*")
 _PLURAL_TOKEN = re.compile(r"\s*(?:([0-9]+)|(n)|(\|\||&&|==|!=|<=|>=|[-+*/%<>!?:()]))")
@@ -272,11 +274,13 @@ class _Parser:
             return
         parsed = _parse_plural_forms(forms)
         if parsed is None:
-            raise self.error(self.field_line(header, "Plural-Forms"), f"Plural-Forms does not parse: {forms!r}")
+            line = self.field_line(header, "Plural-Forms")
+            raise self.error(line, f"Plural-Forms does not parse: {forms!r}")
         for message in catalog.messages:
             if message.msgid_plural is not None and len(message.msgstr) > parsed[0]:
                 line = self.form_lines.get(id(message), [message.line] * (parsed[0] + 1))[parsed[0]]
-                raise self.error(line, f"msgstr[{parsed[0]}] but the header's Plural-Forms says nplurals={parsed[0]}")
+                message_text = f"msgstr[{parsed[0]}] but the header's Plural-Forms says nplurals={parsed[0]}"
+                raise self.error(line, message_text)
 
     def field_line(self, header: Message, needle: str) -> int:
         """The line of the header's msgstr that holds ``needle``."""
@@ -388,7 +392,8 @@ class _Parser:
             if not plural:
                 raise self.error(number, f"msgstr[{index}] without a msgid_plural")
             if int(index) != len(entry.msgstr):
-                raise self.error(number, f"msgstr[{index}] out of order: expected msgstr[{len(entry.msgstr)}]")
+                expected = len(entry.msgstr)
+                raise self.error(number, f"msgstr[{index}] out of order: expected msgstr[{expected}]")
             entry.msgstr.append(strings)
             entry.msgstr_lines.append(number)
             entry.current = strings
@@ -407,7 +412,8 @@ class _Parser:
         if tail.startswith('"'):
             raise self.error(number, "unterminated string")
         if tail or not found:
-            raise self.error(number, f"expected a quoted string, found {tail[:40]!r}" if tail else "string missing")
+            problem = f"expected a quoted string, found {tail[:40]!r}" if tail else "string missing"
+            raise self.error(number, problem)
         return found
 
     def unescape(self, number: int, text: str) -> str:

@@ -191,10 +191,46 @@ def char_width(char: str, cjk: bool = False) -> int:
 
 def text_width(text: str, cjk: bool = False) -> int:
     """Columns the text takes on one line."""
+    cumulative = _columns(text, cjk)
+    return cumulative[-1] if cumulative else len(text)
+
+
+_last_measured: tuple[str, bool, list[int]] = ("", False, [])
+
+
+def _columns(text: str, cjk: bool) -> list[int]:
+    """Column after each prefix of ``text`` — or ``[]`` when every character is one column wide.
+
+    The writer asks twice about the same string (does it fit, where does it break), so the
+    last answer is kept.
+    """
+    global _last_measured
     if (text.isascii() and text.isprintable()) or not (cjk or _NOT_SINGLE_WIDTH.search(text)):
-        return len(text)
+        return []
+    last_text, last_cjk, last_columns = _last_measured
+    if last_text is text and last_cjk == cjk:
+        return last_columns
     widths = _WIDTHS[cjk]
-    return sum([widths[char] for char in text])
+    columns = list(accumulate([widths[char] for char in text], initial=0))
+    _last_measured = (text, cjk, columns)
+    return columns
+
+
+def breaks_needed(
+    text: str, width: int, start_column: int = 0, prohibited: Iterable[int] = (), cjk: bool = False
+) -> bool:
+    """Whether :func:`width_breaks` would cut ``text`` at all, found without cutting it.
+
+    Without mandatory breaks, a text that does not fit is cut as soon as it has one break
+    opportunity: its last piece ends past the width.
+    """
+    if _MANDATORY.search(text):
+        return bool(_width_breaks_full(text, width, start_column, prohibited, cjk))
+    if start_column + text_width(text, cjk) <= width:
+        return False
+    classes = _CLASSES[cjk]
+    blocked = set(prohibited)
+    return any(index not in blocked and _opportunity(text, index, classes) for index in range(1, len(text)))
 
 
 def possible_breaks(text: str, cjk: bool = False) -> bytearray:
@@ -271,17 +307,10 @@ def width_breaks(
     the cost on prose.
     """
     size = len(text)
-    plain = text.isascii() and text.isprintable()
-    cumulative: list[int] = []
-    total = size
-    if not plain:
-        if _MANDATORY.search(text):
-            return _width_breaks_full(text, width, start_column, prohibited, cjk)
-        if cjk or _NOT_SINGLE_WIDTH.search(text):
-            widths = _WIDTHS[cjk]
-            cumulative = list(accumulate([widths[char] for char in text], initial=0))
-            total = cumulative[-1]
-    if start_column + total <= width:
+    if not text.isprintable() and _MANDATORY.search(text):
+        return _width_breaks_full(text, width, start_column, prohibited, cjk)
+    cumulative = _columns(text, cjk)
+    if start_column + (cumulative[-1] if cumulative else size) <= width:
         return []
     classes = _CLASSES[cjk]
     blocked = set(prohibited)

@@ -23,7 +23,9 @@ from theirs by one line break, every round trip would show up in diffs. So the w
   for the closing quote) minus the line prefix; a string that needs more than one line starts
   with ``msgid ""``. The ``no-wrap`` flag turns wrapping off.
 
-Lines are generated without their ``\\n``; :func:`format_po` adds one to every line.
+Lines are generated without their ``\\n``; :func:`format_po` adds one to every line and
+returns text; :func:`write_po` encodes it in the header's charset (UTF-8 when the header has
+none or the ``CHARSET`` placeholder), as gettext keeps a file's charset.
 
 Known differences from msgcat, all outside what the pipeline writes: flags gettext does not
 know are kept (see above); breaks inside format directives are prevented for c, objc and python
@@ -43,7 +45,7 @@ from ..errors import OutputError
 from ..files import write_atomic
 from .model import FUZZY, Catalog, Message
 from .reader import CJK_CHARSETS, catalog_charset, python_codec
-from .wrapping import width_breaks
+from .wrapping import breaks_needed, width_breaks
 
 PAGE_WIDTH = 79
 """gettext's default ``--width``."""
@@ -117,7 +119,8 @@ def write_po(catalog: Catalog, path: Path | str, width: int = PAGE_WIDTH) -> boo
         payload = text.encode(encoding)
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
-        raise OutputError(f"{path}:{line}: {text[exc.start]!r} cannot be written in charset {encoding}") from exc
+        problem = f"{text[exc.start]!r} cannot be written in charset {encoding}"
+        raise OutputError(f"{path}:{line}: {problem}") from exc
     return write_atomic(path, payload)
 
 
@@ -294,8 +297,10 @@ def wrap_string(
 ) -> list[str]:
     """The lines of one ``keyword "value"`` field, as write-po.c's ``wrap()`` cuts them.
 
-    ``language`` is the message's format language (``c``, ``python``…): no break goes inside
-    one of its directives.
+    ``prefix`` is ``""``, ``"#~ "``, ``"#| "`` or ``"#~| "``; ``width`` the page width
+    (gettext's ``--width``); ``cjk`` whether the file's charset is a legacy CJK one; and
+    ``language`` the message's format language (``c``, ``python``…): no break goes inside one
+    of its directives.
     """
     after_break = len(prefix) + 1
     room = width - 1 - after_break
@@ -312,12 +317,13 @@ def wrap_string(
         offset += len(portion)
         if portion.endswith("\n"):
             prohibited.append(len(text) - 2)  # never break just before the final \n
-        column = len(keyword) + 1 if first else 0
-        breaks = width_breaks(text, room, column, prohibited, cjk)
-        if first and text and (number < last or column > room or breaks):
-            lines.append(f'{prefix}{keyword} ""')
-            first = False
-            breaks = width_breaks(text, room, 0, prohibited, cjk)
+        if first and text:
+            # gettext starts with an empty string when the value takes more than one line.
+            column = len(keyword) + 1
+            if number < last or column > room or breaks_needed(text, room, column, prohibited, cjk):
+                lines.append(f'{prefix}{keyword} ""')
+                first = False
+        breaks = [] if first else width_breaks(text, room, 0, prohibited, cjk)
         start = 0
         for cut in (*breaks, len(text)):
             if first:
@@ -329,7 +335,9 @@ def wrap_string(
     return lines
 
 
-def _inside_directives(spans: list[tuple[int, int]], offset: int, portion: str, escapes: list[int]) -> list[int]:
+def _inside_directives(
+    spans: list[tuple[int, int]], offset: int, portion: str, escapes: list[int]
+) -> list[int]:
     """Escaped positions of the portion's characters that continue a directive (not start it)."""
     # escapes[k] is the escaped index of the k-th escape's second character, so that escape is
     # at original index escapes[k] - k - 1.

@@ -31,7 +31,8 @@ from ..locales import LocaleInfo, locale_info, normalize_locale
 from ..required import required_status
 from ..segments import extract_segments
 from ..stats import CatalogStats, catalog_stats
-from ..update import plan_update, po_path
+from ..memory.project import memory_lock, open_memory
+from ..update import plan_update, po_path, read_inputs
 from . import quality  # noqa: F401  (registers the entry checks)
 from .findings import Finding, Severity
 from .registry import EntryContext, catalogue_check, entry_checks
@@ -309,8 +310,16 @@ def _check_required(run: _Run, catalogs: dict[tuple[str, str], Catalog]) -> None
 
 
 def _check_freshness(run: _Run) -> None:
+    """Plan an update with the memory, as ``update`` would, and roll the memory back."""
     try:
-        plan = plan_update(run.config, run.codes)
+        with memory_lock(run.config):
+            inputs = read_inputs(run.config, run.codes)
+            memory = open_memory(run.config)
+            try:
+                with memory.pending():
+                    plan = plan_update(run.config, memory=memory, inputs=inputs)
+            finally:
+                memory.close()
     except InputError as exc:
         if exc.path not in run.broken:
             run.add("syntax", exc.path, exc.line, exc.message)

@@ -1,0 +1,279 @@
+"""Publishing localized pages, ours and the peers', timed side by side in one run.
+
+The job: a site of N articles (default 1,000; see :mod:`corpus`) with complete catalogues for
+de, fr and es is turned into localized pages. The tools do not produce the same thing, and the
+table says so:
+
+- ours: ``translatio build`` renders every article in the source language and the 3 locales to
+  HTML *and* text, reads every page back to verify its disclaimer, and publishes atomically
+  (through the library API in this process, and as the CLI subprocess); how its time grows with
+  the site is measured on 100, 300 and N articles (``--sizes``);
+- po4a: ``po4a-translate -f text -o markdown`` writes each article's localized Markdown, one
+  process per article and locale, as po4a is used from a Makefile. It reads the locale's one
+  catalogue for the whole site (po4a's usual layout); a second row gives it a catalogue of just
+  that article, its best case. At about half a second per process the full job takes tens of
+  minutes, so by default it runs on a sample of articles and the total is extrapolated from the
+  sample's time per file (``--sample 0`` runs everything); such rows are labelled;
+- mdpo: ``po2md`` through its Python API in one process writes each article's localized
+  Markdown from a catalogue of that article (made by ``md2po``, then translated, untimed).
+
+The peers write Markdown only (no HTML, no text page, no verification): a peer's time is a
+lower bound of what it would take to do our job.
+
+Usage::
+
+    python bench/build.py                       # 1,000 articles, 3 runs, po4a on a sample
+    python bench/build.py --articles 300 --runs 5 --sizes 100,300
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    WORKER,
+    Row,
+    Skipped,
+    machine_lines,
+    mdpo_python,
+    missing_po4a,
+    print_table,
+    repeat,
+    run,
+    translatio_command,
+)
+from corpus import LOCALES, SEED, translate_pofile, translate_project, unique_segments, write_site  # noqa: E402
+
+from pipeline.build import build_site  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+
+PO4A_FORMAT = ["-f", "text", "-o", "markdown", "-M", "UTF-8"]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A generated, fully translated project of ``articles`` articles."""
+
+    root: Path
+    articles: int
+    unique: int
+    segments: int
+
+    def sources(self) -> list[str]:
+        """The articles, relative to the project folder, as the peers are given them."""
+        return sorted(str(p.relative_to(self.root)) for p in (self.root / "source").glob("*.md"))
+
+
+def prepare_site(workdir: Path, articles: int, seed: int) -> Site:
+    """Generate and translate a site, unless a previous run left the same one."""
+    folder = workdir / f"build-{articles}-{seed}"
+    stamp = folder / "stamp.json"
+    corpus = (Path(__file__).resolve().parent / "corpus.py").read_bytes()
+    fingerprint = hashlib.sha256(corpus + f"{articles}:{seed}".encode()).hexdigest()[:16]
+    if stamp.is_file():
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+        if saved["fingerprint"] == fingerprint:
+            return Site(folder / "site", articles, saved["unique"], saved["segments"])
+    print(f"preparing {folder} (generate, translate)…", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    root = folder / "site"
+    write_site(root, articles, seed)
+    unique, total = unique_segments(root)
+    translate_project(root)
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "unique": unique, "segments": total}), encoding="utf-8")
+    return Site(root, articles, unique, total)
+
+
+# --- ours ------------------------------------------------------------------------------------
+
+
+def bench_ours(sites: list[Site], runs: int, budget: float) -> tuple[list[Row], list[tuple[int, float]]]:
+    """The API build at every size (the growth), and the CLI at the largest."""
+    rows: list[Row] = []
+    growth: list[tuple[int, float]] = []
+    largest = sites[-1]
+    for site in reversed(sites):  # the largest first: it is the baseline row
+        times = repeat(lambda: _build(site.root), runs, budget)
+        growth.append((site.articles, min(times)))
+        if site is largest:
+            pages = site.articles * (len(LOCALES) + 1)
+            rows.append(Row("translatio (API)", f"build: {pages} articles×locales → HTML + text, verified", times, "build", ours=True))
+    cli = translatio_command() + ["-C", str(largest.root), "build"]
+    rows.append(Row("translatio (CLI)", "translatio build, subprocess", repeat(lambda: _run_quiet(cli), runs, budget), "build", ours=True))
+    return rows, sorted(growth)
+
+
+def _build(root: Path) -> None:
+    build_site(load_config(root))
+
+
+def _run_quiet(command: list[str], cwd: Path | None = None) -> None:
+    run(command, cwd=cwd)
+
+
+# --- po4a --------------------------------------------------------------------------------------
+
+
+def _sample(sources: list[str], size: int) -> list[str]:
+    """Every k-th article, so that the sample has the site's mix of short and long ones."""
+    if size <= 0 or size >= len(sources):
+        return sources
+    step = len(sources) / size
+    return [sources[int(i * step)] for i in range(size)]
+
+
+def bench_po4a(site: Site, runs: int, budget: float, sample_size: int) -> tuple[list[Row], list[Skipped]]:
+    missing = missing_po4a()
+    if missing:
+        return [], [Skipped("po4a", f"not installed ({', '.join(missing)} not on PATH; apt-get install po4a)")]
+    import polib
+
+    folder = site.root.parent / "po4a"
+    sources = site.sources()
+    sample = _sample(sources, sample_size)
+    whole = folder / "whole"
+    if not (whole / f"{LOCALES[-1]}.po").is_file():  # po4a's catalogues, made once (untimed)
+        whole.mkdir(parents=True, exist_ok=True)
+        pot = whole / "site.pot"
+        pot.unlink(missing_ok=True)
+        run(["po4a-updatepo", *PO4A_FORMAT, *[a for s in sources for a in ("-m", s)], "-p", pot], cwd=site.root)
+        for code in LOCALES:
+            translate_pofile(pot, code, whole / f"{code}.po")
+    split = folder / "split"
+    for code in LOCALES:  # the sample's own catalogues: the entries that occur in that article
+        catalogue = polib.pofile(str(whole / f"{code}.po"))
+        wanted = set(sample)
+        per_file: dict[str, polib.POFile] = {}
+        for entry in catalogue:
+            for source in {file for file, _ in entry.occurrences} & wanted:
+                if source not in per_file:
+                    per_file[source] = polib.POFile(wrapwidth=79)
+                    per_file[source].metadata = dict(catalogue.metadata)
+                per_file[source].append(entry)
+        for source, own in per_file.items():
+            target = split / code / (Path(source).stem + ".po")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            own.save(str(target))
+
+    out = folder / "out"
+    scale = len(sources) / len(sample)
+
+    def translate(own_catalogue: bool) -> float:
+        start = time.perf_counter()
+        for code in LOCALES:
+            for source in sample:
+                catalogue = split / code / (Path(source).stem + ".po") if own_catalogue else whole / f"{code}.po"
+                target = out / code / Path(source).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                command = ["po4a-translate", *PO4A_FORMAT, "-L", "UTF-8", "-k", "0", "-m", source, "-p", catalogue, "-l", target]
+                run(command, cwd=site.root)
+        return (time.perf_counter() - start) * scale
+
+    processes = len(sample) * len(LOCALES)
+    extrapolated = (
+        f"extrapolated: {len(sample)} of {len(sources)} articles ×{len(LOCALES)} locales run ({processes} processes), time ×{scale:.0f}"
+        if scale > 1
+        else ""
+    )
+    whole_times = repeat(lambda: translate(False), runs, budget)
+    each = min(whole_times) / (len(sources) * len(LOCALES))
+    rows = [Row("po4a", f"po4a-translate per article, site's .po ({each:.2f} s/process)", whole_times, "build", note=extrapolated)]
+    split_times = repeat(lambda: translate(True), runs, budget)
+    each = min(split_times) / (len(sources) * len(LOCALES))
+    rows.append(Row("po4a", f"po4a-translate per article, article's .po ({each:.2f} s/process)", split_times, "build", note=extrapolated))
+    return rows, []
+
+
+# --- mdpo --------------------------------------------------------------------------------------
+
+
+def bench_mdpo(site: Site, runs: int, budget: float) -> tuple[list[Row], list[Skipped]]:
+    python = mdpo_python()
+    if python is None:
+        return [], [Skipped("mdpo", "not installed (set MDPO_PYTHON=/path/to/python-with-mdpo or put md2po on PATH)")]
+    folder = site.root.parent / "mdpo"
+    sources = site.sources()
+    catalogues = folder / "catalogues"
+    if not (catalogues / LOCALES[-1] / (Path(sources[-1]).stem + ".po")).is_file():  # made once, untimed
+        listing = folder / "sources.txt"
+        folder.mkdir(parents=True, exist_ok=True)
+        listing.write_text("\n".join(sources), encoding="utf-8")
+        run([python, WORKER, "md2po", listing, folder / "pot", "per-file"], cwd=site.root)
+        for code in LOCALES:
+            (catalogues / code).mkdir(parents=True, exist_ok=True)
+            for source in sources:
+                stem = Path(source).stem
+                translate_pofile(folder / "pot" / f"{stem}.pot", code, catalogues / code / f"{stem}.po")
+    jobs = [
+        (source, str(catalogues / code / (Path(source).stem + ".po")), str(folder / "out" / code / Path(source).name))
+        for code in LOCALES
+        for source in sources
+    ]
+    listing = folder / "jobs.json"
+    listing.write_text(json.dumps(jobs), encoding="utf-8")
+
+    def po2md() -> float:
+        result = json.loads(run([python, WORKER, "po2md", listing], cwd=site.root).strip().splitlines()[-1])
+        return float(result["seconds"])
+
+    times = repeat(po2md, runs, budget)
+    each = min(times) / len(jobs) * 1000
+    return [Row("mdpo", f"po2md API, 1 process, {len(jobs)} files ({each:.1f} ms per file)", times, "build",
+                note="timed inside mdpo's process after the imports, like our API row")], []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000, help="articles in the site (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per measurement (default 3)")
+    parser.add_argument("--budget", type=float, default=60.0,
+                        help="stop repeating a measurement once its runs took this many seconds (default 60)")
+    parser.add_argument("--sizes", default="100,300", help="smaller sites for our growth curve (default 100,300)")
+    parser.add_argument("--sample", type=int, default=20,
+                        help="articles po4a-translate runs on, extrapolated to the site (default 20; 0 = all)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
+    parser.add_argument("--only", choices=["ours", "po4a", "mdpo"], action="append", help="measure only these (repeatable)")
+    args = parser.parse_args(argv)
+    wanted = set(args.only or ["ours", "po4a", "mdpo"]) | {"ours"}
+    sizes = sorted({int(n) for n in args.sizes.split(",") if n.strip() and int(n) < args.articles} | {args.articles})
+
+    print("\n".join(machine_lines(mdpo_python())))
+    sites = [prepare_site(args.workdir, n, args.seed) for n in sizes]
+    largest = sites[-1]
+    print(f"site: {largest.articles} articles, {largest.unique} unique segments of {largest.segments}; "
+          f"locales: en (source), {', '.join(LOCALES)}; every catalogue translated")
+
+    rows: list[Row] = []
+    skipped: list[Skipped] = []
+    ours, growth = bench_ours(sites, args.runs, args.budget)
+    rows += ours
+    if "po4a" in wanted:
+        found, skip = bench_po4a(largest, args.runs, args.budget, args.sample)
+        rows += found
+        skipped += skip
+    if "mdpo" in wanted:
+        found, skip = bench_mdpo(largest, args.runs, args.budget)
+        rows += found
+        skipped += skip
+    print_table(f"build: {largest.articles} articles, 3 locales", rows, skipped)
+
+    print("\n  how our build grows (API, best of the runs):")
+    first_n, first_t = growth[0]
+    for n, seconds in growth:
+        print(f"    {n:>6} articles  {seconds:7.2f} s  {seconds / n * 1000:6.1f} ms per article  "
+              f"{seconds / first_t:5.2f}× the {first_n}-article time for {n / first_n:.0f}× the articles")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

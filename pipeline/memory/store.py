@@ -1,0 +1,335 @@
+"""The memory's lookup index: a SQLite database derived from the TMX files, behind a small interface.
+
+Principles:
+
+- The TMX files under ``locale/tm/`` are the memory; this database is a cache of them, kept out
+  of git. It records a fingerprint of the files it was built from and is rebuilt when they
+  change, when its schema is older, or when SQLite finds it damaged — never trusted blindly.
+- Callers see :class:`MemoryBackend`, a ``Protocol`` of five operations (add, exact lookup, fuzzy
+  top-k, iterate, stats), so another backend — a shared PostgreSQL server with ``pg_trgm`` for a
+  team whose memory outgrows one machine — can be added without touching them.
+- Fuzzy lookup never scans the memory. Candidates come from an inverted index of the source's
+  words, restricted to the lengths that can reach the minimum score (``ratio ≥ t`` bounds the
+  length ratio to ``[t/(2-t), (2-t)/t]``), using the query's rarest words first; only the
+  best-sharing candidates are scored with rapidfuzz's edit-distance ratio.
+- Writes happen in a transaction: :meth:`SQLiteMemory.pending` lets ``update`` add harvested
+  units, plan with them, and commit only once the TMX files are written (``check`` rolls back).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol
+
+from rapidfuzz import fuzz
+
+from .units import Origin, TranslationUnit, normalize
+
+SCHEMA_VERSION = "1"
+RAREST_WORDS = 8
+"""How many of the query's words (the rarest in the memory) select candidates."""
+CANDIDATES = 200
+"""How many best-sharing candidates are scored exactly."""
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> set[str]:
+    """The distinct lower-cased words of a normalized text: the index's vocabulary."""
+    return set(_WORD.findall(text.lower()))
+
+
+def length_bounds(length: int, min_score: float) -> tuple[int, int]:
+    """Lengths a text must have to reach ``min_score`` (0–100) against one of ``length``."""
+    t = max(min(min_score / 100.0, 1.0), 0.01)
+    return int(length * t / (2 - t)), int(length * (2 - t) / t) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored unit with its raw similarity to the query (0–100), before any risk penalty."""
+
+    unit: TranslationUnit
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    units: dict[str, int]
+    """Units per target locale."""
+    path: str
+
+
+class MemoryBackend(Protocol):
+    """What the rest of translatio needs from a translation memory store."""
+
+    def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
+        """Store units (merging origins of known pairs); returns those new or changed."""
+        ...
+
+    def lookup_exact(self, text: str, target_locale: str) -> list[TranslationUnit]:
+        """Units whose normalized source equals the normalized ``text``."""
+        ...
+
+    def lookup_fuzzy(self, text: str, target_locale: str, min_score: float, limit: int) -> list[Candidate]:
+        """The ``limit`` most similar units scoring at least ``min_score``, best first."""
+        ...
+
+    def iterate(self, target_locale: str | None = None) -> Iterator[TranslationUnit]:
+        """Every unit (of one target locale), in a stable order."""
+        ...
+
+    def stats(self) -> MemoryStats: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    locale TEXT NOT NULL,
+    source_locale TEXT NOT NULL,
+    norm TEXT NOT NULL,
+    norm_target TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origins TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    UNIQUE (locale, norm, norm_target)
+);
+CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, id INTEGER NOT NULL, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings (
+    token INTEGER NOT NULL, length INTEGER NOT NULL, unit INTEGER NOT NULL,
+    PRIMARY KEY (token, length, unit)
+) WITHOUT ROWID;
+"""
+
+
+def _encode_origins(origins: tuple[Origin, ...]) -> str:
+    return json.dumps([[o.domain, o.reference, o.context] for o in origins], ensure_ascii=False)
+
+
+def _decode_origins(text: str) -> tuple[Origin, ...]:
+    return tuple(Origin(*item) for item in json.loads(text))
+
+
+class SQLiteMemory:
+    """The default backend: one SQLite file, WAL mode, an inverted word index for candidates."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- metadata ------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def check_integrity(self) -> bool:
+        """A quick structural check; a damaged file is rebuilt by the caller."""
+        try:
+            row = self.db.execute("PRAGMA quick_check").fetchone()
+            return bool(row) and row[0] == "ok" and self.meta("schema") == SCHEMA_VERSION
+        except sqlite3.DatabaseError:
+            return False
+
+    @contextmanager
+    def pending(self) -> Iterator[SQLiteMemory]:
+        """A transaction: rolled back unless :meth:`commit` is called inside it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
+
+    def commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+
+    # --- the interface -------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Group writes; inside :meth:`pending` the caller's transaction already does."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def bulk_load(self, units: Iterable[TranslationUnit]) -> int:
+        """Fill an empty index fast (a rebuild from the TMX files): no per-unit lookups."""
+        merged: dict[tuple[str, str, str], TranslationUnit] = {}
+        for unit in units:
+            key = unit.key
+            if not key[1] or not key[2]:
+                continue
+            known = merged.get(key)
+            if known is not None:
+                unit = TranslationUnit(known.source, known.target, known.source_locale, known.target_locale,
+                                       merge_origins(known.origins, unit.origins), max(known.last_seen, unit.last_seen))
+            merged[key] = unit
+        rows = [
+            (n, u.target_locale, u.source_locale, k[1], k[2], len(k[1]), u.source, u.target, _encode_origins(u.origins), u.last_seen)
+            for n, (k, u) in enumerate(sorted(merged.items()), start=1)
+        ]
+        with self._transaction():
+            self.clear()
+            self.db.executemany(
+                "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._index([(r[0], r[1], r[5], r[3]) for r in rows])
+        return len(rows)
+
+    def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
+        with self._transaction():
+            return self._add(units)
+
+    def _add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
+        changed: list[TranslationUnit] = []
+        fresh: list[tuple[int, str, int, str]] = []  # (unit id, locale, length, norm)
+        cursor = self.db.cursor()
+        for unit in units:
+            locale, norm, norm_target = unit.key
+            if not norm or not norm_target:
+                continue
+            row = cursor.execute(
+                "SELECT id, origins, last_seen FROM units WHERE locale = ? AND norm = ? AND norm_target = ?",
+                (locale, norm, norm_target),
+            ).fetchone()
+            if row is None:
+                cursor.execute(
+                    "INSERT INTO units (locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target, _encode_origins(unit.origins), unit.last_seen),
+                )
+                fresh.append((int(cursor.lastrowid or 0), locale, len(norm), norm))
+                changed.append(unit)
+                continue
+            merged = merge_origins(_decode_origins(row[1]), unit.origins)
+            last_seen = max(row[2], unit.last_seen)
+            if merged != _decode_origins(row[1]) or last_seen != row[2]:
+                cursor.execute("UPDATE units SET origins = ?, last_seen = ? WHERE id = ?", (_encode_origins(merged), last_seen, row[0]))
+                changed.append(unit)
+        self._index(fresh)
+        return changed
+
+    def _index(self, fresh: list[tuple[int, str, int, str]]) -> None:
+        """Add the new units' words to the inverted index (document frequencies included)."""
+        if not fresh:
+            return
+        counts: Counter[str] = Counter()
+        unit_words: list[tuple[int, int, list[str]]] = []
+        for unit_id, locale, length, norm in fresh:
+            keys = [f"{locale}\x1f{w}" for w in words(norm)]
+            counts.update(keys)
+            unit_words.append((unit_id, length, keys))
+        ids: dict[str, int] = {}
+        known = self.db.execute
+        for key, count in counts.items():
+            row = known("SELECT id FROM tokens WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                ids[key] = self._next_token
+                self._next_token += 1
+                known("INSERT INTO tokens (key, id, df) VALUES (?, ?, ?)", (key, ids[key], count))
+            else:
+                ids[key] = row[0]
+                known("UPDATE tokens SET df = df + ? WHERE key = ?", (count, key))
+        postings = sorted((ids[key], length, unit_id) for unit_id, length, keys in unit_words for key in keys)
+        self.db.executemany("INSERT OR IGNORE INTO postings (token, length, unit) VALUES (?, ?, ?)", postings)
+
+    def _unit(self, row: tuple[str, str, str, str, str, str]) -> TranslationUnit:
+        locale, source_locale, source, target, origins, last_seen = row
+        return TranslationUnit(source, target, source_locale, locale, _decode_origins(origins), last_seen)
+
+    _COLUMNS = "locale, source_locale, source, target, origins, last_seen"
+
+    def lookup_exact(self, text: str, target_locale: str) -> list[TranslationUnit]:
+        rows = self.db.execute(
+            f"SELECT {self._COLUMNS} FROM units WHERE locale = ? AND norm = ? ORDER BY norm_target",
+            (target_locale, normalize(text)),
+        ).fetchall()
+        return [self._unit(r) for r in rows]
+
+    def lookup_fuzzy(self, text: str, target_locale: str, min_score: float = 75, limit: int = 5) -> list[Candidate]:
+        query = normalize(text)
+        if not query:
+            return []
+        low, high = length_bounds(len(query), min_score)
+        keys = [f"{target_locale}\x1f{w}" for w in words(query)]
+        rows = []
+        for chunk in range(0, len(keys), 500):
+            part = keys[chunk : chunk + 500]
+            rows += self.db.execute(
+                f"SELECT id, df FROM tokens WHERE key IN ({','.join('?' * len(part))})", part
+            ).fetchall()
+        rarest = [token for token, _ in sorted(rows, key=lambda r: r[1])[:RAREST_WORDS]]
+        hits: Counter[int] = Counter()
+        for token in rarest:
+            hits.update(
+                unit for (unit,) in self.db.execute(
+                    "SELECT unit FROM postings WHERE token = ? AND length BETWEEN ? AND ?", (token, low, high)
+                )
+            )
+        if not hits:
+            return []
+        chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
+        found = self.db.execute(
+            f"SELECT norm, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen
+        ).fetchall()
+        scored = []
+        for row in found:
+            similarity = fuzz.ratio(query, row[0], score_cutoff=min_score)
+            if similarity:
+                scored.append(Candidate(self._unit(row[1:]), similarity))
+        scored.sort(key=lambda c: (-c.similarity, normalize(c.unit.source), c.unit.target))
+        return scored[:limit]
+
+    def iterate(self, target_locale: str | None = None) -> Iterator[TranslationUnit]:
+        if target_locale is None:
+            rows = self.db.execute(f"SELECT {self._COLUMNS} FROM units ORDER BY locale, norm, norm_target")
+        else:
+            rows = self.db.execute(f"SELECT {self._COLUMNS} FROM units WHERE locale = ? ORDER BY norm, norm_target", (target_locale,))
+        for row in rows:
+            yield self._unit(row)
+
+    def stats(self) -> MemoryStats:
+        counts = dict(self.db.execute("SELECT locale, COUNT(*) FROM units GROUP BY locale ORDER BY locale").fetchall())
+        return MemoryStats(counts, self.path)
+
+    def clear(self) -> None:
+        for table in ("units", "tokens", "postings"):
+            self.db.execute(f"DELETE FROM {table}")
+        self._next_token = 1
+
+
+def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:
+    """A pair seen again in a domain replaces that domain's old origins; other domains stay."""
+    domains = {o.domain for o in seen}
+    kept = [o for o in known if o.domain not in domains]
+    return tuple(sorted(set(kept) | set(seen), key=lambda o: (o.domain, o.reference, o.context)))

@@ -1,0 +1,397 @@
+"""TMX 1.4b: the durable, reviewable store of the translation memory, and an import format.
+
+Principles:
+
+- Reading is hardened. The XML goes through ``defusedxml``'s expat SAX driver: entity
+  declarations (the billion-laughs bomb, external entities/XXE, parameter entities) are refused,
+  nothing external is ever fetched — a ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line, which OmegaT
+  writes, is accepted but its DTD is not read — and an entity reference the file does not define
+  is an error, not silently dropped text. Every refusal is one :class:`MemoryFileError`
+  ``path:line: message`` with the line of the offending element, and no unit is returned.
+- Reading is faithful to the spec and tolerant of other tools: ``version`` 1.4 (or 1.4b); the
+  source variant is the ``tuv`` in the ``tu``'s ``srclang``, else the header's (``*all*``: the
+  first ``tuv``; a bare language such as ``en`` also matches ``en-US``); ``xml:lang`` (or TMX
+  1.1's ``lang``) codes are normalized by Babel (``EN-US`` → ``en_US``). A ``tu`` with *n*
+  target variants gives *n* units. A segment's text is its character data, inline elements
+  included (``ph``/``bpt``/``ept``/``it``/``ut`` hold native codes, kept as text; ``hi``/``sub``
+  their inner text), whitespace as in the file. ``last_seen`` is the first well-formed
+  ``lastusagedate``, ``changedate``, ``creationdate`` — the target ``tuv``'s (where OmegaT puts
+  them) before the ``tu``'s; a malformed date is ignored. Origins come from our props (below).
+  A unit whose source or target is empty is skipped: a memory never offers an empty translation.
+- Writing is deterministic: the same units give the same bytes in any order — units sorted by
+  normalized source, target locale, normalized target (then the raw fields), origins sorted and
+  deduplicated, two-space indentation, UTF-8, ``\\n`` line ends, no timestamp but each unit's own
+  ``last_seen`` (as ``lastusagedate``). One ``tu`` per unit, each ``tuv`` on one line; line
+  breaks inside a text are written ``&#10;`` (and CR ``&#13;``), so a line is an element and a
+  diff shows exactly the changed units. Locale codes are written as BCP 47 tags (``pt-BR``).
+- Provenance is a user-defined property, as TMX 1.4b §3 recommends (``x-`` prefix): one
+  ``<prop type="x-translatio-origin">domain|reference|context</prop>`` per origin, in which
+  ``%`` and ``|`` inside a field are written ``%25`` and ``%7C``. Files without such props
+  (OmegaT, Translate Toolkit) give units with no origins.
+- XML 1.0 cannot carry some characters at all (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F,
+  U+FFFE, U+FFFF, lone surrogates; not even as ``&#1;``). A unit containing one is not written:
+  :func:`representable` tells which, so a caller can report them; no such text is a useful match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler, feature_external_ges, feature_external_pes
+from xml.sax.xmlreader import AttributesImpl, Locator
+
+from defusedxml import DefusedXmlException, ExternalReferenceForbidden  # type: ignore[import-untyped]
+from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-untyped]
+
+from .. import __version__
+from ..errors import LocaleError, MemoryFileError
+from ..files import write_atomic
+from ..locales import locale_info, normalize_locale
+from .units import Origin, TranslationUnit, normalize
+
+ORIGIN_PROP = "x-translatio-origin"
+"""The ``prop`` type holding one :class:`Origin` as ``domain|reference|context``."""
+VERSIONS = frozenset({"1.4", "1.4b"})
+ALL = "*all*"
+DATE_ATTRIBUTES = ("lastusagedate", "changedate", "creationdate")
+
+_TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
+_PO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?\s*(?:([+-])(\d\d):?(\d\d)|Z)?")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+_FIELD_ESCAPES = str.maketrans({"%": "%25", "|": "%7C"})
+_FIELD_ESCAPE = re.compile("%(25|7C)", re.IGNORECASE)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+
+def tmx_date(value: str) -> str:
+    """``value`` as a TMX date (``YYYYMMDDThhmmssZ``, UTC), or ``""`` if it is no date.
+
+    Accepts a TMX date as it is, and a PO date (``2024-05-01 12:00+0200``, as in
+    ``PO-Revision-Date``), converted to UTC; the ``YEAR-MO-DA`` placeholder gives ``""``.
+    """
+    value = value.strip()
+    if _TMX_DATE.fullmatch(value):
+        return value
+    match = _PO_DATE.fullmatch(value)
+    if not match:
+        return ""
+    year, month, day, hour, minute, second, sign, zh, zm = match.groups()
+    offset = timedelta(hours=int(zh or 0), minutes=int(zm or 0)) * (-1 if sign == "-" else 1)
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                          tzinfo=timezone(offset))  # fmt: skip
+    except ValueError:
+        return ""
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_tmx(path: Path | str) -> list[TranslationUnit]:
+    """Read a TMX file into units (one per target variant); raises :class:`MemoryFileError`."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MemoryFileError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    return parse_tmx(data, path)
+
+
+def parse_tmx(data: bytes, path: Path | str = "<string>") -> list[TranslationUnit]:
+    """Parse the bytes of a TMX document; ``path`` is only used in error messages."""
+    handler = _Handler(Path(path))
+    parser = _Parser()
+    parser.setFeature(feature_external_ges, False)
+    parser.setFeature(feature_external_pes, False)
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(BytesIO(data))  # parse(), not feed(): it gives the handler its locator
+    except SAXParseException as exc:
+        raise MemoryFileError(handler.path, exc.getLineNumber(), f"not well-formed XML: {exc.getMessage()}") from exc
+    except DefusedXmlException as exc:
+        raise MemoryFileError(handler.path, handler.line, _refusal(exc)) from exc
+    return handler.units
+
+
+class _Parser(DefusedExpatParser):  # type: ignore[misc]
+    """defusedxml's SAX driver, letting a DOCTYPE name an external DTD that is never read."""
+
+    def defused_external_entity_ref_handler(self, context: str | None, base: str | None,
+                                            sysid: str | None, pubid: str | None) -> int:  # fmt: skip
+        if context is None:  # expat's call for the external DTD subset: acknowledge, don't load
+            return 1
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _refusal(exc: DefusedXmlException) -> str:
+    name = getattr(exc, "name", None)
+    if isinstance(exc, ExternalReferenceForbidden):
+        return f"refused: external reference to {exc.sysid!r} (XXE); nothing external is read"
+    return f"refused: entity declaration {name!r} (entity expansion and XXE are not allowed in TMX)"
+
+
+@dataclass(slots=True)
+class _Variant:
+    locale: str
+    line: int
+    dates: dict[str, str]
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class _Unit:
+    line: int
+    srclang: str | None
+    dates: dict[str, str]
+    origins: list[Origin] = field(default_factory=list)
+    variants: list[_Variant] = field(default_factory=list)
+
+
+class _Handler(ContentHandler):
+    """Builds units from SAX events, checking the TMX structure as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.units: list[TranslationUnit] = []
+        self._locator: Locator | None = None
+        self._stack: list[str] = []
+        self._skip = 0  # depth inside an element whose content we ignore (header, note, …)
+        self._srclang: str | None = None
+        self._body = False
+        self._tu: _Unit | None = None
+        self._tuv: _Variant | None = None
+        self._seg: list[str] | None = None
+        self._seg_depth = 0
+        self._prop: list[str] | None = None
+        self._prop_line = 0
+
+    @property
+    def line(self) -> int | None:
+        return self._locator.getLineNumber() if self._locator is not None else None
+
+    def error(self, message: str, line: int | None = None) -> MemoryFileError:
+        return MemoryFileError(self.path, line or self.line, message)
+
+    def setDocumentLocator(self, locator: Locator) -> None:
+        self._locator = locator
+
+    def skippedEntity(self, name: str) -> None:
+        raise self.error(f"undefined entity reference &{name.lstrip('%')};")
+
+    def characters(self, content: str) -> None:
+        if self._seg is not None:
+            self._seg.append(content)
+        elif self._prop is not None:
+            self._prop.append(content)
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+        parent = self._stack[-1] if self._stack else None
+        self._stack.append(name)
+        if self._seg_depth:
+            self._seg_depth += 1  # an inline element: its text is part of the segment
+        elif self._skip:
+            self._skip += 1
+        elif parent is None:
+            self._start_tmx(name, attrs)
+        elif parent == "tmx" and name == "header":
+            self._start_header(attrs)
+        elif parent == "tmx" and name == "body":
+            if self._srclang is None:
+                raise self.error("<body> before <header>: a TMX file starts with its header")
+            self._body = True
+        elif parent == "body" and name == "tu":
+            self._start_tu(attrs)
+        elif parent in ("tu", "tuv") and name in ("note", "prop"):
+            if parent == "tu" and name == "prop" and attrs.get("type") == ORIGIN_PROP:
+                self._prop, self._prop_line = [], self.line or 0
+            else:
+                self._skip = 1
+        elif parent == "tu" and name == "tuv":
+            self._start_tuv(attrs)
+        elif parent == "tuv" and name == "seg":
+            assert self._tuv is not None
+            if self._tuv.text is not None:
+                raise self.error("a <tuv> has more than one <seg>")
+            self._seg, self._seg_depth = [], 1
+        else:
+            raise self.error(f"unexpected <{name}> in <{parent}>")
+
+    def endElement(self, name: str) -> None:
+        self._stack.pop()
+        if self._seg_depth:
+            self._seg_depth -= 1
+            if not self._seg_depth:
+                assert self._tuv is not None and self._seg is not None
+                self._tuv.text, self._seg = "".join(self._seg), None
+        elif self._skip:
+            self._skip -= 1
+        elif name == "prop" and self._prop is not None:
+            assert self._tu is not None
+            self._tu.origins.append(self._origin("".join(self._prop)))
+            self._prop = None
+        elif name == "tuv":
+            assert self._tu is not None and self._tuv is not None
+            if self._tuv.text is None:
+                raise self.error("a <tuv> without <seg>", self._tuv.line)
+            self._tu.variants.append(self._tuv)
+            self._tuv = None
+        elif name == "tu":
+            assert self._tu is not None
+            self.units.extend(self._units(self._tu))
+            self._tu = None
+        elif name == "tmx" and not self._body:
+            raise self.error("no <body>: not a TMX file")
+
+    def _start_tmx(self, name: str, attrs: AttributesImpl) -> None:
+        if name != "tmx":
+            raise self.error(f"the root element is <{name}>, not <tmx>: not a TMX file")
+        version = attrs.get("version")
+        if version is None:
+            raise self.error("the <tmx> element has no version")
+        if version not in VERSIONS:
+            raise self.error(f"unknown TMX version {version!r}: expected 1.4 (TMX 1.4b)")
+
+    def _start_header(self, attrs: AttributesImpl) -> None:
+        srclang = attrs.get("srclang")
+        if not srclang:
+            raise self.error("the <header> has no srclang")
+        self._srclang = srclang if srclang == ALL else self._locale(srclang, "srclang")
+        self._skip = 1
+
+    def _start_tu(self, attrs: AttributesImpl) -> None:
+        srclang = attrs.get("srclang")
+        if srclang and srclang != ALL:
+            srclang = self._locale(srclang, "srclang")
+        self._tu = _Unit(self.line or 0, srclang or self._srclang, _dates(attrs))
+
+    def _start_tuv(self, attrs: AttributesImpl) -> None:
+        code = attrs.get("xml:lang") or attrs.get("lang")
+        if not code:
+            raise self.error("a <tuv> without xml:lang")
+        self._tuv = _Variant(self._locale(code, "xml:lang"), self.line or 0, _dates(attrs))
+
+    def _locale(self, code: str, attribute: str) -> str:
+        try:
+            return normalize_locale(code)
+        except LocaleError as exc:
+            raise self.error(f"{attribute}: {exc}") from exc
+
+    def _origin(self, text: str) -> Origin:
+        fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in text.split("|")]
+        if len(fields) > 3:
+            raise self.error(f"a {ORIGIN_PROP} prop has {len(fields)} fields, at most 3", self._prop_line)
+        return Origin(*fields)
+
+    def _units(self, tu: _Unit) -> Iterator[TranslationUnit]:
+        source = _source_variant(tu)
+        if source is None:
+            raise self.error(f"a <tu> without a variant in the source language {tu.srclang}", tu.line)
+        origins = tuple(sorted(set(tu.origins), key=_origin_key))
+        for target in tu.variants:
+            if target.locale == source.locale:
+                continue
+            assert source.text is not None and target.text is not None
+            if normalize(source.text) and normalize(target.text):
+                last_seen = next((d for a in DATE_ATTRIBUTES for d in (target.dates.get(a), tu.dates.get(a)) if d), "")
+                yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, last_seen)
+
+
+def _dates(attrs: AttributesImpl) -> dict[str, str]:
+    """The well-formed TMX dates among an element's attributes; a malformed one is ignored."""
+    return {a: attrs[a] for a in DATE_ATTRIBUTES if _TMX_DATE.fullmatch(attrs.get(a) or "")}
+
+
+def _source_variant(tu: _Unit) -> _Variant | None:
+    """The source ``tuv``: in srclang exactly, else its language alone (``en`` for ``en_US``)."""
+    if not tu.variants or tu.srclang is None:
+        return None
+    if tu.srclang == ALL:
+        return tu.variants[0]
+    exact = [v for v in tu.variants if v.locale == tu.srclang]
+    same_language = [v for v in tu.variants if v.locale.split("_")[0] == tu.srclang.split("_")[0]]
+    candidates = exact or same_language
+    return candidates[0] if candidates else None
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def representable(unit: TranslationUnit) -> bool:
+    """Whether :func:`write_tmx` writes the unit: texts not empty, every character XML 1.0 allows."""
+    texts = (unit.source, unit.target, unit.last_seen, *(f for o in unit.origins for f in _origin_key(o)))
+    return bool(normalize(unit.source) and normalize(unit.target)) and not any(_NOT_XML.search(t) for t in texts)
+
+
+def generate_tmx(units: Iterable[TranslationUnit], source_locale: str) -> Iterator[str]:
+    """The lines of the TMX document, each without its ``\\n``; raises LocaleError, ValueError."""
+    source = locale_info(source_locale)
+    header = {
+        "creationtool": "translatio", "creationtoolversion": __version__, "segtype": "paragraph",
+        "o-tmf": "PO", "adminlang": "en", "srclang": source.tag, "datatype": "plaintext",
+    }  # fmt: skip
+    yield '<?xml version="1.0" encoding="UTF-8"?>'
+    yield '<tmx version="1.4">'
+    yield f"  <header{_attributes(header)}/>"
+    yield "  <body>"
+    for unit in sorted((u for u in units if representable(u)), key=_unit_key):
+        yield from _tu(unit, source.code)
+    yield "  </body>"
+    yield "</tmx>"
+
+
+def format_tmx(units: Iterable[TranslationUnit], source_locale: str) -> str:
+    """The whole document as text: every line of :func:`generate_tmx` ended by ``\\n``."""
+    return "".join([line + "\n" for line in generate_tmx(units, source_locale)])
+
+
+def write_tmx(units: Iterable[TranslationUnit], path: Path | str, source_locale: str) -> bool:
+    """Write the memory atomically as UTF-8; an unchanged file is not touched. Return whether it
+    changed."""
+    return write_atomic(Path(path), format_tmx(units, source_locale))
+
+
+def _tu(unit: TranslationUnit, header_source: str) -> Iterator[str]:
+    source = locale_info(unit.source_locale)
+    attributes: dict[str, str] = {}
+    if source.code != header_source:
+        attributes["srclang"] = source.tag
+    if unit.last_seen:
+        date = tmx_date(unit.last_seen)
+        if not date:
+            raise ValueError(f"last_seen {unit.last_seen!r} is not a TMX or PO date")
+        attributes["lastusagedate"] = date
+    yield f"    <tu{_attributes(attributes)}>"
+    for origin in sorted(set(unit.origins), key=_origin_key):
+        encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in _origin_key(origin))
+        yield f'      <prop type="{ORIGIN_PROP}">{encoded.translate(_TEXT_ESCAPES)}</prop>'
+    for code, text in ((source.tag, unit.source), (locale_info(unit.target_locale).tag, unit.target)):
+        yield f'      <tuv xml:lang="{code}"><seg>{text.translate(_TEXT_ESCAPES)}</seg></tuv>'
+    yield "    </tu>"
+
+
+def _attributes(values: dict[str, str]) -> str:
+    return "".join(f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in values.items())
+
+
+def _origin_key(origin: Origin) -> tuple[str, str, str]:
+    return (origin.domain, origin.reference, origin.context)
+
+
+def _unit_key(unit: TranslationUnit) -> tuple[Any, ...]:
+    origins = sorted({_origin_key(o) for o in unit.origins})
+    return (normalize(unit.source), unit.target_locale, normalize(unit.target), unit.source,
+            unit.target, unit.source_locale, origins, unit.last_seen)  # fmt: skip
