@@ -177,6 +177,8 @@ def machine_lines(mdpo: str | None) -> list[str]:
                 model = line.split(":", 1)[1].strip()
                 break
     lines = [f"machine: {platform.system()} {platform.machine()}, {cpus} CPUs ({usable} usable){', ' + model if model else ''}"]
+    if hasattr(os, "getloadavg"):
+        lines.append("  load average at start: " + " ".join(f"{value:.2f}" for value in os.getloadavg()))
     lines += [f"  {name}: {value}" for name, value in tool_versions(mdpo).items()]
     return lines
 

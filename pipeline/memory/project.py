@@ -20,7 +20,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
@@ -37,12 +36,11 @@ from ..merge import Suggest, Suggestion
 from .matching import MemoryQuery, context_digest, lookup
 from .store import SCHEMA_VERSION, SQLiteMemory
 from .compendium import read_compendium
-from .tmx import format_tmx, read_tmx, write_tmx
+from .tmx import format_tmx, read_tmx, tmx_date, write_tmx
 from .units import Origin, TranslationUnit
 
 TM_FOLDER = "tm"
 INDEX_FILE = ".tm-index.sqlite"
-_PO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)")
 
 
 def tmx_path(config: Config, locale: str) -> Path:
@@ -101,12 +99,6 @@ def open_memory(config: Config) -> SQLiteMemory:
     memory.set_meta("schema", SCHEMA_VERSION)
     memory.set_meta("fingerprint", wanted)
     return memory
-
-
-def tmx_date(po_date: str) -> str:
-    """``2026-11-25 01:33+0000`` → ``20261125T013300Z`` (TMX's form); empty if unreadable."""
-    found = _PO_DATE.match(po_date.strip())
-    return "{}{}{}T{}{}00Z".format(*found.groups()) if found else ""
 
 
 def harvest(catalog: Catalog, locale: str, domain: str, source_locale: str) -> list[TranslationUnit]:
