@@ -30,7 +30,7 @@ LOCALES = click.option(
 
 
 def _config(ctx: click.Context) -> Config:
-    return ctx.ensure_object(dict)["config"]  # type: ignore[no-any-return]
+    return ctx.ensure_object(dict)["config"]
 
 
 def _emit_json(data: Any) -> None:

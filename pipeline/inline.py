@@ -79,7 +79,7 @@ def render_html(text: str, source: str, markup: str, references: dict[str, Any] 
     if markup != "markdown":
         return escape(text)
     tokens = _anchor_links(_tokens(text, references), _tokens(source, references))
-    return Markup(_MD.renderer.renderInline(tokens, _MD.options, {}))
+    return Markup(_MD.renderer.renderInline(tokens, _MD.options, {}))  # type: ignore[attr-defined]
 
 
 def render_plain(

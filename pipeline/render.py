@@ -235,8 +235,8 @@ def template_errors(env: Environment, name: str) -> Iterator[None]:
     except TemplateNotFound as exc:
         raise TemplateError(folder / str(exc.name), None, "template not found") from exc
     except JinjaError as exc:
-        path, line = _template_frame(folder)
-        raise TemplateError(path or folder / name, line, f"template error: {exc}") from exc
+        frame, line = _template_frame(folder)
+        raise TemplateError(frame or folder / name, line, f"template error: {exc}") from exc
 
 
 def load_template(env: Environment, name: str) -> Template:

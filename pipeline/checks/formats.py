@@ -93,7 +93,17 @@ def _finding_dict(report: CheckReport, f: Finding) -> dict[str, Any]:
     }
 
 
+def _total(totals: dict[str, CatalogStats], code: str) -> dict[str, object] | None:
+    """A locale's figures over all its domains (no ``domain`` key: it is every domain)."""
+    if code not in totals:
+        return None
+    figures = totals[code].as_dict()
+    figures.pop("domain", None)
+    return figures
+
+
 def format_json(report: CheckReport, strict: bool = False) -> str:
+    totals = locale_totals(report)
     data = {
         "version": JSON_VERSION,
         "tool": {"name": "translatio", "version": __version__},
@@ -104,7 +114,7 @@ def format_json(report: CheckReport, strict: bool = False) -> str:
             {
                 "locale": code,
                 "min_percent": report.thresholds.get(code),
-                "total": locale_totals(report)[code].as_dict() if code in locale_totals(report) else None,
+                "total": _total(totals, code),
                 "domains": [s.as_dict() for s in report.stats if s.locale == code],
                 "disclaimer": {
                     "translated": all(r.usable for r in report.required if r.locale == code),
@@ -120,9 +130,6 @@ def format_json(report: CheckReport, strict: bool = False) -> str:
         ],
         "findings": [_finding_dict(report, f) for f in report.findings],
     }
-    for locale in data["locales"]:  # type: ignore[union-attr]
-        if locale["total"] is not None:
-            locale["total"].pop("domain", None)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -219,7 +226,7 @@ def format_sarif(report: CheckReport, strict: bool = False) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "translatio", "version": __version__, "informationUri": "https://example.org/translatio", "rules": rules}},
+                "tool": {"driver": {"name": "translatio", "version": __version__, "rules": rules}},
                 "results": results,
             }
         ],

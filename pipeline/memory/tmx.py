@@ -46,8 +46,8 @@ from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, feature_external_ges, feature_external_pes
 from xml.sax.xmlreader import AttributesImpl, Locator
 
-from defusedxml import DefusedXmlException, ExternalReferenceForbidden  # type: ignore[import-untyped]
-from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException, ExternalReferenceForbidden
+from defusedxml.expatreader import DefusedExpatParser
 
 from .. import __version__
 from ..errors import LocaleError, MemoryFileError
@@ -126,7 +126,7 @@ def parse_tmx(data: bytes, path: Path | str = "<string>") -> list[TranslationUni
     return handler.units
 
 
-class _Parser(DefusedExpatParser):  # type: ignore[misc]
+class _Parser(DefusedExpatParser):
     """defusedxml's SAX driver, letting a DOCTYPE name an external DTD that is never read."""
 
     def defused_external_entity_ref_handler(self, context: str | None, base: str | None,
