@@ -307,9 +307,12 @@ class SentenceGenerator:
         return kept
 
     def sentence(self, rng: random.Random) -> str:
-        tokens = self.words_of(rng)
-        text = " ".join(tokens).replace(" ,", ",").replace(",,", ",").strip(" ,")
-        return text[0].upper() + text[1:] + "."
+        """One sentence of 6–30 words (as ``str.split`` counts them), capitalized, full stop."""
+        while True:
+            tokens = self.words_of(rng)
+            text = " ".join(tokens).replace(" ,", ",").replace(",,", ",").strip(" ,")
+            if 6 <= text.count(" ") + 1 <= 30:
+                return text[0].upper() + text[1:] + "."
 
     def sentences(self, count: int, stream: str = "memory", exclude: set[str] | None = None) -> list[str]:
         """``count`` distinct sentences; the first k of n are the same for any n ≥ k."""
@@ -381,3 +384,577 @@ def edit_sentence(text: str, generator: SentenceGenerator, rng: random.Random) -
             del words[i]
     out = " ".join(words)
     return out[0].upper() + out[1:] + "."
+
+
+# --- measuring ----------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The ``share`` (0–1) percentile by linear interpolation, as numpy's default does."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * share
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def status_kb(field_name: str) -> int:
+    """A ``/proc/self/status`` figure in kB (``VmHWM``: the RSS high-water mark), 0 if absent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def write_project(root: Path, locales: Sequence[str] = ("de",)) -> None:
+    """A fresh, empty translatio project: what ``tm import`` is run in."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "bench-memory"\n\n[tool.translatio]\nsource_dir = "source"\nlocale_dir = "locale"\n'
+        f'build_dir = "build"\nsource_locale = "en"\nlocales = [{", ".join(repr(c).replace(chr(39), chr(34)) for c in locales)}]\n',
+        encoding="utf-8",
+    )
+
+
+def import_worker(root: Path, tmx: Path, profile: Path | None) -> None:
+    """Run in a child process: import ``tmx`` into the project at ``root`` and print, as JSON,
+    the wall time and the RSS high-water mark. A process of its own, so that the high-water
+    mark is the import's alone, not the benchmark's (which holds a million sentences)."""
+    from pipeline.config import load_config
+    from pipeline.memory.project import import_files
+
+    config = load_config(root)
+    gc.collect()
+    baseline = status_kb("VmRSS")
+    start = time.perf_counter()
+    if profile is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        counts = profiler.runcall(import_files, config, [tmx])
+        profiler.dump_stats(str(profile))
+    else:
+        counts = import_files(config, [tmx])
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "counts": counts, "hwm_kb": status_kb("VmHWM"), "baseline_kb": baseline}))
+
+
+@dataclass
+class ImportResult:
+    units: int
+    tmx_bytes: int
+    write_seconds: float
+    import_seconds: float
+    peak_bytes: int
+    baseline_bytes: int
+    rusage_peak_bytes: int
+    index_bytes: int
+    open_seconds: float = 0.0
+
+
+def measure_import(units: list, workdir: Path, size: int, profile: Path | None) -> tuple[ImportResult, Path]:
+    """Write the TMX (timed, for information), then import it in a child process."""
+    from pipeline.memory.tmx import write_tmx
+
+    tmx = workdir / f"memory-{size}.tmx"
+    start = time.perf_counter()
+    write_tmx(units, tmx, "en")
+    write_seconds = time.perf_counter() - start
+    root = workdir / f"project-{size}"
+    write_project(root)
+    command = [sys.executable, str(Path(__file__).resolve()), "_import", str(root), str(tmx)]
+    if profile is not None:
+        command += ["--profile-file", str(profile)]
+    before = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"import worker failed: {done.stderr.strip()[-2000:]}")
+    after = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN).ru_maxrss
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    read, stored = report["counts"]["de"]
+    index = root / "locale" / ".tm-index.sqlite"
+    index_bytes = sum(p.stat().st_size for p in index.parent.glob(index.name + "*"))
+    return ImportResult(
+        units=stored, tmx_bytes=tmx.stat().st_size, write_seconds=write_seconds, import_seconds=report["seconds"],
+        peak_bytes=report["hwm_kb"] * 1024, baseline_bytes=report["baseline_kb"] * 1024,
+        rusage_peak_bytes=max(after, before) * 1024 if after > before else 0, index_bytes=index_bytes,
+    ), root
+
+
+@dataclass
+class QueryResult:
+    queries: int
+    ours_ms: list[float] = field(default_factory=list)
+    raw_ms: list[float] = field(default_factory=list)
+    brute_ms: list[float] = field(default_factory=list)
+    brute_checked: int = 0
+    with_match: int = 0
+    """Queries (among those brute-forced) whose brute-force best score is ≥ 75."""
+    hits_raw: int = 0
+    hits_lookup: int = 0
+    lookup_misses: dict[str, int] = field(default_factory=dict)
+    """Why ``lookup``'s best differs from brute force's: a reason → count."""
+    raw_misses: list[tuple[str, str, float, str, float]] = field(default_factory=list)
+    edited_with_match: int = 0
+    unseen_with_match: int = 0
+
+
+def make_queries(sources: list[str], generator: SentenceGenerator, count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` queries, alternating (kind, text): edited copies of stored sentences and unseen
+    sentences of the same generator (a different random stream, none of them stored)."""
+    rng = random.Random(f"{seed}:queries:{len(sources)}")
+    edited = [edit_sentence(sources[rng.randrange(len(sources))], generator, rng) for _ in range((count + 1) // 2)]
+    unseen = generator.sentences(count // 2, stream=f"unseen:{len(sources)}", exclude=set(sources))
+    out: list[tuple[str, str]] = []
+    for pair in itertools.zip_longest(edited, unseen):
+        out += [("edited", pair[0])] if pair[0] is not None else []
+        out += [("unseen", pair[1])] if pair[1] is not None else []
+    return out
+
+
+def measure_queries(root: Path, sources: list[str], queries: list[tuple[str, str]], brute_budget: float,
+                    brute_max: int, warmup: list[str]) -> tuple[QueryResult, float]:
+    """Time ``lookup`` and ``lookup_fuzzy`` on every query, brute force on as many as the budget
+    allows (every query if it can), and count how often ours finds brute force's best."""
+    from rapidfuzz import fuzz, process
+
+    from pipeline.config import load_config
+    from pipeline.memory.matching import MemoryQuery, lookup
+    from pipeline.memory.project import open_memory
+    from pipeline.memory.units import normalize
+
+    config = load_config(root)
+    start = time.perf_counter()
+    memory = open_memory(config)
+    open_seconds = time.perf_counter() - start
+    result = QueryResult(len(queries))
+    try:
+        for text in warmup:  # the first queries fault the index's pages in; a user's session is warm
+            lookup(memory, MemoryQuery(text, "de"), MIN_SCORE, LIMIT)
+        ours: list[list] = []
+        clock = time.perf_counter
+        for _, text in queries:
+            start = clock()
+            matches = lookup(memory, MemoryQuery(text, "de"), MIN_SCORE, LIMIT)
+            result.ours_ms.append((clock() - start) * 1000)
+            ours.append(matches)
+        raw: list[list] = []
+        for _, text in queries:
+            start = clock()
+            candidates = memory.lookup_fuzzy(text, "de", MIN_SCORE, LIMIT)
+            result.raw_ms.append((clock() - start) * 1000)
+            raw.append(candidates)
+    finally:
+        memory.close()
+
+    normalized = [normalize(s) for s in sources]
+    spent = 0.0
+    for n, (kind, text) in enumerate(queries):
+        if n >= brute_max or (spent > brute_budget and n >= 100):
+            break
+        query = normalize(text)
+        start = clock()
+        best = process.extractOne(query, normalized, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
+        elapsed = clock() - start
+        spent += elapsed
+        result.brute_ms.append(elapsed * 1000)
+        result.brute_checked += 1
+        if best is None:
+            continue
+        brute_text, brute_score = best[0], best[1]
+        result.with_match += 1
+        if kind == "edited":
+            result.edited_with_match += 1
+        else:
+            result.unseen_with_match += 1
+        top = raw[n][0] if raw[n] else None
+        if top is not None and (normalize(top.unit.source) == brute_text or abs(top.similarity - brute_score) < 1e-9):
+            result.hits_raw += 1
+        else:
+            result.raw_misses.append((query, brute_text, brute_score, normalize(top.unit.source) if top else "", top.similarity if top else 0.0))
+        match = ours[n][0] if ours[n] else None
+        if match is not None and (normalize(match.unit.source) == brute_text or abs(match.similarity - brute_score) < 1e-9):
+            result.hits_lookup += 1
+        else:
+            reason = _lookup_miss_reason(query, brute_text, brute_score, match, top)
+            result.lookup_misses[reason] = result.lookup_misses.get(reason, 0) + 1
+    return result, open_seconds
+
+
+def _lookup_miss_reason(query: str, brute_text: str, brute_score: float, match, top) -> str:
+    """Why ``lookup``'s best is not brute force's best: the risk penalty, or the index."""
+    from pipeline.memory.matching import RISK_PENALTY, risk_differences
+
+    if top is None or (top.similarity + 1e-9 < brute_score):
+        return "the index missed the candidate (raw lookup_fuzzy missed it too)"
+    differences = risk_differences(query, brute_text)
+    penalized = min(99, int(brute_score)) - RISK_PENALTY * len(differences)
+    if differences and penalized < MIN_SCORE:
+        return "brute force's best falls below 75 after the number/negation penalty"
+    if differences:
+        return "penalty reordered: another source outranks brute force's best after penalties"
+    return "other"
+
+
+# --- update against msgmerge -----------------------------------------------------------------------
+
+
+@dataclass
+class UpdateResult:
+    articles: int
+    catalogues: int
+    messages: int
+    ours_seconds: list[float] = field(default_factory=list)
+    ours_plain_seconds: list[float] = field(default_factory=list)
+    extract_seconds: list[float] = field(default_factory=list)
+    msgcat_seconds: float = 0.0
+    msgmerge_seconds: list[float] = field(default_factory=list)
+    import_seconds: float = 0.0
+    ours_counts: dict[str, int] = field(default_factory=dict)
+    msgmerge_counts: dict[str, int] = field(default_factory=dict)
+    skipped: str = ""
+
+
+def _count_po(paths: Iterable[Path]) -> dict[str, int]:
+    """translated / fuzzy / untranslated active messages in some catalogues (headers excluded)."""
+    from pipeline.catalogs import read_po
+    from pipeline.catalogs.model import FUZZY
+
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for path in paths:
+        for message in read_po(path).active:
+            if message.is_header:
+                continue
+            if FUZZY in message.flags:
+                counts["fuzzy"] += 1
+            elif message.translated:
+                counts["translated"] += 1
+            else:
+                counts["untranslated"] += 1
+    return counts
+
+
+def measure_update(workdir: Path, articles: int, runs: int) -> UpdateResult:
+    """``translatio update`` (memory on, and off) against ``msgmerge --previous -C`` per catalogue.
+
+    The site: ``bench/corpus.py``'s generator, fully translated into de/fr/es (the previous
+    revision); its catalogues, concatenated with ``msgcat`` per locale, are the compendium for
+    msgmerge and are imported into our memory, so both tools know the same translations. Then
+    the sources are revised and each tool brings the catalogues up to date from the same state
+    (copied afresh before every run, untimed).
+    """
+    sys.path.insert(0, str(BENCH))
+    import corpus  # the other benchmark's generator, used as it is
+
+    from pipeline.config import load_config
+    from pipeline.extract import extract_project, write_templates
+    from pipeline.memory.project import import_files
+    from pipeline.update import update_locales
+
+    base = workdir / "site-base"
+    corpus.write_site(base, articles)
+    corpus.translate_project(base)
+    locales = corpus.LOCALES
+    catalogues = sorted((base / "locale").glob("*/LC_MESSAGES/*.po"))
+    result = UpdateResult(articles, len(catalogues), 0)
+    msgcat, msgmerge = shutil.which("msgcat"), shutil.which("msgmerge")
+    compendia: dict[str, Path] = {}
+    if msgcat and msgmerge:
+        start = time.perf_counter()
+        for code in locales:
+            compendia[code] = workdir / f"compendium-{code}.po"
+            subprocess.run([msgcat, "--use-first", "-o", str(compendia[code]),
+                            *map(str, sorted((base / "locale" / code / "LC_MESSAGES").glob("*.po")))], check=True)
+        result.msgcat_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        import_files(load_config(base), list(compendia.values()))
+        result.import_seconds = time.perf_counter() - start
+    else:
+        result.skipped = "msgmerge/msgcat not installed (apt-get install gettext): msgmerge not measured, memory left empty"
+    corpus.revise_sources(base)
+    template_count = len(list((base / "source").glob("*.md"))) + 1  # articles and ui
+
+    def fresh(name: str) -> Path:
+        target = workdir / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(base, target)
+        return target
+
+    for _ in range(runs):
+        root = fresh("site-ours")
+        start = time.perf_counter()
+        update_locales(load_config(root))
+        result.ours_seconds.append(time.perf_counter() - start)
+    result.ours_counts = _count_po(sorted((root / "locale").glob("*/LC_MESSAGES/*.po")))
+    result.messages = sum(result.ours_counts.values())
+    for _ in range(runs):
+        root = fresh("site-plain")
+        start = time.perf_counter()
+        update_locales(load_config(root), use_memory=False)
+        result.ours_plain_seconds.append(time.perf_counter() - start)
+    if not compendia:
+        return result
+    for _ in range(runs):
+        root = fresh("site-msgmerge")
+        config = load_config(root)
+        start = time.perf_counter()
+        templates, finished = extract_project(config)
+        write_templates(config, finished)
+        result.extract_seconds.append(time.perf_counter() - start)
+        pots = sorted((root / "locale").glob("*.pot"))
+        assert len(pots) == template_count, (len(pots), template_count)
+        start = time.perf_counter()
+        for code in locales:
+            for pot in pots:
+                po = root / "locale" / code / "LC_MESSAGES" / f"{pot.stem}.po"
+                subprocess.run([msgmerge, "--quiet", "--previous", "-C", str(compendia[code]), "-o", str(po), str(po), str(pot)],
+                               check=True)
+        result.msgmerge_seconds.append(time.perf_counter() - start)
+    result.msgmerge_counts = _count_po(sorted((root / "locale").glob("*/LC_MESSAGES/*.po")))
+    return result
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def machine_lines() -> list[str]:
+    """What the figures were measured on: CPUs, Python, SQLite, rapidfuzz, msgmerge, commit."""
+    from importlib.metadata import version
+
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        total_kb = int(meminfo.read_text().split("\n")[0].split()[1])
+        memory = f", {total_kb / 1024**2:.1f} GiB RAM"
+    msgmerge = shutil.which("msgmerge")
+    msgmerge_version = subprocess.run([msgmerge, "--version"], capture_output=True, text=True).stdout.split("\n")[0] if msgmerge else "not installed"
+    try:
+        head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "pipeline"], capture_output=True, text=True).stdout.strip()
+        commit = f"git {head}" + (" (pipeline/ modified in the working tree)" if dirty else "")
+    except OSError:
+        commit = "unknown"
+    return [
+        f"machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({usable} usable){', ' + model if model else ''}{memory}",
+        f"python: {platform.python_implementation()} {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+        f"rapidfuzz {version('rapidfuzz')}; translatio {version('translatio')} ({commit}); {msgmerge_version}",
+    ]
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  " + "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def mb(value: float) -> str:
+    return f"{value / 1024**2:,.0f} MB"
+
+
+def report_size(size: int, imported: ImportResult, queries: QueryResult, final: bool) -> None:
+    """Print one memory size's figures, each with its target (targets are for 1M units)."""
+    rate = imported.units / imported.import_seconds
+    p50, p95 = percentile(queries.ours_ms, 0.5), percentile(queries.ours_ms, 0.95)
+    raw50, raw95 = percentile(queries.raw_ms, 0.5), percentile(queries.raw_ms, 0.95)
+    b50, b95 = percentile(queries.brute_ms, 0.5), percentile(queries.brute_ms, 0.95)
+    recall_raw = queries.hits_raw / queries.with_match if queries.with_match else float("nan")
+    recall_lookup = queries.hits_lookup / queries.with_match if queries.with_match else float("nan")
+    target = (lambda ok: verdict(ok)) if final else (lambda ok: f"({verdict(ok)})")
+    print(f"\n== memory of {size:,} units (en → de; {imported.units:,} stored) ==")
+    rows = [("figure", "value", "target", "")]
+    rows.append(("write_tmx (information only)", f"{imported.write_seconds:.1f} s, {mb(imported.tmx_bytes)}", "", ""))
+    rows.append(("import_files: wall time", f"{imported.import_seconds:.1f} s", "", ""))
+    rows.append(("import_files: rate", f"{rate:,.0f} units/s", "≥ 50,000", target(rate >= TARGETS["import_rate"])))
+    rows.append(("import: peak RSS (VmHWM of the child)", mb(imported.peak_bytes), "< 2,048 MB", target(imported.peak_bytes < TARGETS["peak_bytes"])))
+    rows.append(("  of which before the import (interpreter, imports)", mb(imported.baseline_bytes), "", ""))
+    rows.append(("index on disk (.tm-index.sqlite + wal)", mb(imported.index_bytes), "", ""))
+    rows.append(("open_memory (fingerprint + quick_check)", f"{imported.open_seconds * 1000:,.0f} ms", "", ""))
+    rows.append((f"lookup() p50 / p95 ({queries.queries} queries)", f"{p50:.2f} / {p95:.2f} ms", "≤ 5 / ≤ 20 ms",
+                 target(p50 <= TARGETS["p50_ms"] and p95 <= TARGETS["p95_ms"])))
+    rows.append(("  lookup() max / mean", f"{max(queries.ours_ms):.1f} / {statistics.mean(queries.ours_ms):.2f} ms", "", ""))
+    rows.append(("lookup_fuzzy() p50 / p95", f"{raw50:.2f} / {raw95:.2f} ms", "", ""))
+    rows.append((f"brute force extractOne p50 / p95 ({queries.brute_checked} queries)", f"{b50:.1f} / {b95:.1f} ms", "", ""))
+    rows.append((f"queries with a brute-force match ≥ 75", f"{queries.with_match} of {queries.brute_checked}",
+                 "", f"({queries.edited_with_match} edited, {queries.unseen_with_match} unseen)"))
+    rows.append(("recall, raw similarity (lookup_fuzzy)", f"{recall_raw:.1%} ({queries.hits_raw}/{queries.with_match})", "≥ 99%", target(recall_raw >= TARGETS["recall"])))
+    rows.append(("recall, lookup() (with risk penalties)", f"{recall_lookup:.1%} ({queries.hits_lookup}/{queries.with_match})", "(see note)", ""))
+    print_table(rows)
+    if queries.lookup_misses:
+        print("  lookup() differs from brute force because:")
+        for reason, count in sorted(queries.lookup_misses.items(), key=lambda kv: -kv[1]):
+            print(f"    {count:4d}  {reason}")
+    for query, brute_text, score, ours, ours_score in queries.raw_misses[:3]:
+        print(f"  raw miss: query {query[:70]!r}…\n    brute {score:.1f} {brute_text[:70]!r}…\n    ours  {ours_score:.1f} {ours[:70]!r}…")
+    if queries.brute_checked < queries.queries:
+        print(f"  note: brute force was run on the first {queries.brute_checked} of {queries.queries} queries "
+              f"(--brute-budget); recall is measured on those.")
+
+
+def report_update(update: UpdateResult) -> None:
+    print(f"\n== update: {update.articles} articles × 3 locales ({update.catalogues} catalogues, {update.messages:,} messages after the revision) ==")
+    rows = [("tool", "runs", "min", "median", "translated / fuzzy / untranslated after")]
+
+    def line(name: str, times: list[float], counts: dict[str, int] | None = None) -> None:
+        if times:
+            text = f"{counts['translated']:,} / {counts['fuzzy']:,} / {counts['untranslated']:,}" if counts else ""
+            rows.append((name, str(len(times)), f"{min(times):.2f} s", f"{statistics.median(times):.2f} s", text))
+
+    line("translatio update (harvest + TM pre-fill)", update.ours_seconds, update.ours_counts)
+    line("translatio update, memory off", update.ours_plain_seconds)
+    line("translatio extract (the .pot files msgmerge needs)", update.extract_seconds)
+    line("msgmerge --previous -C compendium, per catalogue", update.msgmerge_seconds, update.msgmerge_counts)
+    if update.extract_seconds and update.msgmerge_seconds:
+        both = [a + b for a, b in zip(update.extract_seconds, update.msgmerge_seconds)]
+        line("  extract + msgmerge (same work as update)", both)
+    print_table(rows)
+    if update.msgcat_seconds:
+        print(f"  setup (untimed above): msgcat of the previous revision into 3 compendia {update.msgcat_seconds:.2f} s; "
+              f"import of the compendia into our memory {update.import_seconds:.2f} s")
+    if update.skipped:
+        print(f"  skipped: {update.skipped}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="memory sizes in units, comma-separated (default: %(default)s)")
+    parser.add_argument("--units", type=int, help="one memory size (overrides --sizes)")
+    parser.add_argument("--queries", type=int, default=1000, help="queries per size, half edited, half unseen (default: %(default)s)")
+    parser.add_argument("--brute-budget", type=float, default=240.0,
+                        help="seconds of brute force per size; past it (and ≥ 100 queries) the rest are not brute-forced (default: %(default)s)")
+    parser.add_argument("--brute-max", type=int, default=1_000_000, help="brute-force at most this many queries per size")
+    parser.add_argument("--articles", type=int, default=200, help="articles of the update benchmark's site (default: %(default)s)")
+    parser.add_argument("--update-runs", type=int, default=3, help="runs of each update measurement (default: %(default)s)")
+    parser.add_argument("--skip-update", action="store_true", help="leave out the update/msgmerge comparison")
+    parser.add_argument("--profile", action="store_true", help="also write cProfile files of the import and of the lookups")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--workdir", type=Path, help="where to put the TMX files and projects (default: a temporary folder, removed)")
+    args = parser.parse_args(argv)
+    sizes = [args.units] if args.units else [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    print("translation-memory benchmark")
+    print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    for line in machine_lines():
+        print(line)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-memory-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    from pipeline.memory.matching import context_digest
+    from pipeline.memory.units import Origin, TranslationUnit
+
+    start = time.perf_counter()
+    generator = SentenceGenerator(args.seed)
+    everything = generator.sentences(max(sizes))
+    print(f"generator: {generator.words.distinct:,} distinct vocabulary words; {len(everything):,} sentences in "
+          f"{time.perf_counter() - start:.1f} s; mean {statistics.mean(s.count(' ') + 1 for s in everything[:100000]):.1f} words, "
+          f"{statistics.mean(len(s) for s in everything[:100000]):.0f} characters")
+    print(f"  e.g. {everything[0]!r}")
+    results: list[tuple[int, ImportResult, QueryResult]] = []
+    try:
+        for size in sizes:
+            sources = everything[:size]
+            units = [
+                TranslationUnit(text, pseudo_german(text), "en", "de",
+                                (Origin(f"article-{n % 5000:04d}", f"source/article-{n % 5000:04d}.md:{n % 300 + 1}",
+                                        context_digest(sources[n - 1] if n else "", "")),),
+                                "20261125T000000Z")
+                for n, text in enumerate(sources)
+            ]
+            profile = workdir / f"import-{size}.prof" if args.profile else None
+            imported, root = measure_import(units, workdir, size, profile)
+            del units
+            gc.collect()
+            queries = make_queries(sources, generator, args.queries, args.seed)
+            warmup = [text for _, text in make_queries(sources, generator, 20, args.seed + 1)]
+            measured, imported.open_seconds = measure_queries(root, sources, queries, args.brute_budget, args.brute_max, warmup)
+            if args.profile:
+                _profile_lookups(root, queries, workdir / f"lookup-{size}.prof")
+            results.append((size, imported, measured))
+            report_size(size, imported, measured, final=size >= 1_000_000)
+            sys.stdout.flush()
+            shutil.rmtree(root, ignore_errors=True)
+            (workdir / f"memory-{size}.tmx").unlink(missing_ok=True)
+        update = None if args.skip_update else measure_update(workdir, args.articles, args.update_runs)
+        if update is not None:
+            report_update(update)
+        summary(results)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def _profile_lookups(root: Path, queries: list[tuple[str, str]], out: Path) -> None:
+    """cProfile of ``lookup`` over the queries (written to ``out``; top lines printed)."""
+    import cProfile
+    import pstats
+
+    from pipeline.config import load_config
+    from pipeline.memory.matching import MemoryQuery, lookup
+    from pipeline.memory.project import open_memory
+
+    memory = open_memory(load_config(root))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _, text in queries:
+        lookup(memory, MemoryQuery(text, "de"), MIN_SCORE, LIMIT)
+    profiler.disable()
+    memory.close()
+    profiler.dump_stats(str(out))
+    print(f"  lookup profile: {out}")
+    pstats.Stats(str(out)).sort_stats("tottime").print_stats(8)
+
+
+def summary(results: list[tuple[int, ImportResult, QueryResult]]) -> None:
+    """The targets, at the largest size measured (they are set for 1M units)."""
+    if not results:
+        return
+    size, imported, queries = results[-1]
+    rate = imported.units / imported.import_seconds
+    p50, p95 = percentile(queries.ours_ms, 0.5), percentile(queries.ours_ms, 0.95)
+    recall = queries.hits_raw / queries.with_match if queries.with_match else float("nan")
+    print(f"\n== targets at {size:,} units ==")
+    print_table([
+        ("target", "measured", "verdict"),
+        ("import ≥ 50,000 units/s", f"{rate:,.0f} units/s", verdict(rate >= TARGETS["import_rate"])),
+        ("peak memory of the import < 2 GB", mb(imported.peak_bytes), verdict(imported.peak_bytes < TARGETS["peak_bytes"])),
+        ("lookup p50 ≤ 5 ms", f"{p50:.2f} ms", verdict(p50 <= TARGETS["p50_ms"])),
+        ("lookup p95 ≤ 20 ms", f"{p95:.2f} ms", verdict(p95 <= TARGETS["p95_ms"])),
+        ("recall ≥ 99% (raw similarity)", f"{recall:.1%}", verdict(recall >= TARGETS["recall"])),
+    ])
+    if size < 1_000_000:
+        print("  (the targets are set for 1,000,000 units; this run's largest memory is smaller)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_import":
+        worker = argparse.ArgumentParser()
+        worker.add_argument("command")
+        worker.add_argument("root", type=Path)
+        worker.add_argument("tmx", type=Path)
+        worker.add_argument("--profile-file", type=Path)
+        options = worker.parse_args()
+        import_worker(options.root, options.tmx, options.profile_file)
+        raise SystemExit(0)
+    raise SystemExit(main())

@@ -224,3 +224,20 @@ def test_seed_text_article_builds(seed_project: Path) -> None:
     assert "Disclaimer: This article is intended for informational purposes only." in " ".join(text.split())
     html = (seed_project / "build/en/valium-article.html").read_text(encoding="utf-8")
     assert "<h2>What is Valium (Diazepam)?</h2>" in html and "Let’s delve" in html
+
+
+def test_missing_template_is_an_error_naming_it(de_project: Path) -> None:
+    custom_templates(de_project, ("{% block main %}", "{% block main %}"))
+    (de_project / "templates" / "index.html.j2").unlink()
+    with pytest.raises(TemplateError) as info:
+        build_site(load_config(de_project))
+    assert str(info.value) == f"{de_project / 'templates' / 'index.html.j2'}: template not found"
+    assert not (de_project / "build").exists()
+
+
+def test_output_folder_that_cannot_be_created(de_project: Path) -> None:
+    blocker = de_project / "blocker"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write the build folder"):
+        build_site(load_config(de_project), out_dir=blocker / "site")
+    assert blocker.read_text(encoding="utf-8") == "a file where a folder should be"

@@ -100,3 +100,30 @@ def test_the_shipped_site_builds_with_no_english_fallback(tmp_path: Path) -> Non
         direction = "rtl" if code == "ar" else "ltr"
         assert f'<html lang="{code}" dir="{direction}">' in html
         assert 'lang="en"' not in html.split("<main>", 1)[1]  # no English fallback in the article
+
+
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*-valium.*")))
+def test_pages_match_the_golden_files_reviewed_by_eye(tmp_path: Path, name: str) -> None:
+    """Golden pages (German HTML and text, Japanese and Arabic text), reviewed by eye when they
+    change: refresh with ``translatio build`` and copy ``build/<lang>/valium.*`` here."""
+    project = tmp_path / "site"
+    for part in ("source", "locale"):
+        shutil.copytree(REPO / part, project / part)
+    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    build_site(load_config(project))
+    locale, page = name.split("-", 1)
+    assert (project / "build" / locale / page).read_text(encoding="utf-8") == (GOLDEN / name).read_text(encoding="utf-8")
+
+
+def test_ui_strings_are_translated_with_the_right_plural_forms(tmp_path: Path) -> None:
+    from pipeline.ui import CatalogTranslations
+
+    ru = CatalogTranslations(catalogue("ru", "ui"))
+    forms = [ru.ngettext("%(count)s minute read", "%(count)s minutes read", n) % {"count": n} for n in (1, 3, 5, 21)]
+    assert forms == ["1 минута чтения", "3 минуты чтения", "5 минут чтения", "21 минута чтения"]
+    ar = CatalogTranslations(catalogue("ar", "ui"))
+    assert len({ar.ngettext("%(count)s minute read", "%(count)s minutes read", n) for n in (0, 1, 2, 3, 11, 100)}) >= 3
+    assert CatalogTranslations(catalogue("de", "ui")).gettext("Other languages") == "Weitere Sprachen"

@@ -216,3 +216,35 @@ def test_pot_creation_date_is_stable_until_the_messages_change(valium_project: P
     article.write_text(article.read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8")
     write_templates(config, extract_project(config)[1])
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
+
+
+def test_identical_text_is_one_message_with_every_reference_and_kind(project: Path) -> None:
+    write(
+        project / "source" / "r.md",
+        """
+        ---
+        title: Repeats
+        ---
+
+        ## Dosage
+
+        Dosage
+
+        - Dosage
+
+        ```
+        Dosage in code is not translated
+        ```
+
+        ::: disclaimer
+        Disclaimer: short.
+        :::
+        """,
+    )
+    config = load_config(project)
+    _, finished = extract_project(config)
+    (pot,) = [c for p, c in finished.items() if p.name == "r.pot"]
+    (dosage,) = [m for m in pot.messages if m.msgid == "Dosage"]
+    assert dosage.references == ("source/r.md:5", "source/r.md:7", "source/r.md:9")
+    assert dosage.extracted_comments == ("heading level 2", "paragraph", "list item")
+    assert not any("code" in m.msgid for m in pot.messages)
