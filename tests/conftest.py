@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
+from pipeline.catalogs import Message, read_po, write_po
 from pipeline.config import Config, load_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,3 +49,22 @@ def seed_project(project: Path) -> Path:
 
 def config_of(root: Path) -> Config:
     return load_config(root)
+
+
+def edit_po(path: Path, change: Callable[[Message], Message]) -> None:
+    """Rewrite a catalogue with ``change`` applied to every entry, as a translator's editor would."""
+    catalog = read_po(path)
+    write_po(dataclasses.replace(catalog, messages=tuple(change(m) for m in catalog.messages)), path)
+
+
+def translate_entries(path: Path, mapping: dict[str, str], fuzzy: tuple[str, ...] = (), prefix: bool = False) -> None:
+    """Give the entries whose msgid is (or, with ``prefix``, starts with) a key of ``mapping`` its
+    translation; those listed in ``fuzzy`` are marked fuzzy."""
+
+    def change(m: Message) -> Message:
+        for source, target in mapping.items():
+            if m.msgid == source or (prefix and m.msgid.startswith(source)):
+                return dataclasses.replace(m, msgstr=(target,)).with_flag("fuzzy", source in fuzzy)
+        return m
+
+    edit_po(path, change)

@@ -16,7 +16,7 @@ from pipeline.config import load_config
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path
 
-from .conftest import write
+from .conftest import translate_entries, write
 from .test_update import snapshot
 
 DISCLAIMER_DE = (
@@ -27,16 +27,7 @@ DISCLAIMER_DE = (
 
 
 def set_translations(path: Path, mapping: dict[str, str], fuzzy: tuple[str, ...] = ()) -> None:
-    catalog = read_po(path)
-    messages = []
-    for m in catalog.messages:
-        for source, target in mapping.items():
-            if m.msgid.startswith(source):
-                m = dataclasses.replace(m, msgstr=(target,))
-                if source in fuzzy:
-                    m = m.with_flag("fuzzy")
-        messages.append(m)
-    write_po(dataclasses.replace(catalog, messages=tuple(messages)), path)
+    translate_entries(path, mapping, fuzzy, prefix=True)
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from pipeline.catalogs import read_po, write_po
+from pipeline.catalogs import Message, read_po, write_po
 from pipeline.checks import FORMATS, REGISTRY, run_checks
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.update import init_locale, po_path, update_locales
 
-from .conftest import write
+from .conftest import edit_po, write
 
 ARTICLE = """
 ---
@@ -43,14 +43,12 @@ GOOD = {
 
 
 def set_entry(path: Path, prefix: str, *forms: str, comments: tuple[str, ...] = (), fuzzy: bool = False) -> None:
-    catalog = read_po(path)
-    messages = []
-    for m in catalog.messages:
-        if m.msgid.startswith(prefix):
-            m = dataclasses.replace(m, msgstr=tuple(forms), translator_comments=comments)
-            m = m.with_flag("fuzzy", fuzzy)
-        messages.append(m)
-    write_po(dataclasses.replace(catalog, messages=tuple(messages)), path)
+    def change(m: Message) -> Message:
+        if not m.msgid.startswith(prefix):
+            return m
+        return dataclasses.replace(m, msgstr=tuple(forms), translator_comments=comments).with_flag("fuzzy", fuzzy)
+
+    edit_po(path, change)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pipeline.memory.store import SQLiteMemory, length_bounds
 from pipeline.memory.units import Origin, TranslationUnit
 from pipeline.update import init_locale, po_path, update_locales
 
-from .conftest import write
+from .conftest import translate_entries, write
 from .test_update import snapshot
 
 
@@ -147,16 +147,6 @@ Disclaimer: Ask your doctor. Read the leaflet.
 """
 
 
-def translate(path: Path, mapping: dict[str, str], fuzzy: bool = False) -> None:
-    catalog = read_po(path)
-    messages = []
-    for m in catalog.messages:
-        if m.msgid in mapping:
-            m = dataclasses.replace(m, msgstr=(mapping[m.msgid],)).with_flag("fuzzy", fuzzy)
-        messages.append(m)
-    write_po(dataclasses.replace(catalog, messages=tuple(messages)), path)
-
-
 DE = {
     "Alpha": "Alpha",
     "Take one tablet twice a day with water.": "Nehmen Sie zweimal täglich eine Tablette mit Wasser ein.",
@@ -170,7 +160,7 @@ def tm_project(project: Path) -> Path:
     write(project / "source" / "alpha.md", ARTICLE_A)
     config = load_config(project)
     init_locale(config, "de")
-    translate(po_path(config, "de", "alpha"), DE)
+    translate_entries(po_path(config, "de", "alpha"), DE)
     update_locales(config)
     return project
 
@@ -237,7 +227,7 @@ def test_prefill_never_overwrites_a_translation(tm_project: Path) -> None:
     write(tm_project / "source" / "gamma.md", "---\ntitle: Gamma\nslug: gamma\n---\n\nTake one tablet twice a day with water.\n\n::: disclaimer\nDisclaimer: x.\n:::\n")
     init_locale(config, "de")
     own = "Täglich zwei Tabletten mit Wasser (eigene Übersetzung)."
-    translate(po_path(config, "de", "gamma"), {"Take one tablet twice a day with water.": own})
+    translate_entries(po_path(config, "de", "gamma"), {"Take one tablet twice a day with water.": own})
     update_locales(config)
     (message,) = [m for m in read_po(po_path(config, "de", "gamma")).active if m.msgid.startswith("Take one")]
     assert message.msgstr == (own,) and not message.fuzzy

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs import read_po, write_po
+from pipeline.catalogs import Message, read_po, write_po
 from pipeline.config import load_config
 from pipeline.errors import CatalogError, LocaleError, SourceError
 from pipeline.extract import extract_project, write_templates
 from pipeline.update import init_locale, po_path, update_locales
 
-from .conftest import write
+from .conftest import edit_po, write
 
 MSGFMT = shutil.which("msgfmt")
 MSGCAT = shutil.which("msgcat")
@@ -26,14 +26,13 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def translate_all(path: Path, prefix: str = "DE ") -> None:
-    catalog = read_po(path)
-    messages = tuple(
-        dataclasses.replace(m, msgstr=tuple(prefix + (m.msgid_plural if i and m.msgid_plural else m.msgid) for i in range(len(m.msgstr))))
-        if not m.obsolete
-        else m
-        for m in catalog.messages
-    )
-    write_po(dataclasses.replace(catalog, messages=messages), path)
+    def change(m: Message) -> Message:
+        if m.obsolete:
+            return m
+        forms = tuple(prefix + (m.msgid_plural if i and m.msgid_plural else m.msgid) for i in range(len(m.msgstr)))
+        return dataclasses.replace(m, msgstr=forms)
+
+    edit_po(path, change)
 
 
 def assert_gettext_clean(root: Path) -> None:
