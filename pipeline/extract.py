@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .sources import Article, find_articles, read_article
 from .ui import ui_template
 
 UI_DOMAIN = "ui"
+_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
 GENERATOR = "translatio"
 
 
@@ -131,10 +133,14 @@ def finish_template(template: Template, config: Config) -> Catalog:
         header = template_header(template.domain, config, created)
         return replace(template.catalog, header=header, path=template.path)
 
-    if template.path.is_file():
-        old = read_po(template.path)
-        kept = dated(old.header_fields.get("POT-Creation-Date", ""))
-        if format_po(kept).encode("utf-8") == template.path.read_bytes():
+    try:
+        current = template.path.read_bytes()
+    except FileNotFoundError:
+        return dated(now_stamp())
+    found = _CREATION_DATE.search(current)
+    if found:  # the old date, read from the bytes: parsing the whole file is not needed here
+        kept = dated(found.group(1).decode("utf-8", "replace"))
+        if format_po(kept).encode("utf-8") == current:
             return kept
     return dated(now_stamp())
 

@@ -13,11 +13,13 @@ Principles:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
@@ -34,6 +36,15 @@ class LinkList:
         if url not in self.urls:
             self.urls.append(url)
         return self.urls.index(url) + 1
+
+
+_SPECIAL = re.compile(r"[\\`*_\[\]!<>&\n]")
+"""Characters that can start inline markup in CommonMark (with raw HTML off). A text without any
+is plain prose, the common case: it needs no parsing at all."""
+
+
+def has_markup(text: str) -> bool:
+    return _SPECIAL.search(text) is not None
 
 
 def _tokens(text: str, references: dict[str, Any] | None) -> list[Token]:
@@ -78,6 +89,8 @@ def render_html(text: str, source: str, markup: str, references: dict[str, Any] 
     """``text`` (a translation or the source itself) as inline HTML, links anchored to ``source``."""
     if markup != "markdown":
         return escape(text)
+    if not has_markup(text):
+        return Markup(escapeHtml(text))
     tokens = _anchor_links(_tokens(text, references), _tokens(source, references))
     return Markup(_MD.renderer.renderInline(tokens, _MD.options, {}))  # type: ignore[attr-defined]
 
@@ -86,7 +99,7 @@ def render_plain(
     text: str, source: str, markup: str, links: LinkList | None, references: dict[str, Any] | None = None
 ) -> str:
     """``text`` without markup; each link followed by ``[n]`` when a link list is given."""
-    if markup != "markdown":
+    if markup != "markdown" or not has_markup(text):
         return text
     tokens = _anchor_links(_tokens(text, references), _tokens(source, references))
     out: list[str] = []

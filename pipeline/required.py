@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .catalogs.model import Message
 
@@ -38,10 +39,19 @@ def link_targets(text: str) -> list[str]:
     return _LINK.findall(text)
 
 
+@lru_cache(maxsize=1)
+def _digits() -> dict[int, str]:
+    """Every decimal digit of Unicode (Arabic-Indic ٥, full-width ５…) → its ASCII digit; built
+    on first use, as only non-ASCII text needs it."""
+    return {c: str(unicodedata.digit(chr(c))) for c in range(0x80, 0x1FC00) if unicodedata.category(chr(c)) == "Nd"}
+
+
 def numbers(text: str) -> Counter[str]:
     """The numbers in a segment, in ASCII digits (Arabic-Indic ٥ counts as 5)."""
-    ascii_text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in _LINK.sub("]", text))
-    return Counter(n.replace(",", ".") for n in _NUMBER.findall(ascii_text))
+    text = _LINK.sub("]", text) if "](" in text else text
+    if not text.isascii():
+        text = text.translate(_digits())
+    return Counter(n.replace(",", ".") for n in _NUMBER.findall(text))
 
 
 @dataclass(frozen=True, slots=True)

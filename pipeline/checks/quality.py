@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import Iterator
 
 from markdown_it import MarkdownIt
 
+from ..inline import has_markup
 from ..required import numbers, sentence_count
 from ..ui import python_placeholders
 from .findings import Severity
@@ -27,8 +29,12 @@ from .registry import EntryContext, check
 _MD = MarkdownIt("commonmark", {"html": False})
 
 
+@lru_cache(maxsize=4096)
 def _markup(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    """Links (by target), emphasis kinds and code spans of an inline Markdown text."""
+    """Links (by target), emphasis kinds and code spans of an inline Markdown text (cached: a
+    source text is compared with its translation in every locale)."""
+    if not has_markup(text):
+        return Counter(), Counter(), Counter()
     tokens = _MD.parseInline(text)[0].children or []
     links = Counter(str(t.attrGet("href")) for t in tokens if t.type == "link_open")
     links.update(f"image {t.attrGet('src')}" for t in tokens if t.type == "image")

@@ -182,16 +182,7 @@ class SQLiteMemory:
 
     def bulk_load(self, units: Iterable[TranslationUnit]) -> int:
         """Fill an empty index fast (a rebuild from the TMX files): no per-unit lookups."""
-        merged: dict[tuple[str, str, str], TranslationUnit] = {}
-        for unit in units:
-            key = unit.key
-            if not key[1] or not key[2]:
-                continue
-            known = merged.get(key)
-            if known is not None:
-                unit = TranslationUnit(known.source, known.target, known.source_locale, known.target_locale,
-                                       merge_origins(known.origins, unit.origins), max(known.last_seen, unit.last_seen))
-            merged[key] = unit
+        merged = combine(units)
         rows = [
             (n, u.target_locale, u.source_locale, k[1], k[2], len(k[1]), u.source, u.target, _encode_origins(u.origins), u.last_seen)
             for n, (k, u) in enumerate(sorted(merged.items()), start=1)
@@ -214,10 +205,7 @@ class SQLiteMemory:
         changed: list[TranslationUnit] = []
         fresh: list[tuple[int, str, int, str]] = []  # (unit id, locale, length, norm)
         cursor = self.db.cursor()
-        for unit in units:
-            locale, norm, norm_target = unit.key
-            if not norm or not norm_target:
-                continue
+        for (locale, norm, norm_target), unit in combine(units).items():
             row = cursor.execute(
                 "SELECT id, origins, last_seen FROM units WHERE locale = ? AND norm = ? AND norm_target = ?",
                 (locale, norm, norm_target),
@@ -231,9 +219,10 @@ class SQLiteMemory:
                 fresh.append((int(cursor.lastrowid or 0), locale, len(norm), norm))
                 changed.append(unit)
                 continue
-            merged = merge_origins(_decode_origins(row[1]), unit.origins)
+            known = _decode_origins(row[1])
+            merged = merge_origins(known, unit.origins)
             last_seen = max(row[2], unit.last_seen)
-            if merged != _decode_origins(row[1]) or last_seen != row[2]:
+            if merged != known or last_seen != row[2]:
                 cursor.execute("UPDATE units SET origins = ?, last_seen = ? WHERE id = ?", (_encode_origins(merged), last_seen, row[0]))
                 changed.append(unit)
         self._index(fresh)
@@ -328,8 +317,32 @@ class SQLiteMemory:
         self._next_token = 1
 
 
+def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], TranslationUnit]:
+    """One unit per identity, with every origin of the batch and the latest ``last_seen``
+    (a sentence repeated across a site is harvested many times in one update)."""
+    first: dict[tuple[str, str, str], TranslationUnit] = {}
+    origins: dict[tuple[str, str, str], set[Origin]] = {}
+    seen: dict[tuple[str, str, str], str] = {}
+    for unit in units:
+        key = unit.key
+        if not key[1] or not key[2]:
+            continue
+        if key not in first:
+            first[key], origins[key], seen[key] = unit, set(unit.origins), unit.last_seen
+        else:
+            origins[key].update(unit.origins)
+            seen[key] = max(seen[key], unit.last_seen)
+    return {
+        key: TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale, _sorted(origins[key]), seen[key])
+        for key, unit in first.items()
+    }
+
+
+def _sorted(origins: Iterable[Origin]) -> tuple[Origin, ...]:
+    return tuple(sorted(origins, key=lambda o: (o.domain, o.reference, o.context)))
+
+
 def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:
     """A pair seen again in a domain replaces that domain's old origins; other domains stay."""
     domains = {o.domain for o in seen}
-    kept = [o for o in known if o.domain not in domains]
-    return tuple(sorted(set(kept) | set(seen), key=lambda o: (o.domain, o.reference, o.context)))
+    return _sorted({o for o in known if o.domain not in domains} | set(seen))

@@ -12,11 +12,16 @@ import unicodedata
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 
 
 def normalize(text: str) -> str:
     """The form texts are compared in: Unicode NFC, runs of whitespace as one space, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():  # ASCII is NFC already; the check is cheaper than normalizing
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_SPACE.search(text):
+        text = _SPACE.sub(" ", text)
+    return text.strip()
 
 
 @dataclass(frozen=True, slots=True)
