@@ -28,6 +28,7 @@ from typing import Any
 
 from .catalogs import Catalog, read_po
 from .checks import run_checks, write_status
+from .checks.runner import Loaded
 from .config import Config
 from .errors import OutputError, VerificationError
 from .extract import UI_DOMAIN, read_articles
@@ -102,7 +103,8 @@ def build_site(config: Config, locales: list[str] | None = None, out_dir: Path |
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
-        status = run_checks(config, [t.code for t in targets[1:]], freshness=False)
+        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
+        status = run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
         write_status(status, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

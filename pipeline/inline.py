@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -57,10 +58,13 @@ def _targets(tokens: list[Token], kind: str, attr: str) -> list[str]:
     return [str(t.attrGet(attr)) for t in tokens if t.type == kind]
 
 
-def _anchor_links(tokens: list[Token], source: list[Token]) -> list[Token]:
+_TARGETS = (("link_open", "href"), ("image", "src"))
+
+
+def _anchor_links(tokens: list[Token], source: list[Token] | None, targets: dict[str, list[str]] | None = None) -> list[Token]:
     """Give the translation's links the source's targets; drop links and images it lacks."""
-    for kind, attr in (("link_open", "href"), ("image", "src")):
-        wanted = _targets(source, kind, attr)
+    for kind, attr in _TARGETS:
+        wanted = targets[kind] if targets is not None else _targets(source or [], kind, attr)
         found = [t for t in tokens if t.type == kind]
         if Counter(_targets(found, kind, attr)) == Counter(wanted):
             continue
@@ -85,23 +89,45 @@ def _anchor_links(tokens: list[Token], source: list[Token]) -> list[Token]:
     return kept
 
 
+@lru_cache(maxsize=8192)
+def _source_targets(source: str) -> dict[str, list[str]]:
+    """Link and image targets of a source text without reference definitions (cached: one
+    source is rendered in every locale and both formats)."""
+    tokens = _tokens(source, None)
+    return {kind: _targets(tokens, kind, attr) for kind, attr in _TARGETS}
+
+
+def inline_tokens(text: str, source: str, markup: str, references: dict[str, Any] | None = None) -> tuple[Token, ...] | None:
+    """The parsed, link-anchored inline tokens of ``text``; ``None`` when there is nothing to
+    parse (plain prose, or a plain-text article). Parse once, render as HTML and as text."""
+    if markup != "markdown" or not has_markup(text):
+        return None
+    wanted = _source_targets(source) if not references else None
+    source_tokens = None if wanted is not None else _tokens(source, references)
+    return tuple(_anchor_links(_tokens(text, references), source_tokens, wanted))
+
+
 def render_html(text: str, source: str, markup: str, references: dict[str, Any] | None = None) -> Markup:
     """``text`` (a translation or the source itself) as inline HTML, links anchored to ``source``."""
-    if markup != "markdown":
-        return escape(text)
-    if not has_markup(text):
-        return Markup(escapeHtml(text))
-    tokens = _anchor_links(_tokens(text, references), _tokens(source, references))
-    return Markup(_MD.renderer.renderInline(tokens, _MD.options, {}))  # type: ignore[attr-defined]
+    return tokens_html(text, markup, inline_tokens(text, source, markup, references))
+
+
+def tokens_html(text: str, markup: str, tokens: tuple[Token, ...] | None) -> Markup:
+    if tokens is None:
+        return escape(text) if markup != "markdown" else Markup(escapeHtml(text))
+    return Markup(_MD.renderer.renderInline(list(tokens), _MD.options, {}))  # type: ignore[attr-defined]
 
 
 def render_plain(
     text: str, source: str, markup: str, links: LinkList | None, references: dict[str, Any] | None = None
 ) -> str:
     """``text`` without markup; each link followed by ``[n]`` when a link list is given."""
-    if markup != "markdown" or not has_markup(text):
+    return tokens_plain(text, inline_tokens(text, source, markup, references), links)
+
+
+def tokens_plain(text: str, tokens: tuple[Token, ...] | None, links: LinkList | None) -> str:
+    if tokens is None:
         return text
-    tokens = _anchor_links(_tokens(text, references), _tokens(source, references))
     out: list[str] = []
     pending: list[str] = []
     for token in tokens:

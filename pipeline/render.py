@@ -19,18 +19,19 @@ import math
 from contextlib import contextmanager
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from .catalogs import Catalog, Message
 from .errors import TemplateError
-from .inline import render_html, render_plain
+from .inline import LinkList, inline_tokens, render_plain, tokens_html, tokens_plain
 from .locales import LocaleInfo
 from .required import required_status
 from .segments import extract_segments
@@ -54,6 +55,12 @@ class PageText:
     lang: str | None = None
     """``en`` (the source language tag) when this is the fallback; ``None`` otherwise."""
     dir: str | None = None
+    tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
+    """The parsed inline Markdown, shared by the HTML and the text page (``None``: plain prose)."""
+
+    def plain(self, links: LinkList | None = None) -> str:
+        """The text without markup; links numbered into ``links`` when given."""
+        return tokens_plain(self.used, self.tokens, links)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +136,12 @@ class Localizer:
     def text(self, source: str, translation: str | None, mark_fallback: bool = True) -> PageText:
         self.total += 1
         self.shown += translation is not None or self.is_source
-        if translation is None and not self.is_source and mark_fallback:
-            html = render_html(source, source, self.markup, self.references)
-            return PageText(html, source, source, self.source.tag, self.source.direction)
         used = source if translation is None else translation
-        return PageText(render_html(used, source, self.markup, self.references), used, source)
+        tokens = inline_tokens(used, source, self.markup, self.references)
+        html = tokens_html(used, self.markup, tokens)
+        if translation is None and not self.is_source and mark_fallback:
+            return PageText(html, used, source, self.source.tag, self.source.direction, tokens)
+        return PageText(html, used, source, tokens=tokens)
 
     def blocks(
         self, blocks: tuple[Block, ...], translations: dict[str, str | None] | None = None, mark_fallback: bool = True
@@ -186,7 +194,7 @@ def article_page(
         article=article,
         locale=locale,
         title=title,
-        title_text=render_plain(title.used, article.title, article.markup, None, article.references),
+        title_text=title.plain(),
         description=description,
         date_text=format_date(article.date, format="long", locale=locale.babel) if article.date else "",
         date_iso=article.date.isoformat() if article.date else "",

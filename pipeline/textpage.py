@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .catalogs.wrapping import POSSIBLE, possible_breaks, text_width
-from .inline import LinkList, render_plain
+from .inline import LinkList
 from .render import ArticlePage, PageBlock
 from .ui import CatalogTranslations
 
@@ -49,14 +49,13 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     """The text page of one article in one locale."""
     _ = translations.gettext
     ngettext = translations.ngettext
-    article = page.article
     links = LinkList()
 
     def plain(block: PageBlock) -> str:
         assert block.content is not None
-        return render_plain(block.content.used, block.content.source, article.markup, links, article.references)
+        return block.content.plain(links)
 
-    title = render_plain(page.title.used, page.title.source, article.markup, links, article.references)
+    title = page.title.plain(links)
     out: list[str] = [*_heading(title, 1), ""]
     byline = []
     if page.date_text:

@@ -30,6 +30,7 @@ from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
 from ..locales import LocaleInfo, locale_info, normalize_locale
 from ..required import required_status
 from ..segments import extract_segments
+from ..sources import Article
 from ..stats import CatalogStats, catalog_stats
 from ..memory.project import memory_lock, open_memory
 from ..update import plan_update, po_path, read_inputs
@@ -124,8 +125,9 @@ def entry_ignores(message: Message) -> set[str]:
 
 
 class _Run:
-    def __init__(self, config: Config, codes: list[str], min_percent: float | None) -> None:
+    def __init__(self, config: Config, codes: list[str], min_percent: float | None, loaded: Loaded | None) -> None:
         self.config = config
+        self.loaded = loaded
         self.codes = codes
         self.min_percent = min_percent
         self.findings: list[Finding] = []
@@ -138,6 +140,8 @@ class _Run:
         self.findings.append(Finding(check, severity, path, line, message, locale, domain, msgid))
 
     def parse(self, path: Path, locale: str | None) -> Catalog | None:
+        if self.loaded is not None and path in self.loaded.catalogs:
+            return self.loaded.catalogs[path]
         try:
             return read_po(path)
         except InputError as exc:
@@ -152,16 +156,28 @@ def _severity(check: str) -> Severity:
     return REGISTRY[check].severity
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What a caller has read already (the build): catalogues by path and the articles."""
+
+    catalogs: dict[Path, Catalog]
+    articles: list[Article]
+
+
 def run_checks(
-    config: Config, locales: list[str] | None = None, min_percent: float | None = None, freshness: bool = True
+    config: Config,
+    locales: list[str] | None = None,
+    min_percent: float | None = None,
+    freshness: bool = True,
+    loaded: Loaded | None = None,
 ) -> CheckReport:
     """Check every catalogue of the given (or all) locales; raises only for bad usage.
 
-    ``freshness=False`` skips planning an update (the build's status page does: it reports the
-    catalogues it publishes, and planning would double its work).
+    ``freshness=False`` skips planning an update, and ``loaded`` reuses what was read: the
+    build's status page does both, as it reports on the catalogues it has just published.
     """
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
-    run = _Run(config, codes, min_percent)
+    run = _Run(config, codes, min_percent, loaded)
     glossary = _glossary(run)
     for pot in sorted(config.locale_dir.glob("*.pot")):
         run.parse(pot, None)
@@ -280,7 +296,7 @@ def _check_entries(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo, gl
 
 def _check_required(run: _Run, catalogs: dict[tuple[str, str], Catalog]) -> None:
     try:
-        articles = read_articles(run.config)
+        articles = run.loaded.articles if run.loaded is not None else read_articles(run.config)
     except InputError as exc:
         run.add("syntax", exc.path, exc.line, exc.message)
         return
