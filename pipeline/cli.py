@@ -60,9 +60,9 @@ def extract(ctx: click.Context) -> None:
     from .extract import extract_project, write_templates
 
     config = _config(ctx)
-    templates, finished = extract_project(config)
-    changed = set(write_templates(config, finished))
-    for template in templates:
+    extraction = extract_project(config)
+    changed = set(write_templates(config, extraction.texts))
+    for template in extraction.templates:
         state = "written" if template.path in changed else "unchanged"
         count = len(template.catalog.messages)
         click.echo(f"{config.relative(template.path)}: {count} messages ({state})")

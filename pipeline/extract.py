@@ -126,12 +126,14 @@ def now_stamp() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def finish_template(template: Template, config: Config) -> Catalog:
-    """The template with its header; the old creation date is kept when nothing else changed."""
+def finish_template(template: Template, config: Config) -> tuple[Catalog, str]:
+    """The template with its header, and its file text; the old creation date is kept when
+    nothing else changed."""
 
-    def dated(created: str) -> Catalog:
+    def dated(created: str) -> tuple[Catalog, str]:
         header = template_header(template.domain, config, created)
-        return replace(template.catalog, header=header, path=template.path)
+        catalog = replace(template.catalog, header=header, path=template.path)
+        return catalog, format_po(catalog)
 
     try:
         current = template.path.read_bytes()
@@ -140,25 +142,39 @@ def finish_template(template: Template, config: Config) -> Catalog:
     found = _CREATION_DATE.search(current)
     if found:  # the old date, read from the bytes: parsing the whole file is not needed here
         kept = dated(found.group(1).decode("utf-8", "replace"))
-        if format_po(kept).encode("utf-8") == current:
+        if kept[1].encode("utf-8") == current:
             return kept
     return dated(now_stamp())
 
 
-def write_templates(config: Config, finished: dict[Path, Catalog]) -> list[Path]:
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Every domain's template, finished (header, date) and formatted, not yet written."""
+
+    templates: tuple[Template, ...]
+    catalogs: dict[Path, Catalog]
+    """The finished templates by path, ``locale/<domain>.pot``."""
+    texts: dict[Path, str]
+    """Their file contents."""
+
+
+def extract_project(config: Config) -> Extraction:
+    """Extract every domain and finish its template; nothing is written yet."""
+    templates = extract_templates(config)
+    finished = {t.path: finish_template(t, config) for t in templates}
+    return Extraction(
+        tuple(templates), {path: pair[0] for path, pair in finished.items()}, {path: pair[1] for path, pair in finished.items()}
+    )
+
+
+def write_templates(config: Config, texts: dict[Path, str]) -> list[Path]:
     """Write finished templates (only those whose bytes change); drop ours of vanished articles."""
-    changed = [path for path, catalog in finished.items() if write_atomic(path, format_po(catalog))]
+    changed = [path for path, text in texts.items() if write_atomic(path, text)]
     for stale in sorted(config.locale_dir.glob("*.pot")):
-        if stale not in finished and _is_ours(stale):
+        if stale not in texts and _is_ours(stale):
             stale.unlink()
             changed.append(stale)
     return changed
-
-
-def extract_project(config: Config) -> tuple[list[Template], dict[Path, Catalog]]:
-    """Extract every domain and finish its template (header, date); nothing is written yet."""
-    templates = extract_templates(config)
-    return templates, {t.path: finish_template(t, config) for t in templates}
 
 
 def _is_ours(path: Path) -> bool:

@@ -77,9 +77,10 @@ class Suggestion:
     """101 / 100 for exact matches, the fuzzy score (0–99) otherwise."""
 
 
-Suggest = Callable[[Message, str, str], "Suggestion | None"]
+Suggest = Callable[[Message, str, str, float], "Suggestion | None"]
 """A source of suggestions for a message the old catalogue has no exact entry for; it is given
-the message and the source texts of its neighbours (for in-context matches)."""
+the message, the source texts of its neighbours (for in-context matches), and the score of the
+catalogue's own closest entry, which a fuzzy suggestion must beat to be worth looking for."""
 
 PROVENANCE = "translation memory:"
 """Extracted comments that say where a pre-filled translation came from; merges keep them."""
@@ -112,16 +113,16 @@ def merge_catalog(
             merged.append(_carry_over(previous, fresh, nplurals))
             counts["revived" if previous.obsolete and any(previous.msgstr) else "unchanged"] += 1
             continue
+        close, score = matcher.closest(fresh.msgid)
         offered = None
         if suggest is not None:
             before = active[index - 1].msgid if index else ""
             after = active[index + 1].msgid if index + 1 < len(active) else ""
-            offered = suggest(fresh, before, after)
+            offered = suggest(fresh, before, after, score)
         if offered is not None and offered.score >= 100:  # an exact memory match beats any fuzzy one
             merged.append(offered.message)
             counts["memory"] += 1
             continue
-        close, score = matcher.closest(fresh.msgid)
         if close is not None and (offered is None or score >= offered.score):
             used.add(close.key)  # its translation lives on in the fuzzy entry, as in msgmerge
             merged.append(_suggest_from(close, fresh, nplurals))

@@ -18,7 +18,7 @@ from pathlib import Path
 from .catalogs import Catalog, Message, format_po, read_po
 from .config import Config
 from .errors import LocaleError
-from .extract import GENERATOR, Template, extract_project, now_stamp, write_templates
+from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
 from .files import write_atomic
 from .locales import locale_info, normalize_locale
 from .memory.project import fingerprint, harvest, memory_lock, memory_suggester, open_memory, tmx_path
@@ -82,8 +82,9 @@ def init_locale(config: Config, code: str) -> list[LocaleDomainResult]:
     locale = normalize_locale(code)
     if locale == config.source_locale:
         raise LocaleError(f"{locale!r} is the source language; its text is the sources themselves")
-    templates, finished = extract_project(config)
-    write_templates(config, finished)
+    extraction = extract_project(config)
+    write_templates(config, extraction.texts)
+    templates, finished = extraction.templates, extraction.catalogs
     results = []
     for template in templates:
         path = po_path(config, locale, template.domain)
@@ -101,8 +102,8 @@ def init_locale(config: Config, code: str) -> list[LocaleDomainResult]:
 class UpdatePlan:
     """Everything ``update`` would write, computed without writing: ``check`` compares it to disk."""
 
-    templates: dict[Path, Catalog]
-    """The finished templates by path (``locale/<domain>.pot``)."""
+    extraction: Extraction
+    """The finished templates, formatted."""
     catalogs: tuple[tuple[LocaleDomainResult, Catalog], ...]
     """Each locale's merged catalogue, with what the merge did."""
     memory_files: dict[Path, str] = field(default_factory=dict)
@@ -110,7 +111,7 @@ class UpdatePlan:
 
     def outputs(self) -> list[tuple[Path, str]]:
         """Every file the plan writes, with its new content."""
-        files = [(path, format_po(catalog)) for path, catalog in self.templates.items()]
+        files = list(self.extraction.texts.items())
         files += [(result.path, format_po(catalog)) for result, catalog in self.catalogs]
         return files + sorted(self.memory_files.items())
 
@@ -120,8 +121,7 @@ class UpdateInputs:
     """Everything ``update`` reads, read and checked: bad input fails here, before any write."""
 
     codes: tuple[str, ...]
-    templates: tuple[Template, ...]
-    finished: dict[Path, Catalog]
+    extraction: Extraction
     olds: dict[tuple[str, str], Catalog | None]
     """Each locale's current catalogue per domain (``None`` where it does not exist yet)."""
 
@@ -131,13 +131,13 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
     for code in codes:
         if not (config.locale_dir / code / "LC_MESSAGES").is_dir():
             raise LocaleError(f"locale {code!r} has no catalogues yet: run 'translatio init {code}' first")
-    templates, finished = extract_project(config)
+    extraction = extract_project(config)
     olds: dict[tuple[str, str], Catalog | None] = {}
     for code in codes:
-        for template in templates:
+        for template in extraction.templates:
             path = po_path(config, code, template.domain)
             olds[code, template.domain] = read_po(path) if path.exists() else None
-    return UpdateInputs(tuple(codes), tuple(templates), finished, olds)
+    return UpdateInputs(tuple(codes), extraction, olds)
 
 
 def plan_update(
@@ -150,7 +150,8 @@ def plan_update(
     """
     if inputs is None:
         inputs = read_inputs(config, locales)
-    codes, templates, finished, olds = inputs.codes, inputs.templates, inputs.finished, inputs.olds
+    codes, olds = inputs.codes, inputs.olds
+    templates, finished = inputs.extraction.templates, inputs.extraction.catalogs
 
     memory_files: dict[Path, str] = {}
     if memory is not None:
@@ -173,7 +174,7 @@ def plan_update(
             base = old if old is not None else empty_catalog(config, code, template.domain, pot)
             merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
             plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
-    return UpdatePlan(finished, tuple(plans), memory_files)
+    return UpdatePlan(inputs.extraction, tuple(plans), memory_files)
 
 
 def update_locales(config: Config, locales: list[str] | None = None, use_memory: bool = True) -> list[LocaleDomainResult]:
@@ -196,7 +197,7 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
 
 
 def _apply(config: Config, plan: UpdatePlan) -> list[LocaleDomainResult]:
-    write_templates(config, plan.templates)
+    write_templates(config, plan.extraction.texts)
     results = []
     for result, catalog in plan.catalogs:
         written = write_atomic(result.path, format_po(catalog))

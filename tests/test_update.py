@@ -46,8 +46,7 @@ def assert_gettext_clean(root: Path) -> None:
 
 def test_seed_text_article_end_to_end(seed_project: Path) -> None:
     config = load_config(seed_project)
-    templates, finished = extract_project(config)
-    write_templates(config, finished)
+    write_templates(config, extract_project(config).texts)
     pot = read_po(seed_project / "locale" / "valium-article.pot")
     ids = [m.msgid for m in pot.messages]
     assert ids[0] == "Valium article"  # the seed has no title line: the file name gives one
@@ -81,7 +80,7 @@ def test_extract_and_update_twice_change_no_byte(valium_project: Path) -> None:
     update_locales(config)
     first = snapshot(valium_project)
     update_locales(config)
-    write_templates(config, extract_project(config)[1])
+    write_templates(config, extract_project(config).texts)
     assert snapshot(valium_project) == first
     assert_gettext_clean(valium_project)
 
@@ -173,8 +172,7 @@ def test_article_without_disclaimer_is_an_error_unless_configured(project: Path)
     with pytest.raises(SourceError, match="no disclaimer"):
         extract_project(load_config(project))
     write(project / "pyproject.toml", "[tool.translatio]\nrequire_disclaimer = false\n")
-    templates, _ = extract_project(load_config(project))
-    assert [t.domain for t in templates] == ["plain", "ui"]
+    assert [t.domain for t in extract_project(load_config(project)).templates] == ["plain", "ui"]
 
 
 @pytest.mark.parametrize("code", ["../x", "de/../../etc", "", "xx"])
@@ -205,15 +203,15 @@ def test_update_of_unknown_locale_says_run_init(valium_project: Path) -> None:
 def test_pot_creation_date_is_stable_until_the_messages_change(valium_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = load_config(valium_project)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    write_templates(config, extract_project(config)[1])
+    write_templates(config, extract_project(config).texts)
     pot = valium_project / "locale" / "valium.pot"
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2023-11-14 22:13+0000"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    write_templates(config, extract_project(config)[1])
+    write_templates(config, extract_project(config).texts)
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2023-11-14 22:13+0000"
     article = valium_project / "source" / "valium.md"
     article.write_text(article.read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8")
-    write_templates(config, extract_project(config)[1])
+    write_templates(config, extract_project(config).texts)
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
 
 
@@ -241,8 +239,7 @@ def test_identical_text_is_one_message_with_every_reference_and_kind(project: Pa
         """,
     )
     config = load_config(project)
-    _, finished = extract_project(config)
-    (pot,) = [c for p, c in finished.items() if p.name == "r.pot"]
+    (pot,) = [c for p, c in extract_project(config).catalogs.items() if p.name == "r.pot"]
     (dosage,) = [m for m in pot.messages if m.msgid == "Dosage"]
     assert dosage.references == ("source/r.md:5", "source/r.md:7", "source/r.md:9")
     assert dosage.extracted_comments == ("heading level 2", "paragraph", "list item")

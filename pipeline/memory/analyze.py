@@ -65,7 +65,8 @@ def analyze(
 ) -> list[LocaleAnalysis]:
     """Leverage of the memory for the project's current sources (or some domains), per locale."""
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
-    templates, finished = extract_project(config)
+    extraction = extract_project(config)
+    templates, finished = extraction.templates, extraction.catalogs
     occurrences: list[tuple[str, str, str, str]] = []  # (text, domain, reference, context)
     for template in templates:
         if domains and template.domain not in domains:

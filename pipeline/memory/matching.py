@@ -108,7 +108,7 @@ def lookup(memory: MemoryBackend, query: MemoryQuery, min_score: float = 75, lim
     for unit in memory.lookup_exact(query.text, query.target_locale):
         exact_sources.add(normalize(unit.source))
         matches.append(MemoryMatch(unit, 101 if _in_context(unit, query) else 100, 100.0))
-    if len(matches) < limit:
+    if len(matches) < limit and min_score < 100:
         for candidate in memory.lookup_fuzzy(query.text, query.target_locale, min_score, limit + len(exact_sources) + 5):
             if normalize(candidate.unit.source) in exact_sources:
                 continue

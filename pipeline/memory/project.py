@@ -18,6 +18,7 @@ Principles:
 from __future__ import annotations
 
 import fcntl
+import math
 import hashlib
 import os
 import sqlite3
@@ -125,12 +126,13 @@ def harvest(catalog: Catalog, locale: str, domain: str, source_locale: str) -> l
 def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: int) -> Suggest:
     """Pre-fill for ``update``: exact matches as translations, fuzzy ones as suggestions."""
 
-    def suggest(fresh: Message, before: str, after: str) -> Suggestion | None:
+    def suggest(fresh: Message, before: str, after: str, to_beat: float) -> Suggestion | None:
         if fresh.msgid_plural is not None or fresh.msgctxt is not None:
             return None
         reference = fresh.references[0] if fresh.references else ""
         query = MemoryQuery(fresh.msgid, locale, domain, reference, context_digest(before, after))
-        matches = lookup(memory, query, threshold, 1)
+        # Exact matches are always looked for; a fuzzy one only if it could beat the catalogue's.
+        matches = lookup(memory, query, max(threshold, math.floor(to_beat) + 1 if to_beat else 0), 1)
         if not matches:
             return None
         best = matches[0]

@@ -202,31 +202,43 @@ class SQLiteMemory:
             return self._add(units)
 
     def _add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
+        batch = combine(units)
+        known = self._known(list(batch))
         changed: list[TranslationUnit] = []
-        fresh: list[tuple[int, str, int, str]] = []  # (unit id, locale, length, norm)
-        cursor = self.db.cursor()
-        for (locale, norm, norm_target), unit in combine(units).items():
-            row = cursor.execute(
-                "SELECT id, origins, last_seen FROM units WHERE locale = ? AND norm = ? AND norm_target = ?",
-                (locale, norm, norm_target),
-            ).fetchone()
+        inserts, updates = [], []
+        for key, unit in batch.items():
+            row = known.get(key)
             if row is None:
-                cursor.execute(
-                    "INSERT INTO units (locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target, _encode_origins(unit.origins), unit.last_seen),
-                )
-                fresh.append((int(cursor.lastrowid or 0), locale, len(norm), norm))
+                locale, norm, norm_target = key
+                inserts.append((locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target, _encode_origins(unit.origins), unit.last_seen))
                 changed.append(unit)
                 continue
-            known = _decode_origins(row[1])
-            merged = merge_origins(known, unit.origins)
-            last_seen = max(row[2], unit.last_seen)
-            if merged != known or last_seen != row[2]:
-                cursor.execute("UPDATE units SET origins = ?, last_seen = ? WHERE id = ?", (_encode_origins(merged), last_seen, row[0]))
+            unit_id, encoded, last = row
+            old = _decode_origins(encoded)
+            merged, seen = merge_origins(old, unit.origins), max(last, unit.last_seen)
+            if merged != old or seen != last:
+                updates.append((_encode_origins(merged), seen, unit_id))
                 changed.append(unit)
-        self._index(fresh)
+        self.db.executemany("UPDATE units SET origins = ?, last_seen = ? WHERE id = ?", updates)
+        first = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
+        self.db.executemany(
+            "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + n, *row) for n, row in enumerate(inserts)],
+        )
+        self._index([(first + n, row[0], row[4], row[2]) for n, row in enumerate(inserts)])
         return changed
+
+    def _known(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, str, str]]:
+        """The stored rows for a batch of identities, in one join rather than a query each."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (locale TEXT, norm TEXT, norm_target TEXT)")
+        self.db.execute("DELETE FROM batch")
+        self.db.executemany("INSERT INTO batch VALUES (?, ?, ?)", keys)
+        rows = self.db.execute(
+            "SELECT u.locale, u.norm, u.norm_target, u.id, u.origins, u.last_seen FROM batch b"
+            " JOIN units u ON u.locale = b.locale AND u.norm = b.norm AND u.norm_target = b.norm_target"
+        ).fetchall()
+        return {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in rows}
 
     def _index(self, fresh: list[tuple[int, str, int, str]]) -> None:
         """Add the new units' words to the inverted index (document frequencies included)."""
