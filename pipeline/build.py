@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment
 
 from .catalogs import Catalog, read_po
 from .checks import run_checks, write_status
@@ -82,8 +86,14 @@ class _Alternate:
     current: bool
 
 
-def build_site(config: Config, locales: list[str] | None = None, out_dir: Path | None = None) -> BuildResult:
-    """Render, verify and publish every page; raises before touching ``out_dir`` on any failure."""
+def build_site(
+    config: Config, locales: list[str] | None = None, out_dir: Path | None = None, workers: int | None = None
+) -> BuildResult:
+    """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
+
+    Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
+    for sites big enough to gain from it); the pages are the same whatever the number.
+    """
     out = out_dir or config.build_dir
     source = locale_info(config.source_locale)
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
@@ -97,12 +107,14 @@ def build_site(config: Config, locales: list[str] | None = None, out_dir: Path |
 
     staging = _staging_folder(out)
     try:
-        outputs = _render_all(config, env, staging, targets, articles, catalogs, stylesheet)
-        failures = _verify_all(staging, targets, articles, catalogs)
+        minutes = {a.slug: reading_minutes(a) for a in articles}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes)
+        outputs, failures = _render_locales(site, workers)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
+        outputs += _render_shared(env, staging, targets, stylesheet)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
         status = run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
         write_status(status, staging / "status.html", staging / "badges")
@@ -156,76 +168,112 @@ def _write(folder: Path, relative: str, content: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _alternates(targets: list[LocaleInfo], current: LocaleInfo, page: str, root: str) -> list[_Alternate]:
+def _alternates(targets: list[LocaleInfo] | tuple[LocaleInfo, ...], current: LocaleInfo, page: str, root: str) -> list[_Alternate]:
     return [_Alternate(t, f"{root}{t.code}/{page}", t.code == current.code) for t in targets]
 
 
-def _render_all(
-    config: Config,
-    env: Any,
-    staging: Path,
-    targets: list[LocaleInfo],
-    articles: list[Article],
-    catalogs: dict[tuple[str, str], Catalog | None],
-    stylesheet: Path,
-) -> list[Output]:
-    source = targets[0]
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """What every page of the build needs; worker processes get it by ``fork``, not by pickling."""
+
+    env: Environment
+    staging: Path
+    targets: tuple[LocaleInfo, ...]
+    """The source locale first, then the target locales."""
+    articles: tuple[Article, ...]
+    catalogs: dict[tuple[str, str], Catalog | None]
+    minutes: dict[str, int]
+
+
+_SITE: _Site | None = None
+"""The build in progress, set before worker processes are forked."""
+_MIN_PAGES_PER_WORKER = 50
+
+
+def _usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _render_locales(site: _Site, workers: int | None) -> tuple[list[Output], list[tuple[str, str]]]:
+    """Render and verify every locale, in parallel where it pays; results in locale order."""
+    global _SITE
+    count = workers if workers is not None else _usable_cpus()
+    if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
+        count = 1  # forking costs more than a small site takes
+    count = min(count, len(site.targets))
+    _SITE = site
+    try:
+        if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            results = [_render_locale(index) for index in range(len(site.targets))]
+        else:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_render_locale, range(len(site.targets))))
+    finally:
+        _SITE = None
+    outputs = [o for result in results for o in result[0]]
+    failures = [f for result in results for f in result[1]]
+    return outputs, failures
+
+
+def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
+    """One locale: every article as HTML and text, its index, then every page read back."""
+    site = _SITE
+    assert site is not None
+    source, locale = site.targets[0], site.targets[index]
+    ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)))
     outputs: list[Output] = []
-    minutes = {a.slug: reading_minutes(a) for a in articles}
-    for locale in targets:
-        ui = CatalogTranslations(catalogs.get((locale.code, UI_DOMAIN)))
-        pages: list[ArticlePage] = []
-        for article in articles:
-            catalog = None if locale is source else catalogs.get((locale.code, article.slug))
-            if locale is not source and catalog is None:
-                catalog = Catalog()  # no catalogue yet: every segment falls back to English
-            page = article_page(article, catalog, locale, source, minutes[article.slug])
-            pages.append(page)
-            context = {
-                "locale": locale,
-                "root": "../",
-                "alternates": _alternates(targets, locale, f"{article.slug}.html", "../"),
-                "article": page,
-            }
-            html = render_template(env, "article.html.j2", ui, context)
-            text = render_article_text(page, ui)
-            state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
-            share = round(page.translated_share, 4)
-            for suffix, content in ((".html", html), (".txt", text)):
-                relative = f"{locale.code}/{article.slug}{suffix}"
-                digest = _write(staging, relative, content)
-                outputs.append(Output(relative, locale.code, article.slug, share, state, digest))
-        index_context = {
+    pages: list[ArticlePage] = []
+    for article in site.articles:
+        catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+        page = article_page(article, catalog, locale, source, site.minutes[article.slug])
+        pages.append(page)
+        context = {
             "locale": locale,
             "root": "../",
-            "alternates": _alternates(targets, locale, "index.html", "../"),
-            "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
+            "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../"),
+            "article": page,
         }
-        relative = f"{locale.code}/index.html"
-        digest = _write(staging, relative, render_template(env, "index.html.j2", ui, index_context))
-        outputs.append(Output(relative, locale.code, None, None, None, digest))
+        html = render_template(site.env, "article.html.j2", ui, context)
+        text = render_article_text(page, ui)
+        state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
+        share = round(page.translated_share, 4)
+        for suffix, content in ((".html", html), (".txt", text)):
+            relative = f"{locale.code}/{article.slug}{suffix}"
+            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content)))
+    index_context = {
+        "locale": locale,
+        "root": "../",
+        "alternates": _alternates(site.targets, locale, "index.html", "../"),
+        "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
+    }
+    relative = f"{locale.code}/index.html"
+    digest = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
+    outputs.append(Output(relative, locale.code, None, None, None, digest))
+    return outputs, _verify_locale(site, locale)
+
+
+def _render_shared(env: Environment, staging: Path, targets: list[LocaleInfo], stylesheet: Path) -> list[Output]:
+    """The pages of no one locale: the root index of languages, the stylesheet."""
+    source = targets[0]
     root_context = {"locale": source, "root": "", "alternates": _alternates(targets, source, "index.html", "")}
     root_html = render_template(env, "languages.html.j2", CatalogTranslations(None), root_context)
-    outputs.append(Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html)))
+    outputs = [Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html))]
     if stylesheet.is_file():
         css = stylesheet.read_text(encoding="utf-8")
         outputs.append(Output(STYLESHEET, source.code, None, None, None, _write(staging, STYLESHEET, css)))
     return outputs
 
 
-def _verify_all(
-    staging: Path, targets: list[LocaleInfo], articles: list[Article], catalogs: dict[tuple[str, str], Catalog | None]
-) -> list[tuple[str, str]]:
-    """Every page of every article, read back from disk: ``(relative path, why it fails)``."""
-    source = targets[0]
+def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
+    """Every page of one locale, read back from disk: ``(relative path, why it fails)``."""
+    source = site.targets[0]
     failures = []
-    for locale in targets:
-        for article in articles:
-            catalog = None if locale is source else catalogs.get((locale.code, article.slug)) or Catalog()
-            expected = expected_disclaimer(article, catalog, source.tag)
-            for suffix in (".html", ".txt"):
-                relative = f"{locale.code}/{article.slug}{suffix}"
-                problem = verify_page(staging / relative, expected, locale is source)
-                if problem is not None:
-                    failures.append((relative, problem))
+    for article in site.articles:
+        catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+        expected = expected_disclaimer(article, catalog, source.tag)
+        for suffix in (".html", ".txt"):
+            relative = f"{locale.code}/{article.slug}{suffix}"
+            problem = verify_page(site.staging / relative, expected, locale is source)
+            if problem is not None:
+                failures.append((relative, problem))
     return failures

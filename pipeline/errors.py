@@ -56,6 +56,10 @@ class InputError(PipelineError):
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[Path, int | None, str, str | None]]:
+        """Errors cross process boundaries (the build renders in worker processes)."""
+        return (self.__class__, (self.path, self.line, self.message, self.source_line))
+
 
 class SourceError(InputError):
     """An article in ``source/`` cannot be read or segmented."""

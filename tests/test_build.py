@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import os
 import shutil
 from pathlib import Path
@@ -232,3 +233,17 @@ def test_output_folder_that_cannot_be_created(de_project: Path) -> None:
     with pytest.raises(OutputError, match="cannot write the build folder"):
         build_site(load_config(de_project), out_dir=blocker / "site")
     assert blocker.read_text(encoding="utf-8") == "a file where a folder should be"
+
+
+def test_parallel_build_is_identical_and_reports_errors_from_workers(de_project: Path) -> None:
+    config = load_config(de_project)
+    build_site(config, workers=1)
+    serial = snapshot(de_project / "build")
+    build_site(config, workers=2)
+    assert snapshot(de_project / "build") == serial
+    custom_templates(de_project, ("{{ render(article.body) }}", "{{ render(article.no_such_field) }}"))
+    with pytest.raises(TemplateError) as info:
+        build_site(load_config(de_project), workers=2)
+    assert str(info.value).startswith(f"{de_project / 'templates'}/")  # the template and line where it failed
+    assert re.match(r".*\.html\.j2:\d+: template error: .*no_such_field", str(info.value))
+    assert snapshot(de_project / "build") == serial
