@@ -26,13 +26,13 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Environment
 
 from .catalogs import Catalog, read_po
 from .checks import run_checks, write_status
-from .checks.runner import Loaded
+from .checks.runner import CheckReport, Loaded
 from .config import Config
 from .errors import OutputError, VerificationError
 from .extract import UI_DOMAIN, read_articles
@@ -109,15 +109,18 @@ def build_site(
     try:
         minutes = {a.slug: reading_minutes(a) for a in articles}
         site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes)
-        outputs, failures = _render_locales(site, workers)
+        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
+
+        def status() -> CheckReport:
+            return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
+
+        outputs, failures, report = _render_locales(site, workers, status)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
         outputs += _render_shared(env, staging, targets, stylesheet)
-        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
-        status = run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
-        write_status(status, staging / "status.html", staging / "badges")
+        write_status(report, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _publish(staging, out)
@@ -194,8 +197,11 @@ def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _render_locales(site: _Site, workers: int | None) -> tuple[list[Output], list[tuple[str, str]]]:
-    """Render and verify every locale, in parallel where it pays; results in locale order."""
+def _render_locales(
+    site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport]
+) -> tuple[list[Output], list[tuple[str, str]], CheckReport]:
+    """Render and verify every locale, in parallel where it pays (results in locale order), and
+    run ``meanwhile`` in this process while the workers render."""
     global _SITE
     count = workers if workers is not None else _usable_cpus()
     if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
@@ -205,14 +211,17 @@ def _render_locales(site: _Site, workers: int | None) -> tuple[list[Output], lis
     try:
         if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             results = [_render_locale(index) for index in range(len(site.targets))]
+            other = meanwhile()
         else:
             with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_render_locale, range(len(site.targets))))
+                futures = [pool.submit(_render_locale, index) for index in range(len(site.targets))]
+                other = meanwhile()
+                results = [future.result() for future in futures]
     finally:
         _SITE = None
     outputs = [o for result in results for o in result[0]]
     failures = [f for result in results for f in result[1]]
-    return outputs, failures
+    return outputs, failures, other
 
 
 def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:

@@ -2,9 +2,10 @@
 
 Principles:
 
-- Wrapping is by display width with Unicode line-breaking rules (the same tables gettext uses,
-  from :mod:`pipeline.catalogs.wrapping`): Japanese breaks between characters but never before
-  。、」, wide characters count two columns, URLs are never cut.
+- Wrapping is by display width. Text in scripts that put spaces between words breaks at spaces;
+  text with CJK or other scripts that do not uses the Unicode line-breaking rules (the tables
+  gettext uses, from :mod:`pipeline.catalogs.wrapping`): Japanese breaks between characters but
+  never before 。、」. Wide characters count two columns; URLs are never cut.
 - Headings are underlined (``=`` for the title, ``-`` for level 2, ``~`` below), lists get a
   hanging indent, quotes a ``> `` prefix, code is indented and never wrapped.
 - Links become ``[n]`` after their text and are listed under the article; their targets come
@@ -16,6 +17,7 @@ Principles:
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .catalogs.wrapping import POSSIBLE, possible_breaks, text_width
@@ -28,13 +30,22 @@ DISCLAIMER_RULE = "─" * WIDTH
 _UNDERLINE = {1: "=", 2: "-"}
 
 
+_NEEDS_UAX14 = re.compile(r"[^\u0000-\u10ff]")
+"""Scripts from U+1100 on (Hangul, CJK, kana, South-East Asian…) break without spaces; text
+below it (Latin, Greek, Cyrillic, Arabic, Hebrew…) breaks at spaces, which is much faster."""
+_AFTER_SPACES = re.compile(r"(?<= )(?=[^ ])")
+
+
 def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> list[str]:
     """Lines of at most ``width`` columns (a longer unbreakable piece stands alone)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         prefix, line = first if not lines else rest, ""
-        breaks = possible_breaks(paragraph)
-        starts = [0, *(i for i in range(1, len(paragraph)) if breaks[i] == POSSIBLE), len(paragraph)]
+        if _NEEDS_UAX14.search(paragraph):
+            breaks = possible_breaks(paragraph)
+            starts = [0, *(i for i in range(1, len(paragraph)) if breaks[i] == POSSIBLE), len(paragraph)]
+        else:
+            starts = [0, *(m.start() for m in _AFTER_SPACES.finditer(paragraph)), len(paragraph)]
         for start, end in zip(starts, starts[1:]):
             piece = paragraph[start:end]
             if line and text_width(prefix + line + piece.rstrip()) > width:
