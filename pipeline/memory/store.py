@@ -31,11 +31,18 @@ from rapidfuzz import fuzz
 
 from .units import Origin, TranslationUnit, normalize
 
-SCHEMA_VERSION = "1"
-RAREST_WORDS = 8
-"""How many of the query's words (the rarest in the memory) select candidates."""
-CANDIDATES = 200
+SCHEMA_VERSION = "2"
+RAREST_WORDS = 12
+"""At most this many of the query's words (the rarest in the memory) select candidates…"""
+POSTINGS_BUDGET = 40_000
+"""…and fewer when their postings would exceed this many rows: the common words add little."""
+CANDIDATES = 300
 """How many best-sharing candidates are scored exactly."""
+COMMON_SHARE = 50
+"""A word in more than 1/50 of a bulk-loaded memory ("the", "of") is too common to select
+candidates: it gets postings only in short units, where it may be all there is."""
+SHORT_UNIT = 6
+"""Units with at most this many distinct words have every word posted."""
 _WORD = re.compile(r"\w+")
 
 
@@ -102,11 +109,11 @@ CREATE TABLE IF NOT EXISTS units (
     last_seen TEXT NOT NULL,
     UNIQUE (locale, norm, norm_target)
 );
-CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, id INTEGER NOT NULL, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS postings (
-    token INTEGER NOT NULL, length INTEGER NOT NULL, unit INTEGER NOT NULL,
-    PRIMARY KEY (token, length, unit)
+CREATE TABLE IF NOT EXISTS tokens (
+    key TEXT PRIMARY KEY, id INTEGER NOT NULL, df INTEGER NOT NULL, posted INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings (token INTEGER NOT NULL, length INTEGER NOT NULL, unit INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS postings_by_token ON postings (token, length, unit);
 """
 
 
@@ -189,16 +196,22 @@ class SQLiteMemory:
         ]
         with self._transaction():
             self.clear()
+            self.db.execute("DROP INDEX IF EXISTS postings_by_token")  # sorting once at the end is faster
             self.db.executemany(
                 "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            self._index([(r[0], r[1], r[5], r[3]) for r in rows])
+            self._index([(r[0], r[1], r[5], r[3]) for r in rows], bulk=True)
+            self.db.execute("CREATE INDEX postings_by_token ON postings (token, length, unit)")
         return len(rows)
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         with self._transaction():
+            if self.db.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None:
+                batch = combine(units)  # an empty memory (a first import): the fast path
+                self.bulk_load(batch.values())
+                return list(batch.values())
             return self._add(units)
 
     def _add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
@@ -240,8 +253,12 @@ class SQLiteMemory:
         ).fetchall()
         return {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in rows}
 
-    def _index(self, fresh: list[tuple[int, str, int, str]]) -> None:
-        """Add the new units' words to the inverted index (document frequencies included)."""
+    def _index(self, fresh: list[tuple[int, str, int, str]], bulk: bool = False) -> None:
+        """Add the new units' words to the inverted index (document frequencies included).
+
+        In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
+        posted: their postings would be most of the index and never select a candidate.
+        """
         if not fresh:
             return
         counts: Counter[str] = Counter()
@@ -250,19 +267,31 @@ class SQLiteMemory:
             keys = [f"{locale}\x1f{w}" for w in words(norm)]
             counts.update(keys)
             unit_words.append((unit_id, length, keys))
+        common = max(1000, len(fresh) // COMMON_SHARE) if bulk else None
         ids: dict[str, int] = {}
-        known = self.db.execute
+        unposted: set[str] = set()
+        run = self.db.execute
         for key, count in counts.items():
-            row = known("SELECT id FROM tokens WHERE key = ?", (key,)).fetchone()
+            row = run("SELECT id, posted FROM tokens WHERE key = ?", (key,)).fetchone()
             if row is None:
+                posted = common is None or count <= common
                 ids[key] = self._next_token
                 self._next_token += 1
-                known("INSERT INTO tokens (key, id, df) VALUES (?, ?, ?)", (key, ids[key], count))
+                run("INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)", (key, ids[key], count, int(posted)))
             else:
-                ids[key] = row[0]
-                known("UPDATE tokens SET df = df + ? WHERE key = ?", (count, key))
-        postings = sorted((ids[key], length, unit_id) for unit_id, length, keys in unit_words for key in keys)
-        self.db.executemany("INSERT OR IGNORE INTO postings (token, length, unit) VALUES (?, ?, ?)", postings)
+                ids[key], posted = row[0], bool(row[1])
+                run("UPDATE tokens SET df = df + ? WHERE key = ?", (count, key))
+            if not posted:
+                unposted.add(key)
+        self.db.executemany(
+            "INSERT INTO postings (token, length, unit) VALUES (?, ?, ?)",
+            (
+                (ids[key], length, unit_id)
+                for unit_id, length, keys in unit_words
+                for key in keys
+                if key not in unposted or len(keys) <= SHORT_UNIT
+            ),
+        )
 
     def _unit(self, row: tuple[str, str, str, str, str, str]) -> TranslationUnit:
         locale, source_locale, source, target, origins, last_seen = row
@@ -287,19 +316,31 @@ class SQLiteMemory:
         for chunk in range(0, len(keys), 500):
             part = keys[chunk : chunk + 500]
             rows += self.db.execute(
-                f"SELECT id, df FROM tokens WHERE key IN ({','.join('?' * len(part))})", part
+                f"SELECT id, df, posted FROM tokens WHERE key IN ({','.join('?' * len(part))})", part
             ).fetchall()
-        rarest = [token for token, _ in sorted(rows, key=lambda r: r[1])[:RAREST_WORDS]]
-        hits: Counter[int] = Counter()
-        for token in rarest:
-            hits.update(
-                unit for (unit,) in self.db.execute(
-                    "SELECT unit FROM postings WHERE token = ? AND length BETWEEN ? AND ?", (token, low, high)
-                )
-            )
-        if not hits:
+        posted = [(token, df) for token, df, flag in rows if flag]
+        if len(posted) < 2:  # a short text of common words: only short units can match it
+            posted = [(token, df) for token, df, _ in rows]
+        rarest: list[int] = []
+        budget = 0
+        for token, df in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
+            if rarest and budget + df > POSTINGS_BUDGET:
+                break
+            rarest.append(token)
+            budget += df
+        if not rarest:
             return []
-        chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
+        # Count shared rare words per unit in SQLite's C code, not in a Python loop.
+        chosen = [
+            unit
+            for (unit,) in self.db.execute(
+                f"SELECT unit FROM postings WHERE token IN ({','.join('?' * len(rarest))}) AND length BETWEEN ? AND ?"
+                " GROUP BY unit ORDER BY COUNT(*) DESC, unit LIMIT ?",
+                (*rarest, low, high, CANDIDATES),
+            )
+        ]
+        if not chosen:
+            return []
         found = self.db.execute(
             f"SELECT norm, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen
         ).fetchall()
@@ -325,7 +366,7 @@ class SQLiteMemory:
 
     def clear(self) -> None:
         for table in ("units", "tokens", "postings"):
-            self.db.execute(f"DELETE FROM {table}")
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         self._next_token = 1
 
 
