@@ -21,7 +21,7 @@ from .errors import LocaleError
 from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
 from .files import write_atomic
 from .locales import locale_info, normalize_locale
-from .memory.project import fingerprint, harvest, memory_lock, memory_suggester, open_memory, tmx_path
+from .memory.project import harvest, record_files, memory_lock, memory_suggester, open_memory, tmx_path
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
@@ -189,7 +189,7 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
                 plan = plan_update(config, memory=memory, inputs=inputs)
                 results = _apply(config, plan)
                 if plan.memory_files:
-                    memory.set_meta("fingerprint", fingerprint(config))
+                    record_files(memory, config)
                 memory.commit()
         finally:
             memory.close()

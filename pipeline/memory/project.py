@@ -61,6 +61,22 @@ def fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
+def signature(config: Config) -> str:
+    """The TMX files' names, sizes and modification times: when these are as recorded, the
+    contents are too, and hashing hundreds of megabytes can be skipped."""
+    parts = []
+    for path in tmx_files(config):
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def record_files(memory: SQLiteMemory, config: Config) -> None:
+    """Note in the index which TMX files it now mirrors."""
+    memory.set_meta("fingerprint", fingerprint(config))
+    memory.set_meta("signature", signature(config))
+
+
 @contextmanager
 def memory_lock(config: Config) -> Iterator[None]:
     """One writer at a time for the memory and the catalogues ``update`` writes with it.
@@ -84,11 +100,14 @@ def open_memory(config: Config) -> SQLiteMemory:
     """The index, checked against the TMX files and rebuilt from them when it does not match."""
     path = config.locale_dir / INDEX_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    wanted = fingerprint(config)
     try:
         memory = SQLiteMemory(path)
-        if memory.check_integrity() and memory.meta("fingerprint") == wanted:
-            return memory
+        if memory.check_integrity():
+            if memory.meta("signature") == signature(config):
+                return memory
+            if memory.meta("fingerprint") == fingerprint(config):  # touched, not changed (a checkout)
+                memory.set_meta("signature", signature(config))
+                return memory
         memory.close()
     except sqlite3.DatabaseError:
         pass
@@ -98,7 +117,7 @@ def open_memory(config: Config) -> SQLiteMemory:
     units = [unit for tmx in tmx_files(config) for unit in read_tmx(tmx)]
     memory.bulk_load(units)
     memory.set_meta("schema", SCHEMA_VERSION)
-    memory.set_meta("fingerprint", wanted)
+    record_files(memory, config)
     return memory
 
 
@@ -183,7 +202,7 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
                 locales = sorted({u.target_locale for u in changed})
                 for code in locales:
                     write_atomic(tmx_path(config, code), format_tmx(list(memory.iterate(code)), config.source_locale))
-                memory.set_meta("fingerprint", fingerprint(config))
+                record_files(memory, config)
                 memory.commit()
         finally:
             memory.close()

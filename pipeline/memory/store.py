@@ -9,9 +9,10 @@ Principles:
   top-k, iterate, stats), so another backend — a shared PostgreSQL server with ``pg_trgm`` for a
   team whose memory outgrows one machine — can be added without touching them.
 - Fuzzy lookup never scans the memory. Candidates come from an inverted index of the source's
-  words, restricted to the lengths that can reach the minimum score (``ratio ≥ t`` bounds the
-  length ratio to ``[t/(2-t), (2-t)/t]``), using the query's rarest words first; only the
-  best-sharing candidates are scored with rapidfuzz's edit-distance ratio.
+  words — one row per word and text length holding an array of unit ids — restricted to the
+  lengths that can reach the minimum score (``ratio ≥ t`` bounds the length ratio to
+  ``[t/(2-t), (2-t)/t]``), using the query's rarest words first, within a budget of postings;
+  the units sharing most of them are scored with rapidfuzz's edit-distance ratio.
 - Writes happen in a transaction: :meth:`SQLiteMemory.pending` lets ``update`` add harvested
   units, plan with them, and commit only once the TMX files are written (``check`` rolls back).
 """
@@ -21,23 +22,26 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .units import Origin, TranslationUnit, normalize
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
-POSTINGS_BUDGET = 40_000
-"""…and fewer when their postings would exceed this many rows: the common words add little."""
-CANDIDATES = 300
-"""How many best-sharing candidates are scored exactly."""
+MIN_WORDS = 3
+POSTINGS_BUDGET = 20_000
+"""…at least :data:`MIN_WORDS`, and no more once their postings reach this many units: the
+commoner words add much work and little recall."""
+CANDIDATES = 1000
+"""How many best-sharing candidates are scored exactly (rapidfuzz scores 1,000 in about 1 ms)."""
 COMMON_SHARE = 50
 """A word in more than 1/50 of a bulk-loaded memory ("the", "of") is too common to select
 candidates: it gets postings only in short units, where it may be all there is."""
@@ -112,9 +116,14 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS tokens (
     key TEXT PRIMARY KEY, id INTEGER NOT NULL, df INTEGER NOT NULL, posted INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS postings (token INTEGER NOT NULL, length INTEGER NOT NULL, unit INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS postings_by_token ON postings (token, length, unit);
+CREATE TABLE IF NOT EXISTS postings (
+    token INTEGER NOT NULL, length INTEGER NOT NULL, units BLOB NOT NULL,
+    PRIMARY KEY (token, length)
+) WITHOUT ROWID;
 """
+_UNIT_IDS = "I"
+"""Postings are arrays of unit ids (``array('I')``), one row per word and text length: a few
+thousand rows hold what would be millions of (word, unit) rows."""
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
@@ -196,14 +205,12 @@ class SQLiteMemory:
         ]
         with self._transaction():
             self.clear()
-            self.db.execute("DROP INDEX IF EXISTS postings_by_token")  # sorting once at the end is faster
             self.db.executemany(
                 "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             self._index([(r[0], r[1], r[5], r[3]) for r in rows], bulk=True)
-            self.db.execute("CREATE INDEX postings_by_token ON postings (token, length, unit)")
         return len(rows)
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
@@ -261,6 +268,7 @@ class SQLiteMemory:
         """
         if not fresh:
             return
+        known = {key: (token, bool(posted)) for key, token, posted in self.db.execute("SELECT key, id, posted FROM tokens")}
         counts: Counter[str] = Counter()
         unit_words: list[tuple[int, int, list[str]]] = []
         for unit_id, locale, length, norm in fresh:
@@ -268,29 +276,37 @@ class SQLiteMemory:
             counts.update(keys)
             unit_words.append((unit_id, length, keys))
         common = max(1000, len(fresh) // COMMON_SHARE) if bulk else None
-        ids: dict[str, int] = {}
-        unposted: set[str] = set()
-        run = self.db.execute
+        new = []
         for key, count in counts.items():
-            row = run("SELECT id, posted FROM tokens WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                posted = common is None or count <= common
-                ids[key] = self._next_token
+            if key not in known:
+                known[key] = (self._next_token, common is None or count <= common)
+                new.append((key, self._next_token, count, int(known[key][1])))
                 self._next_token += 1
-                run("INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)", (key, ids[key], count, int(posted)))
-            else:
-                ids[key], posted = row[0], bool(row[1])
-                run("UPDATE tokens SET df = df + ? WHERE key = ?", (count, key))
-            if not posted:
-                unposted.add(key)
+        self.db.executemany("INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)", new)
+        fresh_keys = {key for key, *_ in new}
         self.db.executemany(
-            "INSERT INTO postings (token, length, unit) VALUES (?, ?, ?)",
-            (
-                (ids[key], length, unit_id)
-                for unit_id, length, keys in unit_words
-                for key in keys
-                if key not in unposted or len(keys) <= SHORT_UNIT
-            ),
+            "UPDATE tokens SET df = df + ? WHERE key = ?", [(c, k) for k, c in counts.items() if k not in fresh_keys]
+        )
+        groups: dict[tuple[int, int], array[int]] = {}
+        for unit_id, length, keys in unit_words:
+            short = len(keys) <= SHORT_UNIT
+            for key in keys:
+                token, posted = known[key]
+                if posted or short:
+                    group = groups.get((token, length))
+                    if group is None:
+                        group = groups[token, length] = array(_UNIT_IDS)
+                    group.append(unit_id)
+        if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
+            for (token, length), group in groups.items():
+                row = self.db.execute("SELECT units FROM postings WHERE token = ? AND length = ?", (token, length)).fetchone()
+                if row is not None:
+                    old = array(_UNIT_IDS)
+                    old.frombytes(row[0])
+                    groups[token, length] = old + group
+        self.db.executemany(
+            "INSERT OR REPLACE INTO postings (token, length, units) VALUES (?, ?, ?)",
+            ((token, length, group.tobytes()) for (token, length), group in sorted(groups.items())),
         )
 
     def _unit(self, row: tuple[str, str, str, str, str, str]) -> TranslationUnit:
@@ -321,34 +337,30 @@ class SQLiteMemory:
         posted = [(token, df) for token, df, flag in rows if flag]
         if len(posted) < 2:  # a short text of common words: only short units can match it
             posted = [(token, df) for token, df, _ in rows]
-        rarest: list[int] = []
-        budget = 0
+        hits: Counter[int] = Counter()
+        budget, used = 0, 0
         for token, df in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
-            if rarest and budget + df > POSTINGS_BUDGET:
+            if used >= MIN_WORDS and budget + df > POSTINGS_BUDGET:
                 break
-            rarest.append(token)
-            budget += df
-        if not rarest:
+            for (blob,) in self.db.execute(
+                "SELECT units FROM postings WHERE token = ? AND length BETWEEN ? AND ?", (token, low, high)
+            ):
+                ids = array(_UNIT_IDS)
+                ids.frombytes(blob)
+                hits.update(ids)  # counted in C
+            budget, used = budget + df, used + 1
+        if not hits:
             return []
-        # Count shared rare words per unit in SQLite's C code, not in a Python loop.
-        chosen = [
-            unit
-            for (unit,) in self.db.execute(
-                f"SELECT unit FROM postings WHERE token IN ({','.join('?' * len(rarest))}) AND length BETWEEN ? AND ?"
-                " GROUP BY unit ORDER BY COUNT(*) DESC, unit LIMIT ?",
-                (*rarest, low, high, CANDIDATES),
-            )
-        ]
-        if not chosen:
+        chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
+        texts = dict(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen))
+        best = process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
+        if not best:
             return []
+        similarity = {key: score for _, score, key in best}
         found = self.db.execute(
-            f"SELECT norm, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen
+            f"SELECT id, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(similarity))})", list(similarity)
         ).fetchall()
-        scored = []
-        for row in found:
-            similarity = fuzz.ratio(query, row[0], score_cutoff=min_score)
-            if similarity:
-                scored.append(Candidate(self._unit(row[1:]), similarity))
+        scored = [Candidate(self._unit(row[1:]), similarity[row[0]]) for row in found]
         scored.sort(key=lambda c: (-c.similarity, normalize(c.unit.source), c.unit.target))
         return scored[:limit]
 
