@@ -36,10 +36,10 @@ from .units import Origin, TranslationUnit, normalize
 SCHEMA_VERSION = "3"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
-MIN_WORDS = 3
+MIN_WORDS = 4
 POSTINGS_BUDGET = 20_000
-"""…at least :data:`MIN_WORDS`, and no more once their postings reach this many units: the
-commoner words add much work and little recall."""
+"""…at least :data:`MIN_WORDS`, and no more once their postings in the length band reach this
+many units: the commoner words add much work and little recall."""
 CANDIDATES = 1000
 """How many best-sharing candidates are scored exactly (rapidfuzz scores 1,000 in about 1 ms)."""
 COMMON_SHARE = 50
@@ -338,9 +338,9 @@ class SQLiteMemory:
         if len(posted) < 2:  # a short text of common words: only short units can match it
             posted = [(token, df) for token, df, _ in rows]
         hits: Counter[int] = Counter()
-        budget, used = 0, 0
-        for token, df in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
-            if used >= MIN_WORDS and budget + df > POSTINGS_BUDGET:
+        fetched, used = 0, 0
+        for token, _ in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
+            if used >= MIN_WORDS and fetched >= POSTINGS_BUDGET:
                 break
             for (blob,) in self.db.execute(
                 "SELECT units FROM postings WHERE token = ? AND length BETWEEN ? AND ?", (token, low, high)
@@ -348,7 +348,8 @@ class SQLiteMemory:
                 ids = array(_UNIT_IDS)
                 ids.frombytes(blob)
                 hits.update(ids)  # counted in C
-            budget, used = budget + df, used + 1
+                fetched += len(ids)
+            used += 1
         if not hits:
             return []
         chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
