@@ -22,6 +22,7 @@ import math
 import hashlib
 import os
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -198,16 +199,15 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
         memory = open_memory(config)
         try:
             with memory.pending():
-                changed = memory.add(units)
-                locales = sorted({u.target_locale for u in changed})
-                for code in locales:
-                    write_atomic(tmx_path(config, code), format_tmx(list(memory.iterate(code)), config.source_locale))
+                changed = Counter(u.target_locale for u in memory.add(units))
+                del units  # a large import: the units are in the index now, the TMX is written from it
+                for code in sorted(changed):
+                    write_atomic(tmx_path(config, code), format_tmx(memory.iterate(code), config.source_locale))
                 record_files(memory, config)
                 memory.commit()
         finally:
             memory.close()
-    counts = {code: sum(1 for u in changed if u.target_locale == code) for code in read}
-    return {code: (read[code], counts[code]) for code in read}
+    return {code: (read[code], changed[code]) for code in read}
 
 
 def export_file(config: Config, path: Path, locales: list[str] | None = None) -> int:

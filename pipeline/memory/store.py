@@ -37,13 +37,13 @@ SCHEMA_VERSION = "3"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
 MIN_WORDS = 4
-POSTINGS_BUDGET = 20_000
+POSTINGS_BUDGET = 15_000
 """…at least :data:`MIN_WORDS`, and no more once their postings in the length band reach this
 many units: the commoner words add much work and little recall."""
-CANDIDATES = 1000
-"""How many best-sharing candidates are scored exactly (rapidfuzz scores 1,000 in about 1 ms)."""
-COMMON_SHARE = 50
-"""A word in more than 1/50 of a bulk-loaded memory ("the", "of") is too common to select
+CANDIDATES = 800
+"""How many best-sharing candidates are scored exactly (rapidfuzz scores them in about 1 ms)."""
+COMMON_SHARE = 10
+"""A word in more than 1/10 of a bulk-loaded memory ("the", "of") is too common to select
 candidates: it gets postings only in short units, where it may be all there is."""
 SHORT_UNIT = 6
 """Units with at most this many distinct words have every word posted."""
@@ -114,7 +114,7 @@ CREATE TABLE IF NOT EXISTS units (
     UNIQUE (locale, norm, norm_target)
 );
 CREATE TABLE IF NOT EXISTS tokens (
-    key TEXT PRIMARY KEY, id INTEGER NOT NULL, df INTEGER NOT NULL, posted INTEGER NOT NULL
+    key TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, df INTEGER NOT NULL, posted INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postings (
     token INTEGER NOT NULL, length INTEGER NOT NULL, units BLOB NOT NULL,
@@ -124,6 +124,7 @@ CREATE TABLE IF NOT EXISTS postings (
 _UNIT_IDS = "I"
 """Postings are arrays of unit ids (``array('I')``), one row per word and text length: a few
 thousand rows hold what would be millions of (word, unit) rows."""
+_ID_SIZE = array(_UNIT_IDS).itemsize
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
@@ -264,35 +265,48 @@ class SQLiteMemory:
         """Add the new units' words to the inverted index (document frequencies included).
 
         In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
-        posted: their postings would be most of the index and never select a candidate.
+        posted: their postings would be most of the index and never select a candidate. Words
+        become token ids at once (an array per unit), so a million units cost arrays, not
+        strings.
         """
         if not fresh:
             return
-        known = {key: (token, bool(posted)) for key, token, posted in self.db.execute("SELECT key, id, posted FROM tokens")}
-        counts: Counter[str] = Counter()
-        unit_words: list[tuple[int, int, list[str]]] = []
+        vocabulary: dict[str, dict[str, int]] = {}
+        posted: dict[int, bool] = {}
+        for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
+            locale, word = key.split("\x1f", 1)
+            vocabulary.setdefault(locale, {})[word] = token
+            posted[token] = bool(flag)
+        first_new = self._next_token
+        counts: Counter[int] = Counter()
+        unit_tokens: list[tuple[int, int, array[int]]] = []
         for unit_id, locale, length, norm in fresh:
-            keys = [f"{locale}\x1f{w}" for w in words(norm)]
-            counts.update(keys)
-            unit_words.append((unit_id, length, keys))
+            known = vocabulary.setdefault(locale, {})
+            tokens = array(_UNIT_IDS)
+            for word in words(norm):
+                token = known.get(word)
+                if token is None:
+                    token = known[word] = self._next_token
+                    self._next_token += 1
+                tokens.append(token)
+            counts.update(tokens)
+            unit_tokens.append((unit_id, length, tokens))
         common = max(1000, len(fresh) // COMMON_SHARE) if bulk else None
-        new = []
-        for key, count in counts.items():
-            if key not in known:
-                known[key] = (self._next_token, common is None or count <= common)
-                new.append((key, self._next_token, count, int(known[key][1])))
-                self._next_token += 1
-        self.db.executemany("INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)", new)
-        fresh_keys = {key for key, *_ in new}
+        for token in range(first_new, self._next_token):
+            posted[token] = common is None or counts[token] <= common
+        names = {token: f"{locale}\x1f{word}" for locale, known in vocabulary.items() for word, token in known.items()}
         self.db.executemany(
-            "UPDATE tokens SET df = df + ? WHERE key = ?", [(c, k) for k, c in counts.items() if k not in fresh_keys]
+            "INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)",
+            [(names[t], t, counts[t], int(posted[t])) for t in range(first_new, self._next_token)],
+        )
+        self.db.executemany(
+            "UPDATE tokens SET df = df + ? WHERE id = ?", [(c, t) for t, c in counts.items() if t < first_new]
         )
         groups: dict[tuple[int, int], array[int]] = {}
-        for unit_id, length, keys in unit_words:
-            short = len(keys) <= SHORT_UNIT
-            for key in keys:
-                token, posted = known[key]
-                if posted or short:
+        for unit_id, length, tokens in unit_tokens:
+            short = len(tokens) <= SHORT_UNIT
+            for token in tokens:
+                if posted[token] or short:
                     group = groups.get((token, length))
                     if group is None:
                         group = groups[token, length] = array(_UNIT_IDS)
@@ -337,21 +351,23 @@ class SQLiteMemory:
         posted = [(token, df) for token, df, flag in rows if flag]
         if len(posted) < 2:  # a short text of common words: only short units can match it
             posted = [(token, df) for token, df, _ in rows]
-        hits: Counter[int] = Counter()
+        blobs: list[bytes] = []
         fetched, used = 0, 0
         for token, _ in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
             if used >= MIN_WORDS and fetched >= POSTINGS_BUDGET:
                 break
-            for (blob,) in self.db.execute(
+            rows = self.db.execute(
                 "SELECT units FROM postings WHERE token = ? AND length BETWEEN ? AND ?", (token, low, high)
-            ):
-                ids = array(_UNIT_IDS)
-                ids.frombytes(blob)
-                hits.update(ids)  # counted in C
-                fetched += len(ids)
+            ).fetchall()
+            blobs += [blob for (blob,) in rows]
+            fetched += sum(len(blob) for (blob,) in rows) // _ID_SIZE
             used += 1
+        ids = array(_UNIT_IDS)
+        ids.frombytes(b"".join(blobs))
+        hits = Counter(ids)  # counted in C, one pass over every posting fetched
         if not hits:
             return []
+        # Ties keep first-seen order: units from the rarest word's postings come first.
         chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
         texts = dict(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen))
         best = process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
