@@ -26,6 +26,7 @@ from .catalogs.model import FUZZY
 from .config import Config
 from .errors import CatalogError, SourceError
 from .files import write_atomic
+from .parallel import parallel_map
 from .segments import Segment, extract_segments
 from .sources import Article, find_articles, read_article
 from .ui import ui_template
@@ -47,7 +48,7 @@ class Template:
 
 def read_articles(config: Config) -> list[Article]:
     """Every article of the project, checked: unique slugs, a disclaimer where one is required."""
-    articles = [read_article(path) for path in find_articles(config.source_dir)]
+    articles = parallel_map(read_article, find_articles(config.source_dir))
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:

@@ -25,6 +25,7 @@ from .memory.project import harvest, record_files, memory_lock, memory_suggester
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
+from .parallel import parallel_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +133,10 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
         if not (config.locale_dir / code / "LC_MESSAGES").is_dir():
             raise LocaleError(f"locale {code!r} has no catalogues yet: run 'translatio init {code}' first")
     extraction = extract_project(config)
-    olds: dict[tuple[str, str], Catalog | None] = {}
-    for code in codes:
-        for template in extraction.templates:
-            path = po_path(config, code, template.domain)
-            olds[code, template.domain] = read_po(path) if path.exists() else None
+    wanted = [(code, t.domain, po_path(config, code, t.domain)) for code in codes for t in extraction.templates]
+    present = [path for _, _, path in wanted if path.exists()]
+    read = dict(zip(present, parallel_map(read_po, present)))
+    olds = {(code, domain): read.get(path) for code, domain, path in wanted}
     return UpdateInputs(tuple(codes), extraction, olds)
 
 
@@ -199,9 +199,9 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
 def _apply(config: Config, plan: UpdatePlan) -> list[LocaleDomainResult]:
     write_templates(config, plan.extraction.texts)
     results = []
-    for result, catalog in plan.catalogs:
-        written = write_atomic(result.path, format_po(catalog))
-        results.append(replace(result, written=written))
+    texts = parallel_map(format_po, [catalog for _, catalog in plan.catalogs])
+    for (result, _), text in zip(plan.catalogs, texts):
+        results.append(replace(result, written=write_atomic(result.path, text)))
     for path, content in plan.memory_files.items():
         write_atomic(path, content)
     return results
