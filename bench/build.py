@@ -22,32 +22,35 @@ lower bound of what it would take to do our job.
 
 Usage::
 
-    python bench/build.py                       # 1,000 articles, 3 runs, po4a on a sample
+    python bench/build.py                       # 1,000 articles, up to 3 runs, po4a on a sample
     python bench/build.py --articles 300 --runs 5 --sizes 100,300
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     WORKER,
     Row,
+    exclusive,
+    fingerprint,
     Skipped,
     machine_lines,
     mdpo_python,
     missing_po4a,
+    measure,
     print_table,
-    repeat,
     run,
     translatio_command,
 )
@@ -77,46 +80,50 @@ def prepare_site(workdir: Path, articles: int, seed: int) -> Site:
     """Generate and translate a site, unless a previous run left the same one."""
     folder = workdir / f"build-{articles}-{seed}"
     stamp = folder / "stamp.json"
-    corpus = (Path(__file__).resolve().parent / "corpus.py").read_bytes()
-    fingerprint = hashlib.sha256(corpus + f"{articles}:{seed}".encode()).hexdigest()[:16]
+    wanted = fingerprint("build", articles, seed)
     if stamp.is_file():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        if saved["fingerprint"] == fingerprint:
-            return Site(folder / "site", articles, saved["unique"], saved["segments"])
+        site = Site(folder / "site", articles, saved["unique"], saved["segments"])
+        if saved["fingerprint"] == wanted and _complete(site):
+            return site
     print(f"preparing {folder} (generate, translate)…", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
     root = folder / "site"
     write_site(root, articles, seed)
     unique, total = unique_segments(root)
     translate_project(root)
-    stamp.write_text(json.dumps({"fingerprint": fingerprint, "unique": unique, "segments": total}), encoding="utf-8")
+    stamp.write_text(json.dumps({"fingerprint": wanted, "unique": unique, "segments": total}), encoding="utf-8")
     return Site(root, articles, unique, total)
+
+
+def _complete(site: Site) -> bool:
+    """Every source and catalogue is there (a run interrupted while preparing leaves a partial site)."""
+    catalogues = [len(list((site.root / "locale" / code / "LC_MESSAGES").glob("*.po"))) for code in LOCALES]
+    return len(site.sources()) == site.articles and catalogues == [site.articles + 1] * len(LOCALES)
 
 
 # --- ours ------------------------------------------------------------------------------------
 
 
-def bench_ours(sites: list[Site], runs: int, budget: float) -> tuple[list[Row], list[tuple[int, float]]]:
+def ours(sites: list[Site]) -> list[Row]:
     """The API build at every size (the growth), and the CLI at the largest."""
-    rows: list[Row] = []
-    growth: list[tuple[int, float]] = []
     largest = sites[-1]
-    for site in reversed(sites):  # the largest first: it is the baseline row
-        times = repeat(lambda: _build(site.root), runs, budget)
-        growth.append((site.articles, min(times)))
-        if site is largest:
-            pages = site.articles * (len(LOCALES) + 1)
-            rows.append(Row("translatio (API)", f"build: {pages} articles×locales → HTML + text, verified", times, "build", ours=True))
-    cli = translatio_command() + ["-C", str(largest.root), "build"]
-    rows.append(Row("translatio (CLI)", "translatio build, subprocess", repeat(lambda: _run_quiet(cli), runs, budget), "build", ours=True))
-    return rows, sorted(growth)
+    label = f"build: {largest.articles} articles × (en + {len(LOCALES)} locales) → HTML + text, verified"
+    rows = [
+        Row("translatio (API)", label, partial(_build, largest.root), "build", ours=True),
+        Row("translatio (CLI)", "translatio build, subprocess", partial(_quiet, [*translatio_command(), "-C", str(largest.root), "build"]), "build", ours=True),
+    ]
+    for site in reversed(sites[:-1]):
+        rows.append(Row("translatio (API)", f"build: {site.articles} articles (growth)", partial(_build, site.root), f"growth-{site.articles}"))
+    return rows
 
 
 def _build(root: Path) -> None:
     build_site(load_config(root))
 
 
-def _run_quiet(command: list[str], cwd: Path | None = None) -> None:
+def _quiet(command: Sequence[str | Path], cwd: Path | None = None) -> None:
+    """Run a command for its time only (its output is not wanted)."""
     run(command, cwd=cwd)
 
 
@@ -131,7 +138,8 @@ def _sample(sources: list[str], size: int) -> list[str]:
     return [sources[int(i * step)] for i in range(size)]
 
 
-def bench_po4a(site: Site, runs: int, budget: float, sample_size: int) -> tuple[list[Row], list[Skipped]]:
+def po4a(site: Site, sample_size: int) -> tuple[list[Row], list[Skipped]]:
+    """``po4a-translate``, one process per article and locale, with the site's or the article's .po."""
     missing = missing_po4a()
     if missing:
         return [], [Skipped("po4a", f"not installed ({', '.join(missing)} not on PATH; apt-get install po4a)")]
@@ -174,29 +182,28 @@ def bench_po4a(site: Site, runs: int, budget: float, sample_size: int) -> tuple[
                 catalogue = split / code / (Path(source).stem + ".po") if own_catalogue else whole / f"{code}.po"
                 target = out / code / Path(source).name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                command = ["po4a-translate", *PO4A_FORMAT, "-L", "UTF-8", "-k", "0", "-m", source, "-p", catalogue, "-l", target]
+                command: list[str | Path] = ["po4a-translate", *PO4A_FORMAT, "-L", "UTF-8", "-k", "0", "-m", source, "-p", catalogue, "-l", target]
                 run(command, cwd=site.root)
         return (time.perf_counter() - start) * scale
 
-    processes = len(sample) * len(LOCALES)
-    extrapolated = (
-        f"extrapolated: {len(sample)} of {len(sources)} articles ×{len(LOCALES)} locales run ({processes} processes), time ×{scale:.0f}"
+    processes = len(sources) * len(LOCALES)
+    note = (
+        f"extrapolated: {len(sample)} of {len(sources)} articles ×{len(LOCALES)} locales run "
+        f"({len(sample) * len(LOCALES)} processes), time ×{scale:.0f}"
         if scale > 1
         else ""
     )
-    whole_times = repeat(lambda: translate(False), runs, budget)
-    each = min(whole_times) / (len(sources) * len(LOCALES))
-    rows = [Row("po4a", f"po4a-translate per article, site's .po ({each:.2f} s/process)", whole_times, "build", note=extrapolated)]
-    split_times = repeat(lambda: translate(True), runs, budget)
-    each = min(split_times) / (len(sources) * len(LOCALES))
-    rows.append(Row("po4a", f"po4a-translate per article, article's .po ({each:.2f} s/process)", split_times, "build", note=extrapolated))
-    return rows, []
+    return [
+        Row("po4a", "po4a-translate per article, site's .po", partial(translate, False), "build", note=note, per=(processes, "s per process", 1)),
+        Row("po4a", "po4a-translate per article, article's .po", partial(translate, True), "build", note=note, per=(processes, "s per process", 1)),
+    ], []
 
 
 # --- mdpo --------------------------------------------------------------------------------------
 
 
-def bench_mdpo(site: Site, runs: int, budget: float) -> tuple[list[Row], list[Skipped]]:
+def mdpo(site: Site) -> tuple[list[Row], list[Skipped]]:
+    """``po2md`` through its API in one process, each article with its own catalogue."""
     python = mdpo_python()
     if python is None:
         return [], [Skipped("mdpo", "not installed (set MDPO_PYTHON=/path/to/python-with-mdpo or put md2po on PATH)")]
@@ -225,10 +232,8 @@ def bench_mdpo(site: Site, runs: int, budget: float) -> tuple[list[Row], list[Sk
         result = json.loads(run([python, WORKER, "po2md", listing], cwd=site.root).strip().splitlines()[-1])
         return float(result["seconds"])
 
-    times = repeat(po2md, runs, budget)
-    each = min(times) / len(jobs) * 1000
-    return [Row("mdpo", f"po2md API, 1 process, {len(jobs)} files ({each:.1f} ms per file)", times, "build",
-                note="timed inside mdpo's process after the imports, like our API row")], []
+    return [Row("mdpo", f"po2md API, 1 process, {len(jobs)} files", po2md, "build",
+                note="timed inside mdpo's process after the imports, like our API row", per=(len(jobs), "ms per file", 1000))], []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,12 +243,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=60.0,
                         help="stop repeating a measurement once its runs took this many seconds (default 60)")
     parser.add_argument("--sizes", default="100,300", help="smaller sites for our growth curve (default 100,300)")
-    parser.add_argument("--sample", type=int, default=20,
-                        help="articles po4a-translate runs on, extrapolated to the site (default 20; 0 = all)")
+    parser.add_argument("--sample", type=int, default=15,
+                        help="articles po4a-translate runs on, extrapolated to the site (default 15; 0 = all)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
     parser.add_argument("--only", choices=["ours", "po4a", "mdpo"], action="append", help="measure only these (repeatable)")
     args = parser.parse_args(argv)
+    with exclusive(args.workdir):
+        return run_all(args)
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """Prepare the sites, time every tool, print the table."""
     wanted = set(args.only or ["ours", "po4a", "mdpo"]) | {"ours"}
     sizes = sorted({int(n) for n in args.sizes.split(",") if n.strip() and int(n) < args.articles} | {args.articles})
 
@@ -253,19 +264,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site: {largest.articles} articles, {largest.unique} unique segments of {largest.segments}; "
           f"locales: en (source), {', '.join(LOCALES)}; every catalogue translated")
 
-    rows: list[Row] = []
+    rows = ours(sites)
     skipped: list[Skipped] = []
-    ours, growth = bench_ours(sites, args.runs, args.budget)
-    rows += ours
     if "po4a" in wanted:
-        found, skip = bench_po4a(largest, args.runs, args.budget, args.sample)
+        found, skip = po4a(largest, args.sample)
         rows += found
         skipped += skip
     if "mdpo" in wanted:
-        found, skip = bench_mdpo(largest, args.runs, args.budget)
+        found, skip = mdpo(largest)
         rows += found
         skipped += skip
-    print_table(f"build: {largest.articles} articles, 3 locales", rows, skipped)
+    measure(rows, args.runs, args.budget)
+    growth = sorted((int(r.group.removeprefix("growth-")), r.best) for r in rows if r.group.startswith("growth-"))
+    growth.append((largest.articles, rows[0].best))
+    print_table(f"build: {largest.articles} articles, 3 locales", [r for r in rows if not r.group.startswith("growth-")], skipped)
 
     print("\n  how our build grows (API, best of the runs):")
     first_n, first_t = growth[0]

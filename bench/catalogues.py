@@ -6,7 +6,9 @@ catalogues of three locales must be brought up to date. Every tool does that job
 files, on the same machine, in the same run:
 
 - ours: ``translatio extract`` alone, and ``translatio update`` (extract + merge into de, fr,
-  es), each through the library API in this process and through the CLI as a subprocess;
+  es), each through the library API in this process and through the CLI as a subprocess; and
+  the API update without the translation memory (``use_memory=False``, when the API has it),
+  which is the job msgmerge and po4a do;
 - GNU gettext: ``msgmerge --previous`` (fuzzy matching on, its default) of the same old
   catalogues with our new templates, once per file as our one-domain-per-article layout needs,
   and once on one combined catalogue per locale (``msgcat``-ed, untimed), msgmerge's best case;
@@ -16,8 +18,9 @@ files, on the same machine, in the same run:
   and one catalogue for the whole site (mdpo's usual layout). mdpo has no fuzzy merge, so it
   is compared with our extraction only.
 
-Our rows are the baselines; "× ours" is a peer's median over ours for the same job. Our update
-row includes extraction, the msgmerge rows do not: where they are close, we are the faster.
+Our first API row of each job is the baseline; "× ours" is a row's median over it. Our update
+rows include extraction, the msgmerge rows do not. Before each run of ours the project is
+copied back to its state before the update (untimed), so every run does the same work.
 
 Peers are found at run time (po4a and msgmerge on PATH; mdpo through ``$MDPO_PYTHON`` or an
 ``md2po`` on PATH) and reported as skipped when missing. No network is used.
@@ -32,27 +35,29 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import inspect
 import json
 import shutil
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     WORKER,
     Row,
+    exclusive,
+    fingerprint,
     Skipped,
     machine_lines,
     mdpo_python,
     missing_po4a,
+    measure,
     print_table,
-    repeat,
     run,
     translatio_command,
     which,
@@ -84,7 +89,8 @@ class Workspace:
 
     @property
     def summary(self) -> dict[str, int]:
-        return json.loads((self.root / "stamp.json").read_text(encoding="utf-8"))["summary"]
+        summary: dict[str, int] = json.loads((self.root / "stamp.json").read_text(encoding="utf-8"))["summary"]
+        return summary
 
     def reset(self) -> None:
         shutil.rmtree(self.new, ignore_errors=True)
@@ -94,18 +100,13 @@ class Workspace:
         return sorted(p.stem for p in self.pots.glob("*.pot"))
 
 
-def _fingerprint(articles: int, seed: int) -> str:
-    corpus = (Path(__file__).resolve().parent / "corpus.py").read_bytes()
-    return hashlib.sha256(corpus + f"{articles}:{seed}".encode()).hexdigest()[:16]
-
-
 def prepare(workdir: Path, articles: int, seed: int) -> Workspace:
     """Generate, translate and revise the site, unless a previous run left the same one."""
     root = workdir / f"catalogues-{articles}-{seed}"
     space = Workspace(root, root / "old", root / "base", root / "new", root / "pots")
     stamp = root / "stamp.json"
-    fingerprint = _fingerprint(articles, seed)
-    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == fingerprint:
+    wanted = fingerprint("catalogues", articles, seed)
+    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") == wanted and _complete(space, articles):
         print(f"reusing {root}")
         return space
     print(f"preparing {root} (generate, translate, revise)…", flush=True)
@@ -117,7 +118,7 @@ def prepare(workdir: Path, articles: int, seed: int) -> Workspace:
     revision = revise_sources(space.base, seed)
     space.reset()
     config = load_config(space.new)
-    write_templates(config, extract_project(config)[1])
+    write_templates(config, extract_project(config).texts)
     space.pots.mkdir()
     for pot in (space.new / "locale").glob("*.pot"):
         shutil.copy(pot, space.pots / pot.name)
@@ -130,20 +131,33 @@ def prepare(workdir: Path, articles: int, seed: int) -> Workspace:
         "added": revision.added,
         "paragraphs": revision.paragraphs,
     }
-    stamp.write_text(json.dumps({"fingerprint": fingerprint, "summary": summary}), encoding="utf-8")
+    stamp.write_text(json.dumps({"fingerprint": wanted, "summary": summary}), encoding="utf-8")
     return space
+
+
+def _complete(space: Workspace, articles: int) -> bool:
+    """Every file a run reads is there (a run interrupted while preparing leaves a partial one)."""
+    domains = articles + 1
+    catalogues = [len(list((space.old / "locale" / code / "LC_MESSAGES").glob("*.po"))) for code in LOCALES]
+    return (
+        len(list(space.pots.glob("*.pot"))) == domains
+        and catalogues == [domains] * len(LOCALES)
+        and len(list((space.base / "source").glob("*.md"))) == articles
+    )
 
 
 # --- ours ------------------------------------------------------------------------------------
 
+After = Callable[[], str]
+"""A line printed under the table once everything is timed (a check, a summary of the work)."""
 
-def bench_ours(space: Workspace, runs: int, budget: float) -> tuple[list[Row], str]:
+
+def ours(space: Workspace) -> tuple[list[Row], list[After]]:
     """Extract alone and extract + update of 3 locales, in-process and as the CLI."""
-    rows = []
 
     def extract_api() -> None:
         config = load_config(space.new)
-        write_templates(config, extract_project(config)[1])
+        write_templates(config, extract_project(config).texts)
 
     merged: dict[str, int] = {}
 
@@ -154,18 +168,23 @@ def bench_ours(space: Workspace, runs: int, budget: float) -> tuple[list[Row], s
             for key, value in result.summary.as_dict().items():
                 merged[key] = merged.get(key, 0) + value
 
-    cli = translatio_command()
-    rows.append(Row("translatio (API)", "extract: N articles → N+1 .pot", repeat(extract_api, runs, budget, space.reset), "extract", ours=True))
-    rows.append(Row("translatio (CLI)", "translatio extract, subprocess", repeat(lambda: _quiet(cli + ["-C", str(space.new), "extract"]), runs, budget, space.reset), "extract", ours=True))
-    rows.append(Row("translatio (API)", "update: extract + merge into 3 locales", repeat(update_api, runs, budget, space.reset), "update", ours=True))
-    rows.append(Row("translatio (CLI)", "translatio update, subprocess", repeat(lambda: _quiet(cli + ["-C", str(space.new), "update"]), runs, budget, space.reset), "update", ours=True))
+    cli = [*translatio_command(), "-C", str(space.new)]
+    rows = [
+        Row("translatio (API)", "extract: every article → its .pot, + ui.pot", extract_api, "extract", ours=True, setup=space.reset),
+        Row("translatio (CLI)", "translatio extract, subprocess", partial(_quiet, [*cli, "extract"]), "extract", ours=True, setup=space.reset),
+        Row("translatio (API)", "update: extract + merge into 3 locales", update_api, "update", ours=True, setup=space.reset),
+        Row("translatio (CLI)", "translatio update, subprocess", partial(_quiet, [*cli, "update"]), "update", ours=True, setup=space.reset),
+    ]
     if "use_memory" in inspect.signature(update_locales).parameters:
         # The same update without harvesting into / suggesting from the translation memory:
-        # the share of the memory in the time, and the job msgmerge and po4a do.
-        plain = repeat(lambda: _merge_only(space.new), runs, budget, space.reset)
-        rows.append(Row("translatio (API)", "update without the translation memory", plain, "update", ours=True))
-    work = ", ".join(f"{merged.get(k, 0)} {k}" for k in ("new", "changed", "obsolete", "unchanged"))
-    return rows, f"our update did, over 3 locales: {work}"
+        # the memory's share of the time, and the job msgmerge and po4a do.
+        rows.append(Row("translatio (API)", "update without the translation memory", partial(_merge_only, space.new), "update", ours=True, setup=space.reset))
+
+    def work() -> str:
+        done = ", ".join(f"{merged.get(k, 0)} {k}" for k in ("new", "changed", "obsolete", "unchanged", "memory"))
+        return f"our update did, over 3 locales: {done}"
+
+    return rows, [work]
 
 
 def _quiet(command: Sequence[str | Path], cwd: Path | None = None) -> None:
@@ -173,13 +192,19 @@ def _quiet(command: Sequence[str | Path], cwd: Path | None = None) -> None:
     run(command, cwd=cwd)
 
 
+def _merge_only(root: Path) -> None:
+    """Our update as msgmerge does it: without the translation memory, where the API has one."""
+    options: dict[str, Any] = {"use_memory": False} if "use_memory" in inspect.signature(update_locales).parameters else {}
+    update_locales(load_config(root), **options)
+
+
 # --- GNU gettext -------------------------------------------------------------------------------
 
 
-def bench_msgmerge(space: Workspace, runs: int, budget: float, quick: bool) -> tuple[list[Row], list[Skipped], str]:
+def msgmerge(space: Workspace, quick: bool) -> tuple[list[Row], list[Skipped], list[After]]:
+    """``msgmerge --previous`` per catalogue (our layout) and on one combined catalogue per locale."""
     if which("msgmerge") is None or which("msgcat") is None:
-        return [], [Skipped("msgmerge", "not installed (apt-get install gettext)")], ""
-    rows = []
+        return [], [Skipped("msgmerge", "not installed (apt-get install gettext)")], []
     out = space.root / "msgmerge"
     domains = space.domains()
     sample = domains[::10] if quick else domains
@@ -195,10 +220,6 @@ def bench_msgmerge(space: Workspace, runs: int, budget: float, quick: bool) -> t
                 run(["msgmerge", "--previous", "-q", "-o", target / f"{domain}.po", old, space.pots / f"{domain}.pot"])
         return (time.perf_counter() - start) * scale
 
-    label = "msgmerge --previous per .po (3×N+3 processes)"
-    note = f"--quick: {len(sample)} of {len(domains)} domains per locale, time scaled ×{scale:.1f} (extrapolated)" if quick else ""
-    rows.append(Row("GNU msgmerge", label, repeat(per_file, runs, budget), "update", note=note))
-
     combined = space.root / "msgmerge-combined"
     combined.mkdir(exist_ok=True)
     run(["msgcat", "-o", combined / "all.pot", *sorted(space.pots.glob("*.pot"))])
@@ -210,34 +231,27 @@ def bench_msgmerge(space: Workspace, runs: int, budget: float, quick: bool) -> t
         for code in LOCALES:
             run(["msgmerge", "--previous", "-q", "-o", combined / f"{code}.po", combined / f"old-{code}.po", combined / "all.pot"])
 
-    times = repeat(one_catalogue, runs, budget)
-    rows.append(Row("GNU msgmerge", "msgmerge --previous, 1 combined .po per locale ×3", times, "update",
-                    note="the site's catalogues msgcat-ed into one per locale beforehand (untimed); msgmerge may use both cores (OpenMP)"))
-    agree = _agreement(space, out, sample)
-    return rows, [], agree
+    extrapolated = f"--quick: {len(sample)} of {len(domains)} domains per locale, time scaled ×{scale:.1f} (extrapolated)" if quick else ""
+    rows = [
+        Row("GNU msgmerge", f"msgmerge --previous, 1 process per .po ({len(LOCALES) * len(domains)} processes)", per_file, "update", note=extrapolated),
+        Row("GNU msgmerge", "msgmerge --previous, 1 combined .po per locale ×3", one_catalogue, "update",
+            note="the site's catalogues msgcat-ed into one per locale beforehand (untimed); msgmerge may use both cores (OpenMP)"),
+    ]
+    return rows, [], [partial(_agreement, space, out, sample)]
 
 
 def _agreement(space: Workspace, out: Path, domains: list[str]) -> str:
     """How many of msgmerge's per-file results are byte-identical to ours (header aside)."""
     space.reset()
     _merge_only(space.new)
-    same = 0
-    total = 0
+    same = total = 0
     for code in LOCALES:
         for domain in domains:
-            ours = (space.new / "locale" / code / "LC_MESSAGES" / f"{domain}.po").read_text(encoding="utf-8")
+            mine = (space.new / "locale" / code / "LC_MESSAGES" / f"{domain}.po").read_text(encoding="utf-8")
             theirs = (out / code / f"{domain}.po").read_text(encoding="utf-8")
             total += 1
-            same += _body(ours) == _body(theirs)
-    return f"check: {same} of {total} catalogues merged by msgmerge are identical to ours (header entry aside)"
-
-
-def _merge_only(root: Path) -> None:
-    """Our update as msgmerge does it: without the translation memory, where the API has one."""
-    if "use_memory" in inspect.signature(update_locales).parameters:
-        update_locales(load_config(root), use_memory=False)  # type: ignore[call-arg]
-    else:
-        update_locales(load_config(root))
+            same += _body(mine) == _body(theirs)
+    return f"check: {same} of {total} catalogues merged by msgmerge are identical to ours without the memory (header entry aside)"
 
 
 def _body(po: str) -> str:
@@ -252,7 +266,8 @@ def _masters(sources: list[str]) -> list[str]:
     return [arg for source in sources for arg in ("-m", source)]
 
 
-def bench_po4a(space: Workspace, runs: int, budget: float) -> tuple[list[Row], list[Skipped]]:
+def po4a(space: Workspace) -> tuple[list[Row], list[Skipped]]:
+    """``po4a-updatepo`` to extract the site, and to update 3 locales' catalogues."""
     missing = missing_po4a()
     if missing:
         return [], [Skipped("po4a", f"not installed ({', '.join(missing)} not on PATH; apt-get install po4a)")]
@@ -269,10 +284,6 @@ def bench_po4a(space: Workspace, runs: int, budget: float) -> tuple[list[Row], l
         translate_pofile(old_pot, code, folder / f"old-{code}.po")
 
     extracted = folder / "new.pot"
-    extract = repeat(
-        lambda: _quiet(["po4a-updatepo", *PO4A_FORMAT, *_masters(new_sources), "-p", extracted], space.base),
-        runs, budget, setup=lambda: extracted.unlink(missing_ok=True),
-    )
     work = folder / "work"
 
     def reset() -> None:
@@ -281,18 +292,20 @@ def bench_po4a(space: Workspace, runs: int, budget: float) -> tuple[list[Row], l
             shutil.copy(folder / f"old-{code}.po", work / f"{code}.po")
 
     pos = [arg for code in LOCALES for arg in ("-p", str(work / f"{code}.po"))]
-    update = repeat(lambda: _quiet(["po4a-updatepo", *PO4A_FORMAT, *_masters(new_sources), *pos], space.base), runs, budget, reset)
+    extract = ["po4a-updatepo", *PO4A_FORMAT, *_masters(new_sources), "-p", str(extracted)]
+    update = ["po4a-updatepo", *PO4A_FORMAT, *_masters(new_sources), *pos]
     return [
-        Row("po4a", "po4a-updatepo: extract all articles → 1 .pot", extract, "extract"),
-        Row("po4a", "po4a-updatepo: extract + msgmerge 3 locales, 1 process", update, "update"),
+        Row("po4a", "po4a-updatepo: extract all articles → 1 .pot", partial(_quiet, extract, space.base), "extract",
+            setup=partial(extracted.unlink, missing_ok=True)),
+        Row("po4a", "po4a-updatepo: extract + msgmerge 3 locales, 1 process", partial(_quiet, update, space.base), "update", setup=reset),
     ], []
-
 
 
 # --- mdpo --------------------------------------------------------------------------------------
 
 
-def bench_mdpo(space: Workspace, runs: int, budget: float, quick: bool) -> tuple[list[Row], list[Skipped]]:
+def mdpo(space: Workspace, quick: bool) -> tuple[list[Row], list[Skipped]]:
+    """``md2po`` through its API: a catalogue per article, and one for the whole site."""
     python = mdpo_python()
     if python is None:
         return [], [Skipped("mdpo", "not installed (set MDPO_PYTHON=/path/to/python-with-mdpo or put md2po on PATH)")]
@@ -300,30 +313,33 @@ def bench_mdpo(space: Workspace, runs: int, budget: float, quick: bool) -> tuple
     folder.mkdir(exist_ok=True)
     sources = sorted(str(p.relative_to(space.base)) for p in (space.base / "source").glob("*.md"))
 
-    def worker(files: list[str], mode: str) -> dict[str, float]:
+    def worker(files: list[str], mode: str) -> float:
         listing = folder / f"sources-{len(files)}.txt"
         listing.write_text("\n".join(files), encoding="utf-8")
         out = run([python, WORKER, "md2po", listing, folder / mode, mode], cwd=space.base)
-        return json.loads(out.strip().splitlines()[-1])
+        return float(json.loads(out.strip().splitlines()[-1])["seconds"])
 
-    per_file = repeat(lambda: worker(sources, "per-file")["seconds"], runs, budget)
-    each = min(per_file) / len(sources) * 1000
-    rows = [Row("mdpo", f"md2po API, 1 .pot per article ({each:.2f} ms per file)", per_file, "extract",
-                note="timed inside mdpo's process after the imports, like our API row")]
+    n = len(sources)
+    small, large = sources[: n // 4], sources[: n // 2]
 
-    if quick:
-        small, large = sources[: len(sources) // 4], sources[: len(sources) // 2]
-        t1, t2 = worker(small, "combined")["seconds"], worker(large, "combined")["seconds"]
-        n1, n2, n = len(small), len(large), len(sources)
-        b = (t2 / n2 - t1 / n1) / (n2 - n1)  # t = a·n + b·n², through the two measurements
+    def extrapolated() -> float:
+        """t = a·n + b·n² through two measurements: the cost grows with the square of the catalogue."""
+        t1, t2 = worker(small, "combined"), worker(large, "combined")
+        n1, n2 = len(small), len(large)
+        b = (t2 / n2 - t1 / n1) / (n2 - n1)
         a = t1 / n1 - b * n1
-        combined = [a * n + b * n * n]
-        note = f"--quick: extrapolated from {n1} files ({t1:.1f} s) and {n2} files ({t2:.1f} s) as t = a·n + b·n² (its cost grows with the square of the catalogue)"
+        return a * n + b * n * n
+
+    rows = [
+        Row("mdpo", "md2po API, 1 .pot per article", partial(worker, sources, "per-file"), "extract",
+            note="timed inside mdpo's process after the imports, like our API row", per=(n, "ms per file", 1000)),
+    ]
+    if quick:
+        note = f"--quick: extrapolated from {len(small)} and {len(large)} files as t = a·n + b·n² (the cost grows with the square of the catalogue)"
+        rows.append(Row("mdpo", "md2po API, 1 .pot for the site", extrapolated, "extract", note=note, per=(n, "ms per file", 1000)))
     else:
-        combined = repeat(lambda: worker(sources, "combined")["seconds"], runs, budget)
         note = "one catalogue for the whole site: each new message is looked up among all the others (quadratic)"
-    each = min(combined) / len(sources) * 1000
-    rows.append(Row("mdpo", f"md2po API, 1 .pot for the site ({each:.0f} ms per file)", combined, "extract", note=note))
+        rows.append(Row("mdpo", "md2po API, 1 .pot for the site", partial(worker, sources, "combined"), "extract", note=note, per=(n, "ms per file", 1000)))
     return rows, []
 
 
@@ -331,13 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="articles in the site (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="repetitions per measurement (default 3)")
-    parser.add_argument("--budget", type=float, default=45.0,
-                        help="stop repeating a measurement once its runs took this many seconds (default 45)")
+    parser.add_argument("--budget", type=float, default=30.0,
+                        help="stop repeating a measurement once its runs took this many seconds (default 30)")
     parser.add_argument("--quick", action="store_true", help="run the slowest peers on a sample and extrapolate (labelled)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
     parser.add_argument("--only", choices=["ours", "msgmerge", "po4a", "mdpo"], action="append", help="measure only these (repeatable)")
     args = parser.parse_args(argv)
+    with exclusive(args.workdir):
+        return run_all(args)
+
+
+def run_all(args: argparse.Namespace) -> int:
+    """Prepare the sites, time every tool, print the table."""
     wanted = set(args.only or ["ours", "msgmerge", "po4a", "mdpo"]) | {"ours"}
 
     python_mdpo = mdpo_python()
@@ -348,30 +370,26 @@ def main(argv: list[str] | None = None) -> int:
           f"revision: {s['edited']} of {s['paragraphs']} paragraphs edited by one word, {s['deleted']} deleted, {s['added']} added; "
           f"locales: {', '.join(LOCALES)}")
 
-    rows: list[Row] = []
+    rows, after = ours(space)
     skipped: list[Skipped] = []
-    lines: list[str] = []
-    ours, work = bench_ours(space, args.runs, args.budget)
-    rows += ours
-    lines.append(work)
     if "msgmerge" in wanted:
-        found, skip, agree = bench_msgmerge(space, args.runs, args.budget, args.quick)
+        found, skip, checks = msgmerge(space, args.quick)
         rows += found
         skipped += skip
-        if agree:
-            lines.append(agree)
+        after += checks
     if "po4a" in wanted:
-        found, skip = bench_po4a(space, args.runs, args.budget)
+        found, skip = po4a(space)
         rows += found
         skipped += skip
     if "mdpo" in wanted:
-        found, skip = bench_mdpo(space, args.runs, args.budget, args.quick)
+        found, skip = mdpo(space, args.quick)
         rows += found
         skipped += skip
+    measure(rows, args.runs, args.budget)
     rows.sort(key=lambda r: (r.group != "extract", not r.ours))
     print_table(f"catalogues: {args.articles} articles, 3 locales", rows, skipped)
-    for line in lines:
-        print("  " + line)
+    for line in after:
+        print("  " + line())
     return 0
 
 
