@@ -102,6 +102,19 @@ def inline_tokens(text: str, source: str, markup: str, references: dict[str, Any
     parse (plain prose, or a plain-text article). Parse once, render as HTML and as text."""
     if markup != "markdown" or not has_markup(text):
         return None
+    if not references:
+        return _shared_tokens(text, source)
+    return _parse_anchored(text, source, references)
+
+
+@lru_cache(maxsize=16384)
+def _shared_tokens(text: str, source: str) -> tuple[Token, ...]:
+    """Parsed once per build: a sentence repeated across articles renders from the same tokens
+    (which nothing modifies after anchoring)."""
+    return _parse_anchored(text, source, None)
+
+
+def _parse_anchored(text: str, source: str, references: dict[str, Any] | None) -> tuple[Token, ...]:
     wanted = _source_targets(source) if not references else None
     source_tokens = None if wanted is not None else _tokens(source, references)
     return tuple(_anchor_links(_tokens(text, references), source_tokens, wanted))

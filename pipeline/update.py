@@ -21,7 +21,7 @@ from .errors import LocaleError
 from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
 from .files import write_atomic
 from .locales import locale_info, normalize_locale
-from .memory.project import harvest, record_files, memory_lock, memory_suggester, open_memory, tmx_path
+from .memory.project import file_signature, harvest, record_files, memory_lock, memory_suggester, open_memory, tmx_path
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
@@ -155,10 +155,11 @@ def plan_update(
 
     memory_files: dict[Path, str] = {}
     if memory is not None:
+        # A catalogue unchanged since it was last harvested (or written by update) adds nothing.
         harvested = [
             unit
             for (code, domain), old in olds.items()
-            if old is not None
+            if old is not None and memory.harvested(po_path(config, code, domain)) != file_signature(po_path(config, code, domain))
             for unit in harvest(old, code, domain, config.source_locale)
         ]
         for code in sorted({unit.target_locale for unit in memory.add(harvested)}):
@@ -187,7 +188,7 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
         try:
             with memory.pending():
                 plan = plan_update(config, memory=memory, inputs=inputs)
-                results = _apply(config, plan)
+                results = _apply(config, plan, memory)
                 if plan.memory_files:
                     record_files(memory, config)
                 memory.commit()
@@ -196,12 +197,14 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
     return results
 
 
-def _apply(config: Config, plan: UpdatePlan) -> list[LocaleDomainResult]:
+def _apply(config: Config, plan: UpdatePlan, memory: SQLiteMemory | None = None) -> list[LocaleDomainResult]:
     write_templates(config, plan.extraction.texts)
     results = []
     texts = parallel_map(format_po, [catalog for _, catalog in plan.catalogs])
     for (result, _), text in zip(plan.catalogs, texts):
         results.append(replace(result, written=write_atomic(result.path, text)))
+        if memory is not None:  # everything approved in it is in the memory now
+            memory.set_harvested(result.path, file_signature(result.path))
     for path, content in plan.memory_files.items():
         write_atomic(path, content)
     return results

@@ -50,6 +50,18 @@ class Message:
         """Identity within a catalogue, as gettext defines it."""
         return (self.msgctxt, self.msgid)
 
+    def __reduce__(self) -> tuple[type[Message], tuple[object, ...]]:
+        """Pickle as one tuple: catalogues cross to worker processes by the thousand, and the
+        generic dataclass pickling (a ``fields()`` call per object) dominated that cost."""
+        return (
+            Message,
+            (
+                self.msgid, self.msgstr, self.msgid_plural, self.msgctxt, self.translator_comments,
+                self.extracted_comments, self.references, self.flags, self.previous_msgctxt,
+                self.previous_msgid, self.previous_msgid_plural, self.obsolete, self.line,
+            ),
+        )  # fmt: skip
+
     @property
     def is_header(self) -> bool:
         return self.msgid == "" and self.msgctxt is None
@@ -85,6 +97,9 @@ class Catalog:
     """Every other entry, obsolete ones included, in the order they are written."""
     path: Path | None = None
     """Where it was read from, for error messages; not part of the content."""
+
+    def __reduce__(self) -> tuple[type[Catalog], tuple[object, ...]]:
+        return (Catalog, (self.header, self.messages, self.path))
 
     @property
     def active(self) -> tuple[Message, ...]:

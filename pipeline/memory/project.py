@@ -62,14 +62,16 @@ def fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
+def file_signature(path: Path) -> str:
+    """Size and modification time: what changes when anyone writes the file."""
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def signature(config: Config) -> str:
     """The TMX files' names, sizes and modification times: when these are as recorded, the
     contents are too, and hashing hundreds of megabytes can be skipped."""
-    parts = []
-    for path in tmx_files(config):
-        stat = path.stat()
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(parts)
+    return "|".join(f"{path.name}:{file_signature(path)}" for path in tmx_files(config))
 
 
 def record_files(memory: SQLiteMemory, config: Config) -> None:

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from .units import Origin, TranslationUnit, normalize
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
 MIN_WORDS = 4
@@ -100,6 +100,7 @@ class MemoryBackend(Protocol):
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS harvested (path TEXT PRIMARY KEY, signature TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
     locale TEXT NOT NULL,
@@ -157,6 +158,15 @@ class SQLiteMemory:
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def harvested(self, path: Path) -> str | None:
+        """The signature a catalogue had when its translations were last added (see update)."""
+        row = self.db.execute("SELECT signature FROM harvested WHERE path = ?", (str(path),)).fetchone()
+        return row[0] if row else None
+
+    def set_harvested(self, path: Path, signature: str) -> None:
+        if self.harvested(path) != signature:  # no write when nothing changed: the file stays as it is
+            self.db.execute("INSERT OR REPLACE INTO harvested (path, signature) VALUES (?, ?)", (str(path), signature))
 
     def check_integrity(self) -> bool:
         """A quick structural check; a damaged file is rebuilt by the caller."""
@@ -394,7 +404,7 @@ class SQLiteMemory:
         return MemoryStats(counts, self.path)
 
     def clear(self) -> None:
-        for table in ("units", "tokens", "postings"):
+        for table in ("units", "tokens", "postings", "harvested"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         self._next_token = 1
 
