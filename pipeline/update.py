@@ -159,7 +159,7 @@ def plan_update(
         harvested = [
             unit
             for (code, domain), old in olds.items()
-            if old is not None and memory.harvested(po_path(config, code, domain)) != file_signature(po_path(config, code, domain))
+            if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != file_signature(po_path(config, code, domain))
             for unit in harvest(old, code, domain, config.source_locale)
         ]
         for code in sorted({unit.target_locale for unit in memory.add(harvested)}):
@@ -204,7 +204,7 @@ def _apply(config: Config, plan: UpdatePlan, memory: SQLiteMemory | None = None)
     for (result, _), text in zip(plan.catalogs, texts):
         results.append(replace(result, written=write_atomic(result.path, text)))
         if memory is not None:  # everything approved in it is in the memory now
-            memory.set_harvested(result.path, file_signature(result.path))
+            memory.set_harvested(config.relative(result.path), file_signature(result.path))
     for path, content in plan.memory_files.items():
         write_atomic(path, content)
     return results

@@ -159,14 +159,15 @@ class SQLiteMemory:
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def harvested(self, path: Path) -> str | None:
-        """The signature a catalogue had when its translations were last added (see update)."""
-        row = self.db.execute("SELECT signature FROM harvested WHERE path = ?", (str(path),)).fetchone()
+    def harvested(self, path: str) -> str | None:
+        """The signature a catalogue (by its project-relative path) had when its translations
+        were last added (see update)."""
+        row = self.db.execute("SELECT signature FROM harvested WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
-    def set_harvested(self, path: Path, signature: str) -> None:
+    def set_harvested(self, path: str, signature: str) -> None:
         if self.harvested(path) != signature:  # no write when nothing changed: the file stays as it is
-            self.db.execute("INSERT OR REPLACE INTO harvested (path, signature) VALUES (?, ?)", (str(path), signature))
+            self.db.execute("INSERT OR REPLACE INTO harvested (path, signature) VALUES (?, ?)", (path, signature))
 
     def check_integrity(self) -> bool:
         """A quick structural check; a damaged file is rebuilt by the caller."""
