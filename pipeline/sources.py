@@ -112,6 +112,8 @@ class Article:
         return tuple(b for b in self.blocks if b.kind is BlockKind.DISCLAIMER)
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe loader, in C when PyYAML was built with libyaml (front matter of every article)."""
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)\n")
@@ -204,10 +206,11 @@ def parse_markdown(text: str, path: Path) -> Article:
 
 def _front_matter(token: Token, path: Path) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(token.content) or {}
+        meta = yaml.load(token.content, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        last = max(len(token.content.rstrip("\n").split("\n")) - 1, 0)  # an error found at the end is in the last line
+        line = min(mark.line, last) + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(path, line, f"front matter is not valid YAML: {problem}") from exc
     if not isinstance(meta, dict):
