@@ -127,3 +127,15 @@ def test_ui_strings_are_translated_with_the_right_plural_forms(tmp_path: Path) -
     ar = CatalogTranslations(catalogue("ar", "ui"))
     assert len({ar.ngettext("%(count)s minute read", "%(count)s minutes read", n) for n in (0, 1, 2, 3, 11, 100)}) >= 3
     assert CatalogTranslations(catalogue("de", "ui")).gettext("Other languages") == "Weitere Sprachen"
+
+
+def test_shipped_content_passes_check_including_freshness(tmp_path: Path) -> None:
+    """Editing a template or textpage.py moves the ui references: run `translatio update` then."""
+    from pipeline.checks import run_checks
+
+    project = tmp_path / "site"
+    for part in ("source", "locale"):
+        shutil.copytree(REPO / part, project / part, ignore=shutil.ignore_patterns(".tm-index*"))
+    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    report = run_checks(load_config(project))
+    assert [f"{f.check}: {report.relative(f.path)}: {f.message}" for f in report.findings] == []
