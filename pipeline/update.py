@@ -107,13 +107,15 @@ class UpdatePlan:
     """The finished templates, formatted."""
     catalogs: tuple[tuple[LocaleDomainResult, Catalog], ...]
     """Each locale's merged catalogue, with what the merge did."""
+    texts: tuple[str, ...]
+    """The merged catalogues' file contents, in the same order."""
     memory_files: dict[Path, str] = field(default_factory=dict)
     """TMX files of the locales whose memory gained or changed units in this update."""
 
     def outputs(self) -> list[tuple[Path, str]]:
         """Every file the plan writes, with its new content."""
         files = list(self.extraction.texts.items())
-        files += [(result.path, format_po(catalog)) for result, catalog in self.catalogs]
+        files += [(result.path, text) for (result, _), text in zip(self.catalogs, self.texts)]
         return files + sorted(self.memory_files.items())
 
 
@@ -145,25 +147,27 @@ def plan_update(
 ) -> UpdatePlan:
     """Merge everything ``update`` touches, in memory; raises on bad input before anything is written.
 
-    With a ``memory``, the current catalogues are harvested into it first (inside the caller's
-    transaction), and messages the old catalogue cannot fill are pre-filled from it.
+    With a ``memory`` (inside the caller's transaction): the current catalogues are harvested
+    first, so that messages the old catalogue cannot fill are pre-filled from every approved
+    translation; then the merged catalogues that differ from the files are harvested too, so
+    that the memory ends as the catalogues do. A catalogue whose file is as the last update
+    wrote it is not harvested again: its translations are in the memory already. The memory
+    therefore ends the same whether its index was just rebuilt (a fresh clone, CI) or not.
     """
     if inputs is None:
         inputs = read_inputs(config, locales)
     codes, olds = inputs.codes, inputs.olds
     templates, finished = inputs.extraction.templates, inputs.extraction.catalogs
 
-    memory_files: dict[Path, str] = {}
+    touched: set[str] = set()
     if memory is not None:
-        # A catalogue unchanged since it was last harvested (or written by update) adds nothing.
         harvested = [
             unit
             for (code, domain), old in olds.items()
             if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != file_signature(po_path(config, code, domain))
             for unit in harvest(old, code, domain, config.source_locale)
         ]
-        for code in sorted({unit.target_locale for unit in memory.add(harvested)}):
-            memory_files[tmx_path(config, code)] = format_tmx(list(memory.iterate(code)), config.source_locale)
+        touched.update(unit.target_locale for unit in memory.add(harvested))
 
     plans: list[tuple[LocaleDomainResult, Catalog]] = []
     for code in codes:
@@ -175,7 +179,27 @@ def plan_update(
             base = old if old is not None else empty_catalog(config, code, template.domain, pot)
             merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
             plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
-    return UpdatePlan(inputs.extraction, tuple(plans), memory_files)
+    texts = tuple(parallel_map(format_po, [catalog for _, catalog in plans]))
+
+    memory_files: dict[Path, str] = {}
+    if memory is not None:
+        changed = [
+            unit
+            for (result, catalog), text in zip(plans, texts)
+            if not _same_file(result.path, text)
+            for unit in harvest(catalog, result.locale, result.domain, config.source_locale)
+        ]
+        touched.update(unit.target_locale for unit in memory.add(changed))
+        for code in sorted(touched):
+            memory_files[tmx_path(config, code)] = format_tmx(memory.iterate(code), config.source_locale)
+    return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)
+
+
+def _same_file(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except FileNotFoundError:
+        return False
 
 
 def update_locales(config: Config, locales: list[str] | None = None, use_memory: bool = True) -> list[LocaleDomainResult]:
@@ -200,8 +224,7 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
 def _apply(config: Config, plan: UpdatePlan, memory: SQLiteMemory | None = None) -> list[LocaleDomainResult]:
     write_templates(config, plan.extraction.texts)
     results = []
-    texts = parallel_map(format_po, [catalog for _, catalog in plan.catalogs])
-    for (result, _), text in zip(plan.catalogs, texts):
+    for (result, _), text in zip(plan.catalogs, plan.texts):
         results.append(replace(result, written=write_atomic(result.path, text)))
         if memory is not None:  # everything approved in it is in the memory now
             memory.set_harvested(config.relative(result.path), file_signature(result.path))

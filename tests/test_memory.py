@@ -387,3 +387,19 @@ def test_concurrent_updates_do_not_corrupt_the_store(tm_project: Path) -> None:
     db = sqlite3.connect(config.locale_dir / INDEX_FILE)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert read_po(po_path(config, "de", "beta")).active
+
+
+def test_the_memory_ends_the_same_with_or_without_its_index(tm_project: Path) -> None:
+    """A translator's machine (index kept) and CI (index rebuilt) must agree on every file."""
+    from pipeline.checks import run_checks
+
+    config = load_config(tm_project)
+    article = tm_project / "source" / "alpha.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("twice a day", "three times a day"), encoding="utf-8")
+    update_locales(config)  # with the index of the previous runs
+    for index in config.locale_dir.glob(INDEX_FILE + "*"):
+        index.unlink()
+    assert [f.check for f in run_checks(config).findings] == []  # plans with a rebuilt index
+    before = snapshot(tm_project / "locale" / "tm")
+    update_locales(config)
+    assert snapshot(tm_project / "locale" / "tm") == before
