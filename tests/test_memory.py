@@ -399,7 +399,7 @@ def test_the_memory_ends_the_same_with_or_without_its_index(tm_project: Path) ->
     update_locales(config)  # with the index of the previous runs
     for index in config.locale_dir.glob(INDEX_FILE + "*"):
         index.unlink()
-    assert [f.check for f in run_checks(config).findings] == []  # plans with a rebuilt index
+    assert [f for f in run_checks(config).findings if f.check == "freshness"] == []  # planned with a rebuilt index
     before = snapshot(tm_project / "locale" / "tm")
     update_locales(config)
     assert snapshot(tm_project / "locale" / "tm") == before
