@@ -437,7 +437,7 @@ def article_markdown(index: int, seed: int = SEED) -> str:
     ]
     opening = rng.randrange(len(OPENINGS))
     blocks.append(_fill(OPENINGS[opening] + " " + CLOSERS[rng.randrange(len(CLOSERS))], slots))
-    blocks.append(_fill(f"## What is {{brand}} ({{generic}})?", slots))
+    blocks.append(_fill("## What is {brand} ({generic})?", slots))
     more = rng.sample(range(len(WHAT_IS_MORE)), 2)
     what = [WHAT_IS[rng.randrange(len(WHAT_IS))], *(WHAT_IS_MORE[i] for i in sorted(more))]
     blocks.append(_fill(" ".join(what), slots))

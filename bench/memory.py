@@ -49,7 +49,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import os
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_site
-from pipeline.catalogs import Message, read_po, write_po
+from pipeline.catalogs import Message
 from pipeline.config import load_config
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs import read_po, write_po
+from pipeline.catalogs import read_po
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.memory.analyze import analyze, band_of
