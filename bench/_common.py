@@ -89,6 +89,9 @@ class Skipped:
     reason: str
 
 
+PO4A_FORMAT = ["-f", "text", "-o", "markdown", "-M", "UTF-8"]
+"""How po4a is told our sources are Markdown, in UTF-8 (both benchmarks use it)."""
+
 def _cpu() -> float:
     """CPU seconds of this process and of its finished children."""
     t = os.times()

@@ -41,6 +41,7 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    PO4A_FORMAT,
     WORKER,
     Row,
     exclusive,
@@ -58,9 +59,6 @@ from corpus import LOCALES, SEED, translate_pofile, translate_project, unique_se
 
 from pipeline.build import build_site  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
-
-PO4A_FORMAT = ["-f", "text", "-o", "markdown", "-M", "UTF-8"]
-
 
 @dataclass(frozen=True, slots=True)
 class Site:

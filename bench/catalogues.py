@@ -48,6 +48,7 @@ from typing import Any, Callable, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    PO4A_FORMAT,
     WORKER,
     Row,
     exclusive,
@@ -67,9 +68,6 @@ from corpus import LOCALES, SEED, revise_sources, translate_pofile, translate_pr
 from pipeline.config import load_config  # noqa: E402
 from pipeline.extract import extract_project, write_templates  # noqa: E402
 from pipeline.update import update_locales  # noqa: E402
-
-PO4A_FORMAT = ["-f", "text", "-o", "markdown", "-M", "UTF-8"]
-
 
 @dataclass(frozen=True, slots=True)
 class Workspace:

@@ -68,3 +68,13 @@ def translate_entries(path: Path, mapping: dict[str, str], fuzzy: tuple[str, ...
         return m
 
     edit_po(path, change)
+
+
+@pytest.fixture
+def shipped_project(tmp_path: Path) -> Path:
+    """A copy of the repository's own content (sources, catalogues, memory, configuration)."""
+    project = tmp_path / "site"
+    for part in ("source", "locale"):
+        shutil.copytree(REPO / part, project / part, ignore=shutil.ignore_patterns(".tm-index*"))
+    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    return project

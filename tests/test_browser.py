@@ -12,7 +12,6 @@ import pytest
 from pipeline.build import build_site
 from pipeline.config import load_config
 
-from .conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = [
@@ -48,11 +47,8 @@ class Outline(HTMLParser):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 @pytest.mark.parametrize("locale", ["ar", "ja", "de"])
-def test_chromium_sees_lang_dir_and_the_disclaimer_last(tmp_path: Path, locale: str) -> None:
-    project = tmp_path / "site"
-    for part in ("source", "locale"):
-        shutil.copytree(REPO / part, project / part)
-    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+def test_chromium_sees_lang_dir_and_the_disclaimer_last(tmp_path: Path, shipped_project: Path, locale: str) -> None:
+    project = shipped_project
     build_site(load_config(project))
     page = project / "build" / locale / "valium.html"
     done = subprocess.run(

@@ -85,11 +85,8 @@ def test_msgfmt_check_passes(code: str, domain: str) -> None:
     assert "fuzzy" not in done.stderr and "untranslated" not in done.stderr
 
 
-def test_the_shipped_site_builds_with_no_english_fallback(tmp_path: Path) -> None:
-    project = tmp_path / "site"
-    for part in ("source", "locale"):
-        shutil.copytree(REPO / part, project / part)
-    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+def test_the_shipped_site_builds_with_no_english_fallback(shipped_project: Path) -> None:
+    project = shipped_project
     build_site(load_config(project))
     manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
     pages = [o for o in manifest["outputs"] if o["article"] and o["locale"] != "en"]
@@ -106,13 +103,10 @@ GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("*-valium.*")))
-def test_pages_match_the_golden_files_reviewed_by_eye(tmp_path: Path, name: str) -> None:
+def test_pages_match_the_golden_files_reviewed_by_eye(shipped_project: Path, name: str) -> None:
     """Golden pages (German HTML and text, Japanese and Arabic text), reviewed by eye when they
     change: refresh with ``translatio build`` and copy ``build/<lang>/valium.*`` here."""
-    project = tmp_path / "site"
-    for part in ("source", "locale"):
-        shutil.copytree(REPO / part, project / part)
-    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    project = shipped_project
     build_site(load_config(project))
     locale, page = name.split("-", 1)
     assert (project / "build" / locale / page).read_text(encoding="utf-8") == (GOLDEN / name).read_text(encoding="utf-8")
@@ -129,13 +123,10 @@ def test_ui_strings_are_translated_with_the_right_plural_forms(tmp_path: Path) -
     assert CatalogTranslations(catalogue("de", "ui")).gettext("Other languages") == "Weitere Sprachen"
 
 
-def test_shipped_content_passes_check_including_freshness(tmp_path: Path) -> None:
+def test_shipped_content_passes_check_including_freshness(shipped_project: Path) -> None:
     """Editing a template or textpage.py moves the ui references: run `translatio update` then."""
     from pipeline.checks import run_checks
 
-    project = tmp_path / "site"
-    for part in ("source", "locale"):
-        shutil.copytree(REPO / part, project / part, ignore=shutil.ignore_patterns(".tm-index*"))
-    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+    project = shipped_project
     report = run_checks(load_config(project))
     assert [f"{f.check}: {report.relative(f.path)}: {f.message}" for f in report.findings] == []

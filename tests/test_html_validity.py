@@ -16,7 +16,6 @@ import pytest
 from pipeline.build import build_site
 from pipeline.config import load_config
 
-from .conftest import REPO
 
 
 def checker() -> list[str] | None:
@@ -29,11 +28,8 @@ def checker() -> list[str] | None:
 
 
 @pytest.mark.skipif(checker() is None, reason="the Nu Html Checker is not installed (set VNU_JAR or install vnu)")
-def test_every_published_page_is_valid_html(tmp_path: Path) -> None:
-    project = tmp_path / "site"
-    for part in ("source", "locale"):
-        shutil.copytree(REPO / part, project / part)
-    shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
+def test_every_published_page_is_valid_html(shipped_project: Path) -> None:
+    project = shipped_project
     build_site(load_config(project))
     command = checker()
     assert command is not None
