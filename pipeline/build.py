@@ -37,6 +37,7 @@ from .config import Config
 from .errors import OutputError, VerificationError
 from .extract import UI_DOMAIN, read_articles
 from .locales import LocaleInfo, locale_info, normalize_locale
+from .parallel import can_fork, parallel_map, usable_cpus
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
 from .textpage import render_article_text
@@ -131,12 +132,11 @@ def build_site(
 
 
 def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
-    found: dict[tuple[str, str], Catalog | None] = {}
-    for code in codes:
-        for domain in [*(a.slug for a in articles), UI_DOMAIN]:
-            path = po_path(config, code, domain)
-            found[code, domain] = read_po(path) if path.is_file() else None
-    return found
+    """Every catalogue the pages need (``None`` where a locale has none yet), read in parallel."""
+    wanted = [(code, domain, po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
+    present = [path for _, _, path in wanted if path.is_file()]
+    read = dict(zip(present, parallel_map(read_po, present)))
+    return {(code, domain): read.get(path) for code, domain, path in wanted}
 
 
 def _staging_folder(out: Path) -> Path:
@@ -193,23 +193,19 @@ _SITE: _Site | None = None
 _MIN_PAGES_PER_WORKER = 50
 
 
-def _usable_cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _render_locales(
     site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport]
 ) -> tuple[list[Output], list[tuple[str, str]], CheckReport]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
     run ``meanwhile`` in this process while the workers render."""
     global _SITE
-    count = workers if workers is not None else _usable_cpus()
+    count = workers if workers is not None else usable_cpus()
     if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
         count = 1  # forking costs more than a small site takes
     count = min(count, len(site.targets))
     _SITE = site
     try:
-        if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if count <= 1 or not can_fork():
             results = [_render_locale(index) for index in range(len(site.targets))]
             other = meanwhile()
         else:

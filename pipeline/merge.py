@@ -30,9 +30,9 @@ from typing import Callable
 from rapidfuzz import fuzz, process
 
 from .catalogs.model import FUZZY, Catalog, Message
+from .catalogs.reader import plural_forms
 
 _FORMAT_FLAG = re.compile(r"(?:no-)?[a-z0-9+-]*-format")
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +211,8 @@ def _blank(fresh: Message, nplurals: int) -> Message:
 
 def catalog_nplurals(catalog: Catalog) -> int:
     """The number of plural forms the catalogue's header declares (2, gettext's default, if none)."""
-    found = _NPLURALS.search(catalog.header_fields.get("Plural-Forms", ""))
-    return int(found.group(1)) if found else 2
+    declared = plural_forms(catalog)
+    return declared[0] if declared else 2
 
 
 class _FuzzyMatcher:

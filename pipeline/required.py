@@ -23,9 +23,15 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+def without_link_targets(text: str) -> str:
+    """The text with ``[label](target)`` reduced to ``[label]``: a URL is neither words nor
+    sentences nor numbers of the segment."""
+    return _LINK.sub("]", text) if "](" in text else text
+
+
 def sentence_count(text: str) -> int:
     """Sentences in a segment, by its script's sentence ends; an unterminated tail counts as one."""
-    plain = _CODE_SPAN.sub(" ", _LINK.sub("]", text)).strip()
+    plain = _CODE_SPAN.sub(" ", without_link_targets(text)).strip()
     count, last_end = 0, 0
     for match in _SENTENCE_END.finditer(plain):
         count, last_end = count + 1, match.end()
@@ -48,7 +54,7 @@ def _digits() -> dict[int, str]:
 
 def numbers(text: str) -> Counter[str]:
     """The numbers in a segment, in ASCII digits (Arabic-Indic ٥ counts as 5)."""
-    text = _LINK.sub("]", text) if "](" in text else text
+    text = without_link_targets(text)
     if not text.isascii():
         text = text.translate(_digits())
     return Counter(n.replace(",", ".") for n in _NUMBER.findall(text))

@@ -16,15 +16,15 @@ from pathlib import Path
 from .catalogs import Catalog, Message, read_po
 from .config import Config
 from .locales import normalize_locale
+from .required import without_link_targets
 
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 
 
 def word_count(text: str) -> int:
     """Words of a source text: link targets skipped, CJK characters one word each."""
-    text = _LINK_TARGET.sub("]", text)
+    text = without_link_targets(text)
     cjk = len(_CJK.findall(text))
     return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
 

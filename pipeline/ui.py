@@ -26,7 +26,7 @@ from babel.messages.catalog import Message as BabelMessage
 from babel.messages.extract import extract
 from jinja2 import TemplateSyntaxError
 
-from .catalogs import Catalog, Message
+from .catalogs import Catalog, Message, plural_forms
 from .config import Config
 from .errors import TemplateError
 
@@ -123,10 +123,9 @@ class CatalogTranslations(gettext.NullTranslations):
                 self._singular[message.key] = message.msgstr[0]
             else:
                 self._plural[message.key] = message.msgstr
-        expression = catalog.header_fields.get("Plural-Forms", "")
-        if "plural=" in expression:
-            rule = expression.split("plural=", 1)[1].strip().rstrip(";")
-            self._select = gettext.c2py(rule)
+        declared = plural_forms(catalog)
+        if declared is not None:
+            self._select = gettext.c2py(declared[1])
 
     def gettext(self, message: str) -> str:
         return self._singular.get((None, message), message)

@@ -21,7 +21,7 @@ from typing import Iterator
 from markdown_it import MarkdownIt
 
 from ..inline import has_markup
-from ..required import numbers, sentence_count
+from ..required import numbers, sentence_count, without_link_targets
 from ..ui import python_placeholders
 from .findings import Severity
 from .registry import EntryContext, check
@@ -161,7 +161,7 @@ def untranslated_looking(ctx: EntryContext) -> Iterator[str]:
     remainder = ctx.source.lower()
     for term in sorted(kept, key=len, reverse=True):
         remainder = remainder.replace(term, " ")
-    if _LETTER.search(re.sub(r"\]\([^)]*\)", "]", remainder)):
+    if _LETTER.search(without_link_targets(remainder)):
         yield "the translation is identical to the source"
 
 
@@ -199,7 +199,7 @@ _CLOSERS = "\"'’”»)]）」』 \u00a0\u202f"
 
 
 def _ending(text: str) -> str:
-    stripped = re.sub(r"\]\([^)]*\)", "]", text).rstrip(_CLOSERS)
+    stripped = without_link_targets(text).rstrip(_CLOSERS)
     return _END_CLASS.get(stripped[-1:], "none") if stripped else "none"
 
 
@@ -211,13 +211,10 @@ def end_punctuation(ctx: EntryContext) -> Iterator[str]:
         yield f"ends with {got if got != 'none' else 'no punctuation'}, the source with {want if want != 'none' else 'none'}"
 
 
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-
-
 def _missing_terms(ctx: EntryContext, keep: bool) -> Iterator[str]:
     # Link targets are not text: a URL containing the term neither needs nor provides it.
-    source = _LINK_TARGET.sub("]", ctx.source).lower()
-    translation = _LINK_TARGET.sub("]", ctx.translation).lower()
+    source = without_link_targets(ctx.source).lower()
+    translation = without_link_targets(ctx.translation).lower()
     for entry in ctx.glossary:
         if entry.keep == keep and entry.term.lower() in source and entry.form.lower() not in translation:
             if keep:
