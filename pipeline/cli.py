@@ -201,6 +201,46 @@ def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_
         ctx.exit(1)
 
 
+@cli.command()
+@click.argument("lang")
+@click.option("--to", "scheme", type=click.Choice(["gettext", "cldr"]), default=None, help="Move the catalogues to GNU gettext's or CLDR's rule (without it: show the rules in use).")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@FORMAT
+@click.pass_context
+def plurals(ctx: click.Context, lang: str, scheme: str | None, dry_run: bool, output_format: str) -> None:
+    """Show or change the plural rule of LANG's catalogues, moving every translated form."""
+    from .plurals.project import describe_plan, move_locale, show_locale
+
+    config = _config(ctx)
+    if scheme is None:
+        rows = show_locale(config, lang)
+        if output_format == "json":
+            _emit_json(rows)
+            return
+        for row in rows:
+            click.echo(f"{row['path']}: {row['rule']}  ({row['source']})")
+            for form in row["forms"]:
+                click.echo(f"  {form['index']} {form['name']}: {', '.join(str(n) for n in form['numbers'])}…")
+            if row["defect"]:
+                click.echo(f"  known defect: {row['defect']}")
+        return
+    moves = move_locale(config, lang, scheme, dry_run)
+    if output_format == "json":
+        _emit_json([m.as_dict(config) for m in moves])
+        return
+    for m in moves:
+        state = ("would change" if m.changed else "unchanged") if dry_run else ("written" if m.written else "unchanged")
+        to_fill = f", {m.added} forms to fill ({m.fuzzy} entries marked fuzzy)" if m.added else ""
+        kept = f", {m.kept} merged-away forms kept in comments" if m.kept else ""
+        restored = f", {m.restored} forms restored from comments" if m.restored else ""
+        click.echo(
+            f"{config.relative(m.path)}: {m.old.source} → {m.new.source}; {m.entries} plural entries; "
+            f"{describe_plan(m.plan)}{to_fill}{kept}{restored}; {state}"
+        )
+    if dry_run:
+        click.echo("dry run: nothing written")
+
+
 @cli.group()
 def tm() -> None:
     """The translation memory: import, export, search, stats."""

@@ -15,6 +15,7 @@ must not silently become the default). Errors name the file and the key.
     min_percent = 100              # check: minimum share of translated messages
     fuzzy_threshold = 60           # update: similarity (0-100) for a fuzzy suggestion
     tm_threshold = 75              # update: minimum translation-memory score to pre-fill
+    plural_rules = "gettext"       # new catalogues: GNU gettext's plural rules, or "cldr"
     project_name = "translatio"    # catalogue headers
     bugs_address = ""              # Report-Msgid-Bugs-To
     team = "translatio translation team <i18n@example.org>"
@@ -22,6 +23,7 @@ must not silently become the default). Errors name the file and the key.
     [tool.translatio.locale.de]    # per-locale overrides
     min_percent = 90
     ignore_checks = ["length-ratio"]
+    plural_rules = "cldr"
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 
 from .errors import ConfigError, LocaleError
 from .locales import normalize_locale
+from .plurals.rules import DEFAULT_SCHEME, SCHEMES
 
 DEFAULT_TEAM = "translatio translation team <i18n@translatio.example>"
 
@@ -45,6 +48,8 @@ class LocaleSettings:
     """Minimum translated share for ``check``; ``None`` means the global value."""
     ignore_checks: tuple[str, ...] = ()
     """Quality checks switched off for this locale."""
+    plural_rules: str | None = None
+    """``gettext`` or ``cldr`` for this locale's new catalogues; ``None`` means the global value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,8 @@ class Config:
     min_percent: float = 100.0
     fuzzy_threshold: int = 60
     tm_threshold: int = 75
+    plural_rules: str = DEFAULT_SCHEME
+    """Which family of plural rules new catalogues get: ``gettext`` (msginit's) or ``cldr``."""
     project_name: str = "translatio"
     bugs_address: str = ""
     team: str = DEFAULT_TEAM
@@ -95,6 +102,10 @@ class Config:
     def settings_for(self, locale: str) -> LocaleSettings:
         return self.locale_settings.get(locale, LocaleSettings())
 
+    def plural_rules_for(self, locale: str) -> str:
+        own = self.settings_for(locale).plural_rules
+        return self.plural_rules if own is None else own
+
     def min_percent_for(self, locale: str) -> float:
         own = self.settings_for(locale).min_percent
         return self.min_percent if own is None else own
@@ -109,6 +120,7 @@ _KNOWN = {
     "min_percent",
     "fuzzy_threshold",
     "tm_threshold",
+    "plural_rules",
     "project_name",
     "bugs_address",
     "team",
@@ -166,6 +178,11 @@ def config_from_table(
         except LocaleError as exc:
             raise fail(key, str(exc)) from exc
 
+    def scheme(key: str, value: Any) -> str:
+        if value not in SCHEMES:
+            raise fail(key, f"expected one of {', '.join(repr(s) for s in SCHEMES)}, got {value!r}")
+        return str(value)
+
     paths: dict[str, Path | None] = {}
     for key in _PATH_KEYS:
         value = text(key, "" if key == "templates_dir" else key.removesuffix("_dir"))
@@ -191,15 +208,16 @@ def config_from_table(
         if not isinstance(values, dict):
             raise fail(f"locale.{raw_code}", "expected a table")
         for key in values:
-            if key not in ("min_percent", "ignore_checks"):
-                raise fail(f"locale.{raw_code}.{key}", "unknown key (known: ignore_checks, min_percent)")
+            if key not in ("min_percent", "ignore_checks", "plural_rules"):
+                raise fail(f"locale.{raw_code}.{key}", "unknown key (known: ignore_checks, min_percent, plural_rules)")
         own_min = None
         if "min_percent" in values:
             own_min = number("min_percent", 100, 0, 100, values, f"locale.{raw_code}.min_percent")
         ignore = values.get("ignore_checks", [])
         if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
             raise fail(f"locale.{raw_code}.ignore_checks", "expected a list of check ids")
-        settings[code] = LocaleSettings(min_percent=own_min, ignore_checks=tuple(ignore))
+        own_rules = scheme(f"locale.{raw_code}.plural_rules", values["plural_rules"]) if "plural_rules" in values else None
+        settings[code] = LocaleSettings(min_percent=own_min, ignore_checks=tuple(ignore), plural_rules=own_rules)
 
     source_dir, locale_dir, build_dir = paths["source_dir"], paths["locale_dir"], paths["build_dir"]
     assert source_dir and locale_dir and build_dir
@@ -215,6 +233,7 @@ def config_from_table(
         min_percent=number("min_percent", 100, 0, 100),
         fuzzy_threshold=int(number("fuzzy_threshold", 60, 0, 100)),
         tm_threshold=int(number("tm_threshold", 75, 0, 100)),
+        plural_rules=scheme("plural_rules", table.get("plural_rules", DEFAULT_SCHEME)),
         project_name=text("project_name", project_name),
         bugs_address=text("bugs_address", ""),
         team=text("team", DEFAULT_TEAM),

@@ -4,8 +4,9 @@ A locale code becomes a folder name (``locale/<code>/LC_MESSAGES``) and a ``lang
 it is validated twice: first by shape (letters, digits, ``_`` or ``-`` only — nothing that could
 climb out of a folder), then by Babel's CLDR data (the language must exist). The normalized form
 is Babel's (``pt-BR`` → ``pt_BR``); HTML gets the BCP 47 form (``pt-BR``). Everything a page or
-a catalogue header needs to know about a locale — its own name, text direction, plural rule —
-comes from one :class:`LocaleInfo`.
+a catalogue header needs to know about a locale — its own name, text direction —
+comes from one :class:`LocaleInfo`, except the plural rule, which the project owns
+(:mod:`pipeline.plurals.rules`): Babel's changes between releases.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
 from .errors import LocaleError
 
@@ -36,15 +36,6 @@ class LocaleInfo:
     """The language's name in itself (``Deutsch``), for the language switcher."""
     english_name: str
     """The language's name in English, for reports and the catalogue's Language-Team."""
-    nplurals: int
-    """Number of plural forms (Russian 3, Arabic 6, Japanese 1)."""
-    plural_expr: str
-    """The C expression selecting the plural form, as gettext's Plural-Forms has it."""
-
-    @property
-    def plural_forms(self) -> str:
-        """The value of the ``Plural-Forms`` header field."""
-        return f"nplurals={self.nplurals}; plural={self.plural_expr};"
 
     @property
     def babel(self) -> Locale:
@@ -67,7 +58,6 @@ def locale_info(code: str) -> LocaleInfo:
         locale = Locale.parse(code.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as exc:
         raise LocaleError(f"unknown locale code {code!r}: {exc}") from exc
-    plural = get_plural(locale)
     normalized = str(locale)
     return LocaleInfo(
         code=normalized,
@@ -75,8 +65,6 @@ def locale_info(code: str) -> LocaleInfo:
         direction=locale.text_direction,
         native_name=_capitalized(locale.get_display_name(locale) or normalized),
         english_name=locale.get_display_name("en") or normalized,
-        nplurals=plural.num_plurals,
-        plural_expr=plural.plural_expr,
     )
 
 

@@ -212,7 +212,7 @@ def _blank(fresh: Message, nplurals: int) -> Message:
 def catalog_nplurals(catalog: Catalog) -> int:
     """The number of plural forms the catalogue's header declares (2, gettext's default, if none)."""
     declared = plural_forms(catalog)
-    return declared[0] if declared else 2
+    return declared.nplurals if declared else 2
 
 
 class _FuzzyMatcher:

@@ -27,6 +27,7 @@ from babel.messages.extract import extract
 from jinja2 import TemplateSyntaxError
 
 from .catalogs import Catalog, Message, plural_forms
+from .plurals.expression import PluralExpressionError, compile_expression
 from .config import Config
 from .errors import TemplateError
 
@@ -124,8 +125,8 @@ class CatalogTranslations(gettext.NullTranslations):
             else:
                 self._plural[message.key] = message.msgstr
         declared = plural_forms(catalog)
-        if declared is not None:
-            self._select = gettext.c2py(declared[1])
+        if declared is not None:  # the catalogue's own rule decides, as libintl's ngettext does
+            self._select = compile_expression(declared.expression)
 
     def gettext(self, message: str) -> str:
         return self._singular.get((None, message), message)
@@ -143,7 +144,10 @@ class CatalogTranslations(gettext.NullTranslations):
         forms = self._plural.get((context, msgid1))
         if forms is None:
             return msgid1 if n == 1 else msgid2
-        index = self._select(n)
+        try:
+            index = self._select(n)
+        except PluralExpressionError:
+            index = -1
         return forms[index] if 0 <= index < len(forms) else (msgid1 if n == 1 else msgid2)
 
     def info(self) -> dict[str, Any]:

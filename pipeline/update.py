@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .catalogs import Catalog, Message, format_po, read_po
+from .catalogs import Catalog, Message, format_po, plural_forms, read_po
 from .config import Config
 from .errors import LocaleError
 from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
@@ -26,6 +26,8 @@ from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
 from .parallel import parallel_map
+from .plurals.expression import PluralRule
+from .plurals.rules import identify, standard_rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +48,12 @@ def po_path(config: Config, locale: str, domain: str) -> Path:
     return config.locale_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def locale_header(config: Config, locale: str, domain: str, template: Catalog) -> Message:
-    """The header of a new catalogue: Language and Plural-Forms from Babel, the team, UTF-8."""
+def locale_header(config: Config, locale: str, domain: str, template: Catalog, rule: PluralRule | None = None) -> Message:
+    """The header of a new catalogue: Language from Babel, the plural rule (by default the
+    configured scheme's, from the project's own table), the team, UTF-8."""
     info = locale_info(locale)
+    if rule is None:
+        rule = standard_rule(locale, config.plural_rules_for(locale)).rule
     fields = {
         "Project-Id-Version": f"{config.project_name} {domain}",
         "Report-Msgid-Bugs-To": config.bugs_address,
@@ -60,7 +65,7 @@ def locale_header(config: Config, locale: str, domain: str, template: Catalog) -
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": info.plural_forms,
+        "Plural-Forms": rule.header,
         "X-Generator": GENERATOR,
     }
     comments = (f"{info.english_name} translation of the {domain!r} domain of {config.project_name}.",)
@@ -72,10 +77,21 @@ def _address(team: str) -> str:
     return team[start + 1 : end] if 0 <= start < end else team
 
 
-def empty_catalog(config: Config, locale: str, domain: str, template: Catalog) -> Catalog:
+def empty_catalog(config: Config, locale: str, domain: str, template: Catalog, rule: PluralRule | None = None) -> Catalog:
     """A new catalogue for ``locale`` before its first merge: just the header."""
     path = po_path(config, locale, domain)
-    return Catalog(header=locale_header(config, locale, domain, template), path=path)
+    return Catalog(header=locale_header(config, locale, domain, template, rule), path=path)
+
+
+def sibling_rule(catalogs: list[Catalog], locale: str) -> PluralRule | None:
+    """The plural rule a locale's existing catalogues share, if they agree on a sound known one:
+    a new article's catalogue follows its locale (after ``translatio plurals``, say), not the
+    configured default."""
+    rules = [rule for catalog in catalogs if (rule := plural_forms(catalog)) is not None]
+    if not rules or any(not rule.equivalent(rules[0]) for rule in rules[1:]):
+        return None
+    known = identify(locale, rules[0])
+    return rules[0] if known is not None and known.defect is None else None
 
 
 def init_locale(config: Config, code: str) -> list[LocaleDomainResult]:
@@ -176,7 +192,11 @@ def plan_update(
             path = po_path(config, code, template.domain)
             old = olds[code, template.domain]
             pot = finished[template.path]
-            base = old if old is not None else empty_catalog(config, code, template.domain, pot)
+            if old is None:
+                siblings = [c for (c_code, _), c in olds.items() if c_code == code and c is not None]
+                base = empty_catalog(config, code, template.domain, pot, sibling_rule(siblings, code))
+            else:
+                base = old
             merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
             plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
     texts = tuple(parallel_map(format_po, [catalog for _, catalog in plans]))

@@ -19,10 +19,7 @@ def test_hostile_or_unknown_codes_are_refused(code: str) -> None:
 
 def test_locale_facts_from_babel() -> None:
     ar = locale_info("ar")
-    assert (ar.direction, ar.nplurals, ar.native_name) == ("rtl", 6, "العربية")
+    assert (ar.direction, ar.native_name) == ("rtl", "العربية")
     assert locale_info("he").direction == "rtl"
-    ru = locale_info("ru")
-    assert ru.nplurals == 3 and ru.plural_forms.startswith("nplurals=3; plural=(n%10==1")
-    assert locale_info("ja").plural_forms == "nplurals=1; plural=0;"
     assert locale_info("fr").native_name == "Français"
     assert locale_info("pt_BR").tag == "pt-BR"

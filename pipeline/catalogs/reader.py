@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CatalogError
+from ..plurals.expression import PluralExpressionError, PluralRule, parse_plural_forms
 from .model import Catalog, Message, parse_header
 
 # gettext's portable charset names (po-charset.c), canonical spelling → Python codec, or None
@@ -54,8 +55,6 @@ _SIMPLE_ESCAPES = {
     "n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"',
 }  # fmt: skip
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[([0-9]+)\])?)(?=[ \t\"]|$)")
-_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*")
-_PLURAL_TOKEN = re.compile(r"\s*(?:([0-9]+)|(n)|(\|\||&&|==|!=|<=|>=|[-+*/%<>!?:()]))")
 
 
 def canonical_charset(name: str) -> str | None:
@@ -115,72 +114,15 @@ def _decode(data: bytes, codec: str, path: Path) -> str:
         raise CatalogError(path, line, f"bytes {data[exc.start:exc.end]!r} are not valid {codec}") from exc
 
 
-def plural_forms(catalog: Catalog) -> tuple[int, str] | None:
-    """``(nplurals, expression)`` from the header's Plural-Forms, or None if absent or invalid."""
+def plural_forms(catalog: Catalog) -> PluralRule | None:
+    """The header's Plural-Forms as a rule, or None if absent or invalid."""
     value = catalog.header_fields.get("Plural-Forms")
-    return _parse_plural_forms(value) if value is not None else None
-
-
-def _parse_plural_forms(value: str) -> tuple[int, str] | None:
-    match = _PLURAL_FORMS.fullmatch(value)
-    if not match or int(match.group(1)) < 1 or not _valid_plural_expression(match.group(2)):
+    if value is None:
         return None
-    return int(match.group(1)), match.group(2)
-
-
-def _valid_plural_expression(expression: str) -> bool:
-    """Whether ``expression`` is a C expression in ``n`` as gettext's plural grammar allows."""
-    tokens: list[str] = []
-    position = 0
-    while position < len(expression.rstrip()):
-        match = _PLURAL_TOKEN.match(expression, position)
-        if not match:
-            return False
-        tokens.append(match.group(match.lastindex or 0))
-        position = match.end()
-    binary = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
-              "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}  # fmt: skip
-    index = 0
-
-    def operand() -> bool:
-        nonlocal index
-        if index >= len(tokens):
-            return False
-        token = tokens[index]
-        index += 1
-        if token == "!":
-            return operand()
-        if token == "(":
-            if not conditional() or index >= len(tokens) or tokens[index] != ")":
-                return False
-            index += 1
-            return True
-        return token == "n" or token.isdigit()
-
-    def chain(level: int) -> bool:
-        nonlocal index
-        if not operand():
-            return False
-        while index < len(tokens) and binary.get(tokens[index], 0) >= level:
-            precedence = binary[tokens[index]]
-            index += 1
-            if not chain(precedence + 1):
-                return False
-        return True
-
-    def conditional() -> bool:
-        nonlocal index
-        if not chain(1):
-            return False
-        if index < len(tokens) and tokens[index] == "?":
-            index += 1
-            if not conditional() or index >= len(tokens) or tokens[index] != ":":
-                return False
-            index += 1
-            return conditional()
-        return True
-
-    return conditional() and index == len(tokens)
+    try:
+        return parse_plural_forms(value)
+    except PluralExpressionError:
+        return None
 
 
 @dataclass
@@ -272,14 +214,15 @@ class _Parser:
         forms = parse_header(text).get("Plural-Forms") if "Plural-Forms" in text else None
         if forms is None:
             return
-        parsed = _parse_plural_forms(forms)
-        if parsed is None:
+        try:
+            nplurals = parse_plural_forms(forms).nplurals
+        except PluralExpressionError as exc:
             line = self.field_line(header, "Plural-Forms")
-            raise self.error(line, f"Plural-Forms does not parse: {forms!r}")
+            raise self.error(line, f"Plural-Forms does not parse ({exc}): {forms!r}") from None
         for message in catalog.messages:
-            if message.msgid_plural is not None and len(message.msgstr) > parsed[0]:
-                line = self.form_lines.get(id(message), [message.line] * (parsed[0] + 1))[parsed[0]]
-                message_text = f"msgstr[{parsed[0]}] but the header's Plural-Forms says nplurals={parsed[0]}"
+            if message.msgid_plural is not None and len(message.msgstr) > nplurals:
+                line = self.form_lines.get(id(message), [message.line] * (nplurals + 1))[nplurals]
+                message_text = f"msgstr[{nplurals}] but the header's Plural-Forms says nplurals={nplurals}"
                 raise self.error(line, message_text)
 
     def field_line(self, header: Message, needle: str) -> int:

@@ -4,8 +4,10 @@ Order of work, so that one broken file never hides the others:
 
 1. every ``.po``/``.pot`` is parsed on its own; a file that does not parse is a ``syntax``
    finding with its line, and the run goes on with the rest;
-2. headers and plural forms are compared with Babel's data (what ``msgfmt --check`` checks, in
-   our words); figures come from :mod:`pipeline.stats`, the same code ``stats`` uses;
+2. headers are checked (what ``msgfmt --check`` checks, in our words); each catalogue's own
+   Plural-Forms must be sound and a rule the project knows for the language (GNU gettext's,
+   CLDR's, or one a supported Babel release wrote), never "whatever the installed Babel says";
+   figures come from :mod:`pipeline.stats`, the same code ``stats`` uses;
 3. each approved entry goes through the quality checks of :mod:`.quality`;
 4. the disclaimer of every article is judged by :mod:`pipeline.required`, the rule the build
    applies, so CI rejects exactly what the build would fall back on;
@@ -17,9 +19,7 @@ for one entry with a translator comment ``# translatio-ignore: length-ratio, num
 
 from __future__ import annotations
 
-import gettext
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from ..errors import InputError, PipelineError
 from ..extract import UI_DOMAIN, read_articles
 from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
 from ..locales import LocaleInfo, locale_info, normalize_locale
+from ..plurals.rules import describe, identify, known_rules, standard_rule
 from ..required import required_status
 from ..segments import extract_segments
 from ..sources import Article
@@ -41,7 +42,7 @@ from .registry import EntryContext, catalogue_check, entry_checks
 
 catalogue_check("syntax", Severity.ERROR, "The file parses as a PO file (strings, escapes, keywords, charset, duplicates).")
 catalogue_check("header", Severity.ERROR, "Header fields are present, filled in and agree with the catalogue's locale.")
-catalogue_check("plural-forms", Severity.ERROR, "Plural-Forms matches Babel's data for the locale; each plural entry has nplurals forms.")
+catalogue_check("plural-forms", Severity.ERROR, "Plural-Forms is a sound rule known for the language (GNU gettext's or CLDR's); each plural entry has nplurals forms.")
 catalogue_check("newline", Severity.ERROR, "A translation begins and ends with a newline exactly when its source does (as msgfmt --check).")
 catalogue_check("freshness", Severity.ERROR, "The catalogues are up to date with the sources and templates.")
 catalogue_check("completeness", Severity.ERROR, "The share of translated messages reaches the locale's minimum.")
@@ -219,17 +220,6 @@ def _glossary(run: _Run) -> list[GlossaryEntry]:
         return []
 
 
-@lru_cache(maxsize=256)
-def _same_plural_rule(expression: str, other: str) -> bool:
-    """Whether two plural expressions select the same form for every n up to 1000 (cached:
-    every catalogue of a locale has the same pair)."""
-    try:
-        first, second = gettext.c2py(expression), gettext.c2py(other)
-    except (ValueError, SyntaxError):
-        return False
-    return all(first(n) == second(n) for n in range(0, 1001))
-
-
 def _check_header(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
     fields = catalog.header_fields
     line = catalog.header.line or 1
@@ -253,14 +243,38 @@ def _check_header(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> 
     charset = fields.get("Content-Type", "")
     if "charset=" in charset and "charset=utf-8" not in charset.lower().replace(" ", ""):
         run.add("header", path, line, f"Content-Type {charset!r}: catalogues should be UTF-8", code, domain)
+    _check_plural_rule(run, catalog, path, info)
+
+
+def _check_plural_rule(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
+    """The header's own rule is the authority (as for libintl); it must be sound and one the
+    project knows for the language, and every plural entry must have its number of forms."""
+    code, domain, line = info.code, path.stem, catalog.header.line or 1
     declared = plural_forms(catalog)
-    if declared is not None:
-        nplurals, expression = declared
-        if nplurals != info.nplurals or not _same_plural_rule(expression, info.plural_expr):
-            run.add("plural-forms", path, line, f"Plural-Forms {fields.get('Plural-Forms')!r} differs from Babel's {info.plural_forms!r}", code, domain)
+    if declared is None:
+        if any(m.msgid_plural is not None for m in catalog.active):
+            run.add("plural-forms", path, line, "plural entries but no Plural-Forms in the header: msgfmt will use English's rule", code, domain)
+        return
+    value = declared.header
+    problem = declared.problem()
+    if problem is not None:
+        run.add("plural-forms", path, line, f"Plural-Forms {value!r}: {problem}", code, domain)
+        return
+    known = identify(code, declared)
+    if known is None:
+        choices = " or ".join(describe(k) for k in known_rules(code) if k.defect is None and k.scheme != "babel")
+        run.add("plural-forms", path, line, f"Plural-Forms {value!r} is not a rule known for {info.english_name}: expected {choices or 'a rule from CLDR'}", code, domain)
+    elif known.defect is not None:
+        target = standard_rule(code, run.config.plural_rules_for(code))
+        run.add(
+            "plural-forms", path, line,
+            f"Plural-Forms {value!r} is {known.source}'s rule for {info.english_name}, a known defect ({known.defect}); "
+            f"'translatio plurals {code} --to {target.scheme}' moves the catalogues to {describe(target)} without losing a form",
+            code, domain,
+        )  # fmt: skip
     for message in catalog.active:
-        if message.msgid_plural is not None and any(message.msgstr) and len(message.msgstr) != info.nplurals:
-            run.add("plural-forms", path, message.line, f"{len(message.msgstr)} plural forms, {info.english_name} has {info.nplurals}", code, domain, message.msgid)
+        if message.msgid_plural is not None and any(message.msgstr) and len(message.msgstr) != declared.nplurals:
+            run.add("plural-forms", path, message.line, f"{len(message.msgstr)} plural forms, the header's Plural-Forms has {declared.nplurals}", code, domain, message.msgid)
 
 
 def _check_completeness(run: _Run, figures: CatalogStats, path: Path) -> None:
