@@ -33,6 +33,10 @@ def _config(ctx: click.Context) -> Config:
     return ctx.ensure_object(dict)["config"]
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
 
@@ -230,11 +234,11 @@ def plurals(ctx: click.Context, lang: str, scheme: str | None, dry_run: bool, ou
         return
     for m in moves:
         state = ("would change" if m.changed else "unchanged") if dry_run else ("written" if m.written else "unchanged")
-        to_fill = f", {m.added} forms to fill ({m.fuzzy} entries marked fuzzy)" if m.added else ""
-        kept = f", {m.kept} merged-away forms kept in comments" if m.kept else ""
-        restored = f", {m.restored} forms restored from comments" if m.restored else ""
+        to_fill = f", {_count(m.added, 'form')} to fill ({_count(m.fuzzy, 'entry', 'entries')} marked fuzzy)" if m.added else ""
+        kept = f", {_count(m.kept, 'merged-away form')} kept in comments" if m.kept else ""
+        restored = f", {_count(m.restored, 'form')} restored from comments" if m.restored else ""
         click.echo(
-            f"{config.relative(m.path)}: {m.old.source} → {m.new.source}; {m.entries} plural entries; "
+            f"{config.relative(m.path)}: {m.old.source} → {m.new.source}; {_count(m.entries, 'plural entry', 'plural entries')}; "
             f"{describe_plan(m.plan)}{to_fill}{kept}{restored}; {state}"
         )
     if dry_run:

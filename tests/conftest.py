@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import settings
+
+# No timing in tests: a loaded CI machine must not turn a slow example into a failure.
+settings.register_profile("translatio", deadline=None, print_blob=True)
+settings.load_profile("translatio")
 
 from pipeline.catalogs import Message, read_po, write_po
 from pipeline.config import Config, load_config

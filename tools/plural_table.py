@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.plurals.expression import PluralRule  # noqa: E402
 
 OUTPUT = ROOT / "pipeline" / "plurals" / "rules.json"
-BABEL_RELEASES = ("2.12.1", "2.13.1", "2.14.0", "2.15.0", "2.16.0", "2.17.0", "2.18.0", "2.19.0")
+BABEL_RELEASES = ("2.12.0", "2.13.1", "2.14.0", "2.15.0", "2.16.0", "2.17.0", "2.18.0", "2.19.0")
 CLDR_BABEL = "2.19.0"
 MANUAL = {  # GNU gettext manual, "Plural forms" (languages msginit's table does not have)
     "ar": PluralRule(6, "n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5"),
