@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -19,6 +20,17 @@ from pipeline.catalogs import Message, read_po, write_po
 from pipeline.config import Config, load_config
 
 REPO = Path(__file__).resolve().parent.parent
+REQUIRE_TOOLS = os.environ.get("TRANSLATIO_REQUIRE_TOOLS") == "1"
+"""Set by CI, which installs every peer tool: a test skipped because a tool is missing fails."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_TOOLS and report.skipped and isinstance(report.longrepr, tuple) and "not installed" in report.longrepr[2]:
+        report.outcome = "failed"
+        report.longrepr = f"TRANSLATIO_REQUIRE_TOOLS=1 but the test was skipped: {report.longrepr[2]}"
 SEED = REPO.parent / "shared" / "seed" / "valium-article.txt"
 
 
