@@ -50,11 +50,23 @@ def _emit_json(data: Any) -> None:
     show_default=True,
     help="The project folder (holding pyproject.toml, source/ and locale/).",
 )
+@click.option(
+    "--wait",
+    "wait",
+    type=click.FloatRange(min=0),
+    default=None,
+    envvar="TRANSLATIO_LOCK_TIMEOUT",
+    metavar="SECONDS",
+    help="How long to wait for another translatio process working in the same project (default: as long as it takes; 0: not at all). Also TRANSLATIO_LOCK_TIMEOUT.",
+)
 @click.version_option(package_name="translatio")
 @click.pass_context
-def cli(ctx: click.Context, project: Path) -> None:
+def cli(ctx: click.Context, project: Path, wait: float | None) -> None:
     """translatio: articles → gettext catalogues → localized pages, with a translation memory."""
+    from .lock import waiting
+
     ctx.ensure_object(dict)["config"] = load_config(project)
+    ctx.with_resource(waiting(wait, lambda line: click.echo(line, err=True)))
 
 
 @cli.command()
@@ -62,10 +74,12 @@ def cli(ctx: click.Context, project: Path) -> None:
 def extract(ctx: click.Context) -> None:
     """Extract every article (and the templates' strings) into locale/<domain>.pot."""
     from .extract import extract_project, write_templates
+    from .lock import project_lock
 
     config = _config(ctx)
-    extraction = extract_project(config)
-    changed = set(write_templates(config, extraction.texts))
+    with project_lock(config):
+        extraction = extract_project(config)
+        changed = set(write_templates(config, extraction.texts))
     for template in extraction.templates:
         state = "written" if template.path in changed else "unchanged"
         count = len(template.catalog.messages)
@@ -186,7 +200,7 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
 def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_percent: float | None, strict: bool, html_page: Path | None, output: Path | None) -> None:
     """Check catalogues: freshness, syntax, completeness, the disclaimer, quality. Exit 1 on failure."""
     from .checks import FORMATS, run_checks, write_status
-    from .files import write_atomic
+    from .files import is_special, write_atomic
 
     config = _config(ctx)
     report = run_checks(config, list(locales) or None, min_percent)
@@ -199,8 +213,8 @@ def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
-    if html_page is not None:
-        write_status(report, html_page, html_page.parent / "badges")
+    if html_page is not None:  # badges go beside a page file, not beside /dev/stdout
+        write_status(report, html_page, None if is_special(html_page) else html_page.parent / "badges")
     if not report.passed(strict):
         ctx.exit(1)
 

@@ -12,7 +12,10 @@ its path and line so that the message reads ``path:line: what is wrong`` like a 
     │   ├── CatalogError               a .po/.pot file
     │   ├── TemplateError              a Jinja2 template
     │   └── MemoryFileError            a TMX file or PO compendium given to the memory
-    ├── OutputError                    a file or folder we cannot write
+    ├── OutputError                    a file or folder we cannot write (a full disk, a link out
+    │   │                              of the project, a device where a file should be)
+    │   └── ChangedError               a file changed on disk after we read it: not overwritten
+    ├── LockBusy                       another translatio process kept the lock past --wait
     └── CheckFailed                    exit 1: the pipeline ran, the content failed a gate
         └── VerificationError          build: a rendered page breaks the disclaimer guarantee
 """
@@ -79,6 +82,25 @@ class MemoryFileError(InputError):
 
 class OutputError(PipelineError):
     """A file or folder cannot be written (permissions, a file where a folder should be)."""
+
+
+class ChangedError(OutputError):
+    """A file we read was written by someone else (an editor's save) before we could replace it:
+    it is left as they saved it, and the command can simply run again."""
+
+    def __init__(self, path: Path | str, command: str = "update") -> None:
+        self.path = Path(path)
+        self.command = command
+        super().__init__(
+            f"{path}: changed while {command} was running; nothing of it was overwritten — run 'translatio {command}' again"
+        )
+
+    def __reduce__(self) -> tuple[type[ChangedError], tuple[Path, str]]:
+        return (self.__class__, (self.path, self.command))
+
+
+class LockBusy(PipelineError):
+    """Another translatio process held the project's lock for longer than we were told to wait."""
 
 
 class CheckFailed(PipelineError):

@@ -24,8 +24,9 @@ from pathlib import Path
 from .catalogs import Catalog, Message, format_po, read_po
 from .catalogs.model import FUZZY
 from .config import Config
-from .errors import CatalogError, SourceError
+from .errors import CatalogError, OutputError, SourceError
 from .files import write_atomic
+from .lock import project_lock
 from .parallel import parallel_map
 from .segments import Segment, extract_segments
 from .sources import Article, find_articles, read_article
@@ -76,18 +77,20 @@ def article_template(article: Article, config: Config) -> Catalog:
 
 
 def messages_to_catalog(segments: tuple[Segment, ...], reference: str) -> Catalog:
-    merged: dict[str, Message] = {}
+    """Segments as messages, identical texts merged in order of first occurrence.
+
+    Each text's kinds and places are collected in lists and its message is built once at the
+    end: rebuilding the message at every repeat copied its growing reference list each time,
+    which made 160,000 repeated paragraphs take minutes (quadratic in the repeats).
+    """
+    places: dict[str, tuple[list[str], list[str]]] = {}
     for segment in segments:
-        where = f"{reference}:{segment.line}"
-        known = merged.get(segment.text)
-        if known is None:
-            merged[segment.text] = Message(segment.text, extracted_comments=(segment.kind,), references=(where,))
-            continue
-        comments = known.extracted_comments
-        if segment.kind not in comments:
-            comments = (*comments, segment.kind)
-        merged[segment.text] = replace(known, extracted_comments=comments, references=(*known.references, where))
-    return Catalog(messages=tuple(merged.values()))
+        kinds, references = places.setdefault(segment.text, ([], []))
+        if segment.kind not in kinds:  # a handful of kinds at most
+            kinds.append(segment.kind)
+        references.append(f"{reference}:{segment.line}")
+    messages = (Message(text, extracted_comments=tuple(kinds), references=tuple(refs)) for text, (kinds, refs) in places.items())
+    return Catalog(messages=tuple(messages))
 
 
 def template_header(domain: str, config: Config, created: str) -> Message:
@@ -140,6 +143,10 @@ def finish_template(template: Template, config: Config) -> tuple[Catalog, str]:
         current = template.path.read_bytes()
     except FileNotFoundError:
         return dated(now_stamp())
+    except IsADirectoryError as exc:
+        raise OutputError(f"{template.path}: is a folder, where the template of {template.domain!r} goes; move it away") from exc
+    except OSError as exc:
+        raise OutputError(f"{template.path}: cannot read: {exc.strerror or exc}") from exc
     found = _CREATION_DATE.search(current)
     if found:  # the old date, read from the bytes: parsing the whole file is not needed here
         kept = dated(found.group(1).decode("utf-8", "replace"))
@@ -170,15 +177,22 @@ def extract_project(config: Config) -> Extraction:
 
 def write_templates(config: Config, texts: dict[Path, str]) -> list[Path]:
     """Write finished templates (only those whose bytes change); drop ours of vanished articles."""
-    changed = [path for path, text in texts.items() if write_atomic(path, text)]
-    for stale in sorted(config.locale_dir.glob("*.pot")):
-        if stale not in texts and _is_ours(stale):
+    with project_lock(config):
+        changed = [path for path, text in texts.items() if write_atomic(path, text)]
+        for stale in stale_templates(config, texts):
             stale.unlink()
             changed.append(stale)
     return changed
 
 
+def stale_templates(config: Config, texts: dict[Path, str]) -> list[Path]:
+    """Our templates of articles that are gone (a stranger's ``.pot`` is left alone)."""
+    return [path for path in sorted(config.locale_dir.glob("*.pot")) if path not in texts and _is_ours(path)]
+
+
 def _is_ours(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
     try:
         return read_po(path).header_fields.get("X-Generator") == GENERATOR
     except CatalogError:  # a broken stranger's file is not ours to delete

@@ -5,12 +5,21 @@ of worker processes started with ``fork`` (the parent's loaded modules and data 
 pickled). Small jobs stay in this process, where forking would cost more than it saves; where
 ``fork`` is not available, everything runs here. Results come back in input order, so output
 never depends on the number of workers.
+
+Workers die with their parent (:func:`worker_pool`): a command killed by ``kill -9`` or
+``SIGTERM`` leaves no orphan behind to go on reading, writing or holding files open. (The
+project's lock is a record lock that forked workers do not inherit, see :mod:`pipeline.lock`.)
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
@@ -19,6 +28,7 @@ Result = TypeVar("Result")
 
 MIN_ITEMS = 400
 """Below this many items a pool costs more than it saves."""
+_PR_SET_PDEATHSIG = 1
 
 
 def usable_cpus() -> int:
@@ -29,11 +39,48 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def worker_pool(count: int) -> ProcessPoolExecutor:
+    """A pool of ``count`` forked workers that die with this process, however it dies.
+
+    Create it in the main thread: Linux sends the parent-death signal when the *thread* that
+    forked a worker ends.
+    """
+    return ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+def die_with_parent(parent: int) -> None:
+    """First thing in a worker: ask the kernel for SIGKILL when the parent dies (Linux), or
+    watch for it (elsewhere); and if the parent has died already, before the request took
+    effect, go now."""
+    if not _request_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="translatio-parent-watch").start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _request_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
     """``[function(item) for item in items]``, spread over worker processes when it pays."""
     count = min(workers if workers is not None else usable_cpus(), max(1, len(items) // (MIN_ITEMS // 2)))
     if count <= 1 or len(items) < MIN_ITEMS or not can_fork():
         return [function(item) for item in items]
     chunk = max(1, len(items) // (count * 8))
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+    with worker_pool(count) as pool:
         return list(pool.map(function, items, chunksize=chunk))

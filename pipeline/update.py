@@ -4,6 +4,16 @@ Principles:
 
 - Read and check everything first, write afterwards: a malformed ``.po`` anywhere stops the
   run before any file is touched, so bad input never leaves a project half-updated.
+- Write everything to temporary files first, then swap them in: a full disk stops the run
+  before any file (or the memory) has changed.
+- A translator's save is never lost. Each catalogue's state is recorded with the bytes read
+  (:class:`~pipeline.files.FileState`) and it is replaced only while it still holds them. A
+  catalogue saved while ``update`` ran (an editor's rename or an in-place write) is read again
+  and merged again, its translations harvested into the memory, up to :data:`RETRIES` times;
+  then the run stops with one line naming it, that file untouched.
+- The memory ends as the catalogues do: its units are committed before the files are swapped
+  in (a unit of a file that then changed is still an approved translation someone had), and a
+  catalogue merged again is harvested again, its locale's TMX file rewritten.
 - A locale's catalogue for a new article is created on the next ``update``, with the same
   header ``init`` writes, so adding an article needs no per-locale step.
 - ``init`` never overwrites: an existing catalogue is the translator's, and ``update`` is the
@@ -12,16 +22,17 @@ Principles:
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .catalogs import Catalog, Message, format_po, plural_forms, read_po
+from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
-from .errors import LocaleError
-from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
-from .files import write_atomic
+from .errors import CatalogError, ChangedError, LocaleError, OutputError
+from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, stale_templates, write_templates
+from .files import FileState, Staged, is_disk_full, read_with_state, stage, stat_state, write_atomic
 from .locales import locale_info, normalize_locale
-from .memory.project import file_signature, harvest, record_files, memory_lock, memory_suggester, open_memory, tmx_path
+from .memory.project import file_signature, harvest, memory_lock, memory_suggester, open_memory, record_files, tmx_files, tmx_path
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
@@ -99,20 +110,28 @@ def init_locale(config: Config, code: str) -> list[LocaleDomainResult]:
     locale = normalize_locale(code)
     if locale == config.source_locale:
         raise LocaleError(f"{locale!r} is the source language; its text is the sources themselves")
-    extraction = extract_project(config)
-    write_templates(config, extraction.texts)
-    templates, finished = extraction.templates, extraction.catalogs
-    results = []
-    for template in templates:
-        path = po_path(config, locale, template.domain)
-        if path.exists():
-            results.append(LocaleDomainResult(locale, template.domain, path, MergeSummary()))
-            continue
-        pot = finished[template.path]
-        catalog, summary = merge_catalog(empty_catalog(config, locale, template.domain, pot), pot)
-        written = write_atomic(path, format_po(catalog))
-        results.append(LocaleDomainResult(locale, template.domain, path, summary, created=True, written=written))
+    with memory_lock(config):
+        extraction = extract_project(config)
+        write_templates(config, extraction.texts)
+        templates, finished = extraction.templates, extraction.catalogs
+        results = []
+        for template in templates:
+            path = po_path(config, locale, template.domain)
+            if path.exists():
+                results.append(LocaleDomainResult(locale, template.domain, path, MergeSummary()))
+                continue
+            pot = finished[template.path]
+            catalog, summary = merge_catalog(empty_catalog(config, locale, template.domain, pot), pot)
+            written = _write_new(path, format_po(catalog), "init")
+            results.append(LocaleDomainResult(locale, template.domain, path, summary, created=True, written=written))
     return results
+
+
+def _write_new(path: Path, text: str, command: str) -> bool:
+    try:
+        return write_atomic(path, text, expect=FileState.absent())
+    except ChangedError as exc:
+        raise ChangedError(path, command) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,17 @@ class UpdateInputs:
     extraction: Extraction
     olds: dict[tuple[str, str], Catalog | None]
     """Each locale's current catalogue per domain (``None`` where it does not exist yet)."""
+    states: dict[Path, FileState] = field(default_factory=dict)
+    """What each catalogue file was when read (absent ones too): replaced only while it still is."""
+
+
+def read_catalogue(path: Path) -> tuple[Catalog | None, FileState]:
+    """A catalogue and the state of the very bytes it was parsed from (``None`` if absent)."""
+    try:
+        data, state = read_with_state(path)
+    except OutputError as exc:
+        raise CatalogError(path, None, str(exc).removeprefix(f"{path}: ")) from exc
+    return (None if data is None else parse_po(data, path)), state
 
 
 def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInputs:
@@ -152,10 +182,10 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
             raise LocaleError(f"locale {code!r} has no catalogues yet: run 'translatio init {code}' first")
     extraction = extract_project(config)
     wanted = [(code, t.domain, po_path(config, code, t.domain)) for code in codes for t in extraction.templates]
-    present = [path for _, _, path in wanted if path.exists()]
-    read = dict(zip(present, parallel_map(read_po, present)))
-    olds = {(code, domain): read.get(path) for code, domain, path in wanted}
-    return UpdateInputs(tuple(codes), extraction, olds)
+    paths = [path for _, _, path in wanted]
+    read = dict(zip(paths, parallel_map(read_catalogue, paths)))
+    olds = {(code, domain): read[path][0] for code, domain, path in wanted}
+    return UpdateInputs(tuple(codes), extraction, olds, {path: state for path, (_, state) in read.items()})
 
 
 def plan_update(
@@ -173,32 +203,19 @@ def plan_update(
     if inputs is None:
         inputs = read_inputs(config, locales)
     codes, olds = inputs.codes, inputs.olds
-    templates, finished = inputs.extraction.templates, inputs.extraction.catalogs
+    templates = inputs.extraction.templates
 
     touched: set[str] = set()
     if memory is not None:
         harvested = [
             unit
             for (code, domain), old in olds.items()
-            if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != file_signature(po_path(config, code, domain))
+            if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != _signature(inputs, po_path(config, code, domain))
             for unit in harvest(old, code, domain, config.source_locale)
         ]
         touched.update(unit.target_locale for unit in memory.add(harvested))
 
-    plans: list[tuple[LocaleDomainResult, Catalog]] = []
-    for code in codes:
-        for template in templates:
-            suggest = memory_suggester(memory, code, template.domain, config.tm_threshold) if memory is not None else None
-            path = po_path(config, code, template.domain)
-            old = olds[code, template.domain]
-            pot = finished[template.path]
-            if old is None:
-                siblings = [c for (c_code, _), c in olds.items() if c_code == code and c is not None]
-                base = empty_catalog(config, code, template.domain, pot, sibling_rule(siblings, code))
-            else:
-                base = old
-            merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
-            plans.append((LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged))
+    plans = [_merge(config, inputs, code, template, olds[code, template.domain], memory) for code in codes for template in templates]
     texts = tuple(parallel_map(format_po, [catalog for _, catalog in plans]))
 
     memory_files: dict[Path, str] = {}
@@ -206,7 +223,7 @@ def plan_update(
         changed = [
             unit
             for (result, catalog), text in zip(plans, texts)
-            if not _same_file(result.path, text)
+            if not _same_file(inputs, result.path, text)
             for unit in harvest(catalog, result.locale, result.domain, config.source_locale)
         ]
         touched.update(unit.target_locale for unit in memory.add(changed))
@@ -215,11 +232,40 @@ def plan_update(
     return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)
 
 
-def _same_file(path: Path, text: str) -> bool:
+def _merge(
+    config: Config, inputs: UpdateInputs, code: str, template: Template, old: Catalog | None, memory: SQLiteMemory | None
+) -> tuple[LocaleDomainResult, Catalog]:
+    """One locale's catalogue of one domain, merged with its template (and the memory)."""
+    suggest = memory_suggester(memory, code, template.domain, config.tm_threshold) if memory is not None else None
+    path = po_path(config, code, template.domain)
+    pot = inputs.extraction.catalogs[template.path]
+    if old is None:
+        siblings = [c for (c_code, _), c in inputs.olds.items() if c_code == code and c is not None]
+        base = empty_catalog(config, code, template.domain, pot, sibling_rule(siblings, code))
+    else:
+        base = old
+    merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
+    return LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged
+
+
+def _signature(inputs: UpdateInputs, path: Path) -> str:
+    state = inputs.states.get(path)
+    return state.signature if state is not None else file_signature(path)
+
+
+def _same_file(inputs: UpdateInputs, path: Path, text: str) -> bool:
+    """Whether the file, as read, holds ``text`` already."""
+    state = inputs.states.get(path)
+    if state is not None:
+        return state.same_bytes(text.encode("utf-8"))
     try:
         return path.read_bytes() == text.encode("utf-8")
     except FileNotFoundError:
         return False
+
+
+RETRIES = 3
+"""How often a catalogue saved during ``update`` is read and merged again before giving up."""
 
 
 def update_locales(config: Config, locales: list[str] | None = None, use_memory: bool = True) -> list[LocaleDomainResult]:
@@ -227,27 +273,138 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
     with memory_lock(config):
         inputs = read_inputs(config, locales)  # bad input fails here: nothing written, not even the index
         if not use_memory:
-            return _apply(config, plan_update(config, inputs=inputs))
+            writing = _Writing(config, inputs, plan_update(config, inputs=inputs), None, {})
+            writing.stage()
+            return writing.run()
         memory = open_memory(config)
         try:
+            tmx_states = {path: stat_state(path) for path in [*tmx_files(config), *(tmx_path(config, c) for c in inputs.codes)]}
             with memory.pending():
                 plan = plan_update(config, memory=memory, inputs=inputs)
-                results = _apply(config, plan, memory)
-                if plan.memory_files:
-                    record_files(memory, config)
-                memory.commit()
+                writing = _Writing(config, inputs, plan, memory, tmx_states)
+                writing.stage()
+            results = writing.run()
+            writing.record()
         finally:
             memory.close()
     return results
 
 
-def _apply(config: Config, plan: UpdatePlan, memory: SQLiteMemory | None = None) -> list[LocaleDomainResult]:
-    write_templates(config, plan.extraction.texts)
-    results = []
-    for (result, _), text in zip(plan.catalogs, plan.texts):
-        results.append(replace(result, written=write_atomic(result.path, text)))
-        if memory is not None:  # everything approved in it is in the memory now
-            memory.set_harvested(config.relative(result.path), file_signature(result.path))
-    for path, content in plan.memory_files.items():
-        write_atomic(path, content)
-    return results
+@dataclass(slots=True)
+class _Writing:
+    """Putting an update plan on disk: stage every file, commit the memory, swap the files in,
+    merge again what a translator saved meanwhile."""
+
+    config: Config
+    inputs: UpdateInputs
+    plan: UpdatePlan
+    memory: SQLiteMemory | None
+    tmx_states: dict[Path, FileState]
+    staged: dict[Path, Staged | None] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
+    """Locales whose memory gained units from catalogues merged again."""
+    harvested: dict[Path, str] = field(default_factory=dict)
+    """Catalogues whose every translation is in the memory now, with their file's signature."""
+
+    def stage(self) -> None:
+        """Every file to a temporary file, then the memory committed (inside its transaction):
+        a full disk fails here, with no file and no unit changed."""
+        try:
+            for path, text in self.plan.outputs():
+                self.staged[path] = stage(path, text.encode("utf-8"))
+            if self.memory is not None:
+                self.memory.commit()
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        for staged in self.staged.values():
+            if staged is not None:
+                staged.discard()
+
+    def run(self) -> list[LocaleDomainResult]:
+        try:
+            for path in self.plan.extraction.texts:
+                self._swap(path)
+            for stale in stale_templates(self.config, self.plan.extraction.texts):
+                stale.unlink()
+            results = [self._catalogue(result, catalog) for result, catalog in self.plan.catalogs]
+            self._memory_files()
+        finally:
+            self.discard()
+        return results
+
+    def _swap(self, path: Path, expect: FileState | None = None) -> Staged | None:
+        staged = self.staged.pop(path, None)
+        if staged is not None:
+            try:
+                staged.swap(expect)
+            except BaseException:
+                staged.discard()
+                raise
+        return staged
+
+    def _catalogue(self, result: LocaleDomainResult, catalog: Catalog) -> LocaleDomainResult:
+        state = self.inputs.states.get(result.path)
+        try:
+            staged = self._swap(result.path, state)
+        except ChangedError:
+            return self._merge_again(result)
+        if staged is not None:
+            self.harvested[result.path] = staged.signature
+        elif state is not None and _same_file(self.inputs, result.path, format_po(catalog)):
+            self.harvested[result.path] = state.signature
+        return replace(result, written=staged is not None)
+
+    def _merge_again(self, result: LocaleDomainResult) -> LocaleDomainResult:
+        """The catalogue was saved since it was read: read it again, harvest it, merge it again."""
+        config, memory = self.config, self.memory
+        template = next(t for t in self.plan.extraction.templates if t.domain == result.domain)
+        for _ in range(RETRIES):
+            old, state = read_catalogue(result.path)
+            if memory is not None and old is not None:
+                self.touched.update(u.target_locale for u in memory.add(harvest(old, result.locale, result.domain, config.source_locale)))
+            fresh, merged = _merge(config, self.inputs, result.locale, template, old, memory)
+            text = format_po(merged)
+            if memory is not None and not state.same_bytes(text.encode("utf-8")):
+                self.touched.update(u.target_locale for u in memory.add(harvest(merged, result.locale, result.domain, config.source_locale)))
+            try:
+                written = write_atomic(result.path, text, expect=state)
+            except ChangedError:
+                continue
+            return replace(fresh, written=written)  # harvested, not noted: the next run looks again
+        raise ChangedError(result.path)
+
+    def _memory_files(self) -> None:
+        """The TMX files, as staged, or formatted again where a catalogue merged again added units;
+        each replaced only while it is as it was when the memory was opened."""
+        if self.memory is None:
+            return
+        for code in sorted(self.touched):
+            path = tmx_path(self.config, code)
+            staged = self.staged.pop(path, None)
+            if staged is not None:
+                staged.discard()
+            write_atomic(path, format_tmx(self.memory.iterate(code), self.config.source_locale), expect=self.tmx_states.get(path))
+        for path in sorted(self.plan.memory_files):
+            if path in self.staged:
+                self._swap(path, self.tmx_states.get(path))
+
+    def record(self) -> None:
+        """Note in the index which catalogue files and TMX files it now mirrors. The index is a
+        cache: if a full disk refuses this note, the next run harvests again (or rebuilds it)
+        and ends the same."""
+        memory = self.memory
+        if memory is None:
+            return
+        try:
+            with memory.pending():
+                for path, signature in self.harvested.items():
+                    memory.set_harvested(self.config.relative(path), signature)
+                if self.plan.memory_files or self.touched:
+                    record_files(memory, self.config)
+                memory.commit()
+        except sqlite3.OperationalError as exc:
+            if not is_disk_full(exc):
+                raise

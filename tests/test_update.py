@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
+from pipeline import update as update_module
 from pipeline.catalogs import Message, read_po, write_po
-from pipeline.config import load_config
+from pipeline.cli import main
+from pipeline.config import Config, load_config
+from pipeline.memory.tmx import read_tmx
 from pipeline.errors import CatalogError, LocaleError, SourceError
 from pipeline.extract import extract_project, write_templates
 from pipeline.update import init_locale, po_path, update_locales
@@ -244,3 +250,177 @@ def test_identical_text_is_one_message_with_every_reference_and_kind(project: Pa
     assert dosage.references == ("source/r.md:5", "source/r.md:7", "source/r.md:9")
     assert dosage.extracted_comments == ("heading level 2", "paragraph", "list item")
     assert not any("code" in m.msgid for m in pot.messages)
+
+
+# --- a translator's save while update runs ----------------------------------------------------
+
+
+def _saving_project(root: Path) -> tuple[Config, Path]:
+    """A German locale, translated, up to date; then a source change, so update has work to do."""
+    config = load_config(root)
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium")
+    translate_all(po)
+    update_locales(config)
+    article = root / "source" / "valium.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8")
+    return config, po
+
+
+def _save_by_rename(po: Path, marker: str) -> None:
+    """What Poedit, Emacs or vim usually do: write a new file, rename it over the old one."""
+    text = po.read_text(encoding="utf-8").replace('msgstr "DE Anxiety Relief"', f'msgstr "{marker}"')
+    temp = po.with_name(po.name + "~new")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, po)
+
+
+def _save_in_place(po: Path, marker: str) -> None:
+    """What a plain ``open(path, "w")`` does: the same file, truncated and rewritten."""
+    text = po.read_text(encoding="utf-8").replace('msgstr "DE Anxiety Relief"', f'msgstr "{marker}"')
+    with open(po, "r+", encoding="utf-8") as handle:
+        handle.truncate(0)
+        handle.write(text)
+
+
+def content(root: Path) -> dict[str, bytes]:
+    """Every file but the memory's index (a derived cache, not in git)."""
+    return {name: data for name, data in snapshot(root).items() if ".tm-index" not in name}
+
+
+def _memory_targets(root: Path, locale: str) -> set[str]:
+    return {unit.target for unit in read_tmx(root / "locale" / "tm" / f"{locale}.tmx")}
+
+
+@pytest.mark.parametrize("save", [_save_by_rename, _save_in_place], ids=["rename", "in-place"])
+def test_a_save_during_update_is_merged_not_lost(valium_project: Path, monkeypatch: pytest.MonkeyPatch, save: Callable[[Path, str], None]) -> None:
+    config, po = _saving_project(valium_project)
+    real_plan = update_module.plan_update
+    saves = []
+
+    def plan_then_save(*args: Any, **kwargs: Any) -> Any:
+        plan = real_plan(*args, **kwargs)
+        if not saves:  # the translator saves after update has read and merged everything
+            save(po, "Linderung der Angst (gespeichert)")
+            saves.append(po.read_bytes())
+        return plan
+
+    monkeypatch.setattr(update_module, "plan_update", plan_then_save)
+    (result,) = [r for r in update_locales(config) if r.locale == "de" and r.domain == "valium"]
+    monkeypatch.undo()
+    catalog = read_po(po)
+    entries = {m.msgid: m for m in catalog.active}
+    assert entries["Anxiety Relief"].msgstr == ("Linderung der Angst (gespeichert)",)  # the save survived
+    assert entries["Seizure Management"].fuzzy  # and the update's merge is in too
+    assert result.written and result.summary.changed == 1
+    assert "Linderung der Angst (gespeichert)" in _memory_targets(valium_project, "de")  # harvested
+    before = content(valium_project)
+    update_locales(config)  # the memory and the catalogues agree: nothing left to do
+    assert content(valium_project) == before
+
+
+def test_a_catalogue_that_keeps_changing_is_left_as_saved_with_one_line(valium_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    config, po = _saving_project(valium_project)
+    real_read = update_module.read_catalogue
+    count = [0]
+
+    def read_then_save(path: Path) -> Any:
+        found = real_read(path)
+        if path == po:  # every time update reads it, the translator saves again
+            count[0] += 1
+            with open(po, "a", encoding="utf-8") as handle:
+                handle.write(f"\n# save {count[0]}\n")
+        return found
+
+    monkeypatch.setattr(update_module, "read_catalogue", read_then_save)
+    assert main(["-C", str(valium_project), "update"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"{po}: changed while update was running; nothing of it was overwritten — run 'translatio update' again\n"
+    )
+    assert count[0] == 1 + update_module.RETRIES
+    assert po.read_text(encoding="utf-8").endswith(f"\n# save {count[0]}\n")  # the last save, untouched
+    monkeypatch.undo()
+    assert main(["-C", str(valium_project), "update"]) == 0
+    assert main(["-C", str(valium_project), "check"]) in (0, 1)
+    assert "freshness" not in capsys.readouterr().out
+
+
+def test_a_catalogue_created_during_update_is_not_replaced(valium_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    write(valium_project / "source" / "second.md", "# Second\n\nBody.\n\n::: disclaimer\nDisclaimer: short.\n:::\n")
+    new = po_path(config, "de", "second")
+    real_plan = update_module.plan_update
+
+    def plan_then_create(*args: Any, **kwargs: Any) -> Any:
+        plan = real_plan(*args, **kwargs)
+        if not new.exists():
+            new.write_text(
+                'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\nmsgid "Body."\nmsgstr "Inhalt."\n',
+                encoding="utf-8",
+            )
+        return plan
+
+    monkeypatch.setattr(update_module, "plan_update", plan_then_create)
+    update_locales(config)
+    body = [m for m in read_po(new).active if m.msgid == "Body."]
+    assert body[0].msgstr == ("Inhalt.",)  # merged from the file that appeared, not replaced by an empty one
+
+
+SAVER = r"""
+import os, sys, time
+po, count, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lost = []
+for i in range(1, count + 1):
+    with open(po, encoding="utf-8") as handle:
+        text = handle.read()
+    if i > 1 and f'"SAVE {i - 1}"' not in text:
+        lost.append(i - 1)
+    old = f'"SAVE {i - 1}"' if i > 1 else '"DE Anxiety Relief"'
+    new_text = text.replace("msgstr " + old, f'msgstr "SAVE {i}"')
+    if i % 2:
+        temp = po + ".saving"
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(new_text)
+        os.replace(temp, po)
+    else:
+        with open(po, "r+", encoding="utf-8") as handle:
+            handle.seek(0)
+            handle.write(new_text)
+            handle.truncate()
+    time.sleep(0.02 + (i % 7) * 0.01)
+with open(log, "w") as handle:
+    handle.write(" ".join(map(str, lost)))
+"""
+
+
+def test_saves_racing_real_updates_are_never_lost(valium_project: Path) -> None:
+    """A translator's editor saving (by rename, then in place) again and again while real
+    ``update`` processes run: every save is still in the file at the next save, and the memory
+    ends with the last one."""
+    config, po = _saving_project(valium_project)
+    article = valium_project / "source" / "valium.md"
+    original = article.read_text(encoding="utf-8")
+    log = valium_project / "lost.txt"
+    saves = 60
+    saver = subprocess.Popen([sys.executable, "-c", SAVER, str(po), str(saves), str(log)])
+    outcomes = []
+    try:
+        runs = 0
+        while saver.poll() is None or runs < 3:
+            # Each run has work: the source changes back and forth.
+            changed = original if runs % 2 else original.replace("Muscle Spasm Relief", "Muscle Spasm Help")
+            article.write_text(changed, encoding="utf-8")
+            done = subprocess.run([sys.executable, "-m", "pipeline", "-C", str(valium_project), "update"], capture_output=True, text=True)
+            outcomes.append((done.returncode, done.stderr))
+            runs += 1
+    finally:
+        saver.wait(timeout=120)
+    assert log.read_text() == "", f"saves lost: {log.read_text()}"
+    assert all(code == 0 or (code == 2 and err.count("\n") == 1 and "valium.po" in err) for code, err in outcomes), outcomes
+    assert sum(code == 0 for code, _ in outcomes) >= 1
+    assert f'msgstr "SAVE {saves}"' in po.read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pipeline", "-C", str(valium_project), "update"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"SAVE {saves}" in _memory_targets(valium_project, "de")

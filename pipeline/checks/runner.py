@@ -346,7 +346,7 @@ def _check_required(run: _Run, catalogs: dict[tuple[str, str], Catalog]) -> None
 def _check_freshness(run: _Run) -> None:
     """Plan an update with the memory, as ``update`` would, and roll the memory back."""
     try:
-        with memory_lock(run.config):
+        with memory_lock(run.config, read_only=True):
             inputs = read_inputs(run.config, run.codes)
             memory = open_memory(run.config)
             try:

@@ -11,16 +11,15 @@ Principles:
   catalogues (translated, not fuzzy, obsolete ones included) before merging. A unit's
   ``last_seen`` is its catalogue's PO-Revision-Date, not the clock, so an update without a
   change writes nothing.
-- Concurrent runs are serialized by a lock file (``locale/.tm.lock``), and the index is written
-  in SQLite transactions (WAL), so two ``update`` runs cannot corrupt it.
+- Concurrent runs are serialized by the project's lock (``locale/.translatio.lock``,
+  :mod:`pipeline.lock`), and the index is written in SQLite transactions (WAL), so two
+  ``update`` runs cannot corrupt it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import math
 import hashlib
-import os
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
@@ -31,8 +30,9 @@ from typing import Iterator
 from ..catalogs import Catalog, Message
 from ..catalogs.model import FUZZY
 from ..config import Config
-from ..errors import MemoryFileError, OutputError
-from ..files import write_atomic
+from ..errors import MemoryFileError
+from ..files import disk_errors, write_atomic
+from ..lock import project_lock
 from ..locales import normalize_locale
 from ..merge import Suggest, Suggestion
 from .matching import MemoryQuery, context_digest, lookup
@@ -81,22 +81,12 @@ def record_files(memory: SQLiteMemory, config: Config) -> None:
 
 
 @contextmanager
-def memory_lock(config: Config) -> Iterator[None]:
-    """One writer at a time for the memory and the catalogues ``update`` writes with it.
-
-    The lock is taken on the locale folder itself (or the project folder before it exists), so
-    taking it writes no file.
-    """
-    folder = config.locale_dir if config.locale_dir.is_dir() else config.root
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot lock: {exc.strerror or exc}") from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+def memory_lock(config: Config, read_only: bool = False) -> Iterator[None]:
+    """One writer at a time for the memory and the catalogues ``update`` writes with it: the
+    project's lock (:func:`pipeline.lock.project_lock`; ``read_only`` for commands that only
+    look), and a full disk met while the index is in use reported as one line naming it."""
+    with project_lock(config, read_only), disk_errors(config.locale_dir / INDEX_FILE):
         yield
-    finally:
-        os.close(fd)
 
 
 def open_memory(config: Config) -> SQLiteMemory:
@@ -170,7 +160,7 @@ def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: 
 @contextmanager
 def read_memory(config: Config) -> Iterator[SQLiteMemory]:
     """The project's memory for lookups (the index is rebuilt first if it is stale)."""
-    with memory_lock(config):
+    with memory_lock(config, read_only=True):
         memory = open_memory(config)
     try:
         yield memory
