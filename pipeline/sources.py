@@ -14,6 +14,8 @@ Principles:
   text, exactly as it is in a translation, so there is one rule for both.
 - The disclaimer is a required block: ``::: disclaimer`` … ``:::`` in Markdown; in plain text
   the paragraph that starts with ``Disclaimer:``.
+- Symbolic links in ``source/`` are followed only while they stay inside the project
+  (:func:`find_articles`).
 - Plain text (``.txt``) is read as blocks separated by blank lines. A block of one line, at most
   80 characters, that does not end like a sentence (``.`` ``,`` ``;`` ``:`` ``…``) is a heading;
   a question such as "What is Valium (Diazepam)?" is a heading too. The first block is the title
@@ -36,6 +38,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .errors import SourceError
+from .files import boundary, escapes
 
 SOURCE_SUFFIXES = (".md", ".txt")
 DISCLAIMER = "disclaimer"
@@ -125,11 +128,30 @@ def normalize_text(text: str) -> str:
     return "\\\n".join(_SPACE.sub(" ", part).strip() for part in parts).strip()
 
 
-def find_articles(source_dir: Path) -> list[Path]:
-    """The articles of a project, sorted by name so that every run sees the same order."""
+def find_articles(source_dir: Path, root: Path | None = None) -> list[Path]:
+    """The articles of a project, sorted by name so that every run sees the same order.
+
+    With the project's ``root``: symbolic links are followed only while they stay inside the
+    project (or inside ``source_dir`` when the configuration puts it outside the project). An
+    article, or the folder, linked to a place outside is an error naming it: a link slipped into
+    a contribution must not publish a file from elsewhere on the machine.
+    """
     if not source_dir.is_dir():
         return []
-    return sorted(p for p in source_dir.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+    limit = boundary(root, source_dir) if root is not None else None
+    if limit is not None:
+        _refuse_escape(source_dir, limit)
+    articles = sorted(p for p in source_dir.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+    if limit is not None:
+        for path in articles:
+            _refuse_escape(path, limit)
+    return articles
+
+
+def _refuse_escape(path: Path, limit: Path) -> None:
+    outside = escapes(path, limit)
+    if outside is not None:
+        raise SourceError(path, None, f"a symbolic link out of the project (to {outside}); copy the file into the project instead")
 
 
 def read_article(path: Path) -> Article:

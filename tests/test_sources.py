@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
 from pipeline.errors import SourceError
 from pipeline.sources import BlockKind, normalize_text, read_article
 
@@ -142,3 +143,49 @@ def test_raw_html_in_source_is_text_not_markup(tmp_path: Path) -> None:
     # html is off: the tag is kept as paragraph text (escaped at render time), not a raw block.
     assert [b.kind for b in article.blocks] == [BlockKind.PARAGRAPH]
     assert article.blocks[0].text == "<script>alert(1)</script>"
+
+
+# --- symbolic links ----------------------------------------------------------------------------
+
+SECRET = "# Secret\n\nThe machine's private notes.\n\n::: disclaimer\nDisclaimer: none.\n:::\n"
+
+
+@pytest.mark.parametrize("command", [["extract"], ["update"], ["build"]])
+def test_an_article_linked_out_of_the_project_is_refused(
+    valium_project: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    outside = write(tmp_path_factory.mktemp("elsewhere") / "secret.md", SECRET)
+    link = valium_project / "source" / "secret.md"
+    link.symlink_to(outside)
+    assert main(["-C", str(valium_project), *command]) == 2
+    assert capsys.readouterr().err == f"{link}: a symbolic link out of the project (to {outside}); copy the file into the project instead\n"
+    assert not (valium_project / "build").exists() and not (valium_project / "locale" / "secret.pot").exists()
+
+
+def test_a_source_folder_linked_out_of_the_project_is_refused(project: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    write(elsewhere / "secret.md", SECRET)
+    (project / "source").rmdir()
+    (project / "source").symlink_to(elsewhere)
+    assert main(["-C", str(project), "extract"]) == 2
+    assert capsys.readouterr().err == f"{project / 'source'}: a symbolic link out of the project (to {elsewhere}); copy the file into the project instead\n"
+
+
+def test_links_inside_the_project_are_followed(valium_project: Path) -> None:
+    drafts = write(valium_project / "drafts" / "second.md", SECRET.replace("Secret", "Second"))
+    (valium_project / "source" / "second.md").symlink_to(Path("..") / "drafts" / "second.md")
+    assert main(["-C", str(valium_project), "extract"]) == 0
+    assert drafts.read_text(encoding="utf-8") == SECRET.replace("Secret", "Second")
+    templates = sorted(p.name for p in (valium_project / "locale").glob("*.pot"))
+    assert templates == ["second.pot", "ui.pot", "valium.pot"]
+
+
+def test_a_source_folder_configured_outside_the_project_is_its_own_boundary(project: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    shared = tmp_path_factory.mktemp("shared-content")
+    write(shared / "first.md", SECRET.replace("Secret", "First"))
+    write(project / "pyproject.toml", f'[tool.translatio]\nsource_dir = "{shared}"\n')
+    assert main(["-C", str(project), "extract"]) == 0  # configured, not slipped in by a link
+    further = write(tmp_path_factory.mktemp("further") / "x.md", SECRET)
+    (shared / "x.md").symlink_to(further)
+    assert main(["-C", str(project), "extract"]) == 2
+    assert capsys.readouterr().err.endswith(f"{shared / 'x.md'}: a symbolic link out of the project (to {further}); copy the file into the project instead\n")
