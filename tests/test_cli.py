@@ -79,3 +79,55 @@ def test_python_dash_m_pipeline_runs_as_a_subprocess(valium_project: Path) -> No
     assert (valium_project / "build" / "de" / "valium.html").is_file()
     bad = subprocess.run([sys.executable, "-m", "pipeline", "-C", str(valium_project), "init", "de/../../etc"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+DEVICES = r"""
+set -e
+mount -t tmpfs -o mode=755 devices /dev
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+mknod -m 666 /dev/null c 1 3
+mknod -m 666 /dev/zero c 1 5
+cd "$1"
+run() { "$PYTHON" -m pipeline -C site "$@"; }
+run tm export /dev/stdout > exported.tmx
+run tm export /dev/stdout | cat > piped.tmx
+run tm export /dev/zero > /dev/null
+run check -o /dev/null > check.out
+run check --format json -o /dev/stdout > report.json
+run check --html /dev/stdout -o /dev/null > status.html
+run check -o /dev/zero
+stat -c '%n %F' /dev/stdout /dev/stderr /dev/null /dev/zero > devices.txt
+ls -A /dev > listing.txt
+"""
+
+
+def test_outputs_to_devices_write_to_them_and_leave_them_devices(shipped_project: Path, tmp_path: Path) -> None:
+    """``tm export /dev/stdout``, ``check -o /dev/null``, ``check --html /dev/stdout``: as root
+    these once replaced the device node with a regular file. Run in a private mount namespace
+    with a /dev of its own, so that a regression cannot damage this machine's."""
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"needs a private mount namespace (root): {probe.stderr.strip()}")
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", DEVICES, "devices", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("exported.tmx", "piped.tmx"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">') and "</tmx>\n" in text
+        assert text.endswith("/dev/stdout: " + text.rsplit("/dev/stdout: ", 1)[1])  # the summary comes after the file
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["passed"] is True
+    assert (tmp_path / "status.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+    assert (tmp_path / "devices.txt").read_text().splitlines() == [
+        "/dev/stdout symbolic link",
+        "/dev/stderr symbolic link",
+        "/dev/null character special file",
+        "/dev/zero character special file",
+    ]
+    assert sorted((tmp_path / "listing.txt").read_text().split()) == ["fd", "null", "stderr", "stdout", "zero"]  # no badges/, no temp files
