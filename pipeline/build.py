@@ -34,6 +34,7 @@ from .checks.runner import CheckReport, Loaded
 from .config import Config
 from .errors import OutputError, VerificationError
 from .extract import UI_DOMAIN, read_articles
+from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .parallel import can_fork, parallel_map, usable_cpus, worker_pool
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
@@ -121,7 +122,7 @@ def build_site(
         outputs += _render_shared(env, staging, targets, stylesheet)
         write_status(report, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_new(staging / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         _publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -162,10 +163,8 @@ def _publish(staging: Path, out: Path) -> None:
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8")
-    path.write_bytes(data)
+    write_new(folder / relative, data)
     return hashlib.sha256(data).hexdigest()
 
 

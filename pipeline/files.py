@@ -341,6 +341,16 @@ def _default_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def write_new(path: Path, payload: bytes) -> None:
+    """Write a file nobody else has yet (a page in the build's private staging folder): no
+    temporary file needed, but a failure is still one line naming the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(payload)
+    except OSError as exc:
+        raise _output_error(path, exc, "cannot write") from exc
+
+
 # --- the atomic exchange (Linux renameat2) -------------------------------------------------
 
 _AT_FDCWD = -100

@@ -275,18 +275,25 @@ def update_locales(config: Config, locales: list[str] | None = None, use_memory:
         if not use_memory:
             writing = _Writing(config, inputs, plan_update(config, inputs=inputs), None, {})
             writing.stage()
-            return writing.run()
-        memory = open_memory(config)
-        try:
-            tmx_states = {path: stat_state(path) for path in [*tmx_files(config), *(tmx_path(config, c) for c in inputs.codes)]}
-            with memory.pending():
-                plan = plan_update(config, memory=memory, inputs=inputs)
-                writing = _Writing(config, inputs, plan, memory, tmx_states)
-                writing.stage()
             results = writing.run()
-            writing.record()
-        finally:
-            memory.close()
+        else:
+            memory = open_memory(config)
+            try:
+                tmx_states = {path: stat_state(path) for path in [*tmx_files(config), *(tmx_path(config, c) for c in inputs.codes)]}
+                with memory.pending():
+                    plan = plan_update(config, memory=memory, inputs=inputs)
+                    writing = _Writing(config, inputs, plan, memory, tmx_states)
+                    writing.stage()
+                try:
+                    results = writing.run()
+                except BaseException:
+                    writing.forget()
+                    raise
+                writing.record()
+            finally:
+                memory.close()
+    if writing.gave_up:  # everything else is written; these files are as their translators saved them
+        raise writing.gave_up[0]
     return results
 
 
@@ -305,6 +312,8 @@ class _Writing:
     """Locales whose memory gained units from catalogues merged again."""
     harvested: dict[Path, str] = field(default_factory=dict)
     """Catalogues whose every translation is in the memory now, with their file's signature."""
+    gave_up: list[ChangedError] = field(default_factory=list)
+    """Catalogues still changing after :data:`RETRIES` merges: left as they are."""
 
     def stage(self) -> None:
         """Every file to a temporary file, then the memory committed (inside its transaction):
@@ -350,7 +359,11 @@ class _Writing:
         try:
             staged = self._swap(result.path, state)
         except ChangedError:
-            return self._merge_again(result)
+            try:
+                return self._merge_again(result)
+            except ChangedError as exc:
+                self.gave_up.append(exc)
+                return result
         if staged is not None:
             self.harvested[result.path] = staged.signature
         elif state is not None and _same_file(self.inputs, result.path, format_po(catalog)):
@@ -408,3 +421,15 @@ class _Writing:
         except sqlite3.OperationalError as exc:
             if not is_disk_full(exc):
                 raise
+
+    def forget(self) -> None:
+        """Writing stopped half-way (an error no one expected): the index, committed already, may
+        hold units its TMX files do not. Unrecord the files so the next run rebuilds it from them
+        (and harvests the catalogues again)."""
+        if self.memory is None:
+            return
+        try:
+            self.memory.set_meta("signature", "")
+            self.memory.set_meta("fingerprint", "")
+        except sqlite3.Error:
+            pass  # then the next run's harvest restores what it can; nothing is lost from the catalogues

@@ -31,7 +31,7 @@ from ..catalogs import Catalog, Message
 from ..catalogs.model import FUZZY
 from ..config import Config
 from ..errors import MemoryFileError
-from ..files import disk_errors, write_atomic
+from ..files import Staged, disk_errors, is_disk_full, stage
 from ..lock import project_lock
 from ..locales import normalize_locale
 from ..merge import Suggest, Suggestion
@@ -78,6 +78,19 @@ def record_files(memory: SQLiteMemory, config: Config) -> None:
     """Note in the index which TMX files it now mirrors."""
     memory.set_meta("fingerprint", fingerprint(config))
     memory.set_meta("signature", signature(config))
+
+
+def note_files(memory: SQLiteMemory, config: Config) -> None:
+    """:func:`record_files` in a transaction of its own, after the TMX files are written. The
+    index is a cache: if a full disk refuses the note, the next run finds the files changed and
+    rebuilds it from them, so the memory still ends the same."""
+    try:
+        with memory.pending():
+            record_files(memory, config)
+            memory.commit()
+    except sqlite3.OperationalError as exc:
+        if not is_disk_full(exc):
+            raise
 
 
 @contextmanager
@@ -190,13 +203,22 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
     with memory_lock(config):
         memory = open_memory(config)
         try:
-            with memory.pending():
-                changed = Counter(u.target_locale for u in memory.add(units))
-                del units  # a large import: the units are in the index now, the TMX is written from it
-                for code in sorted(changed):
-                    write_atomic(tmx_path(config, code), format_tmx(memory.iterate(code), config.source_locale))
-                record_files(memory, config)
-                memory.commit()
+            staged: list[Staged] = []
+            try:
+                with memory.pending():
+                    changed = Counter(u.target_locale for u in memory.add(units))
+                    del units  # a large import: the units are in the index now, the TMX is written from it
+                    for code in sorted(changed):
+                        text = format_tmx(memory.iterate(code), config.source_locale)
+                        staged += [s for s in [stage(tmx_path(config, code), text.encode("utf-8"))] if s is not None]
+                    memory.commit()  # a full disk stops the import here, before any file has changed
+                while staged:
+                    staged[0].swap()
+                    staged.pop(0)
+            finally:
+                for leftover in staged:
+                    leftover.discard()
+            note_files(memory, config)
         finally:
             memory.close()
     return {code: (read[code], changed[code]) for code in read}
