@@ -283,10 +283,11 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.pass_context
 def tm_export(ctx: click.Context, locales: tuple[str, ...], file: Path) -> None:
     """Write the memory (or one locale's part) to a TMX 1.4b file."""
+    from .files import is_special
     from .memory.project import export_file
 
     count = export_file(_config(ctx), file, list(locales) or None)
-    click.echo(f"{file}: {count} units")
+    click.echo(f"{file}: {count} units", err=is_special(file))  # not into the TMX piped to stdout
 
 
 @tm.command("search")

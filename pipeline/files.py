@@ -77,17 +77,27 @@ class FileState:
 def read_with_state(path: Path) -> tuple[bytes | None, FileState]:
     """A regular file's bytes and its state, from one open (``None`` when it does not exist):
     the state describes exactly the bytes the caller goes on to parse."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:  # non-blocking, so that a FIFO in the catalogue's place cannot hang the run
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None, FileState.absent()
     except OSError as exc:
-        raise OutputError(f"{path}: cannot read: {_reason(exc)}") from exc
-    with os.fdopen(fd, "rb") as handle:
+        raise _output_error(path, exc, "cannot read") from exc
+    try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path}: is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise OutputError(f"{path}: not a regular file")
-        data = handle.read()
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise _output_error(path, exc, "cannot read") from exc
     state = FileState(True, info.st_dev, info.st_ino, len(data), info.st_mtime_ns, hashlib.sha256(data).hexdigest())
     return data, state
 

@@ -424,3 +424,28 @@ def test_saves_racing_real_updates_are_never_lost(valium_project: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "pipeline", "-C", str(valium_project), "update"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert f"SAVE {saves}" in _memory_targets(valium_project, "de")
+
+
+# --- what stands where a file should be --------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["extract"], ["update"], ["check"], ["init", "de"]])
+def test_a_template_that_is_a_folder_is_one_line(valium_project: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    (valium_project / "locale" / "valium.pot").mkdir(parents=True)
+    assert main(["-C", str(valium_project), *command]) == 2
+    assert capsys.readouterr().err == f"{valium_project / 'locale' / 'valium.pot'}: is a folder, where the template of 'valium' goes; move it away\n"
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_catalogue_that_is_not_a_file_is_one_line(valium_project: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    config = load_config(valium_project)
+    init_locale(config, "de")
+    po = po_path(config, "de", "valium")
+    po.unlink()
+    po.mkdir() if kind == "folder" else os.mkfifo(po)
+    (valium_project / "locale" / "stray.pot").mkdir()  # not ours, not a file: left alone
+    before = content(valium_project)
+    assert main(["-C", str(valium_project), "update"]) == 2  # a FIFO does not hang it
+    what = "is a folder, not a file" if kind == "folder" else "not a regular file"
+    assert capsys.readouterr().err == f"{po}: {what}\n"
+    assert content(valium_project) == before
