@@ -116,6 +116,18 @@ def test_a_translator_comment_switches_a_check_off_for_one_entry(good: Path, che
     assert check not in ids(good)
 
 
+def test_a_glossary_link_row_wants_its_note_after_every_link_to_the_address(good: Path) -> None:
+    rows = "term,locale,translation,check,note\nValium,de,keep,yes,brand\nhttps://example.org/valium,de,(englischsprachig),yes,in English\n"
+    write(good / "locale" / "glossary.csv", rows)
+    path = po_path(load_config(good), "de", "a")
+    (finding,) = [f for f in run_checks(load_config(good)).findings if f.check == "glossary-term"]
+    assert finding.message == "glossary: the link to https://example.org/valium should be followed by '(englischsprachig)' (glossary line 3)"
+    assert finding.line == [m.line for m in read_po(path).active if m.msgid.startswith("Take")][0]
+    marked = "Nehmen Sie täglich *5 mg* [Valium](https://example.org/valium) (englischsprachig) mit `water` ein."
+    set_entry(path, "Take *5 mg*", marked)
+    assert "glossary-term" not in ids(good)
+
+
 def test_a_locale_can_switch_a_check_off(good: Path) -> None:
     set_entry(po_path(load_config(good), "de", "a"), "Is this safe?", "Ist  das sicher?")
     write(good / "pyproject.toml", '[tool.translatio]\n[tool.translatio.locale.de]\nignore_checks = ["doubled-spaces"]\n')

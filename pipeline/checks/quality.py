@@ -20,6 +20,7 @@ from typing import Iterator
 
 from markdown_it import MarkdownIt
 
+from ..glossary import unmet
 from ..inline import has_markup
 from ..required import numbers, sentence_count, without_link_targets
 from ..ui import python_placeholders
@@ -212,15 +213,15 @@ def end_punctuation(ctx: EntryContext) -> Iterator[str]:
 
 
 def _missing_terms(ctx: EntryContext, keep: bool) -> Iterator[str]:
-    # Link targets are not text: a URL containing the term neither needs nor provides it.
-    source = without_link_targets(ctx.source).lower()
-    translation = without_link_targets(ctx.translation).lower()
-    for entry in ctx.glossary:
-        if entry.keep == keep and entry.term.lower() in source and entry.form.lower() not in translation:
-            if keep:
-                yield f"glossary: {entry.term!r} must stay as it is (glossary line {entry.line})"
-            else:
-                yield f"glossary: {entry.term!r} should be translated as {entry.form!r} (glossary line {entry.line})"
+    entries = (entry for entry in ctx.glossary if entry.keep == keep)
+    for entry in unmet(entries, ctx.source, ctx.translation):
+        where = f"(glossary line {entry.line})"
+        if keep:
+            yield f"glossary: {entry.term!r} must stay as it is {where}"
+        elif entry.link:
+            yield f"glossary: the link to {entry.term} should be followed by {entry.translation!r} {where}"
+        else:
+            yield f"glossary: {entry.term!r} should be translated as {' or '.join(map(repr, entry.forms))} {where}"
 
 
 @check("glossary", Severity.ERROR)
@@ -231,5 +232,8 @@ def glossary_keep(ctx: EntryContext) -> Iterator[str]:
 
 @check("glossary-term", Severity.WARNING)
 def glossary_term(ctx: EntryContext) -> Iterator[str]:
-    """A term the glossary translates in a set way is not translated that way."""
+    """A term the glossary translates in a set way is not translated that way.
+
+    A link row of the glossary is checked here too: a link to a site the glossary marks (one in
+    English, say) must be followed by its note, "(englischsprachig)"."""
     yield from _missing_terms(ctx, keep=False)
