@@ -60,6 +60,7 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     """The text page of one article in one locale."""
     _ = translations.gettext
     ngettext = translations.ngettext
+    pgettext = translations.pgettext
     links = LinkList()
 
     def plain(block: PageBlock) -> str:
@@ -72,7 +73,9 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     if page.date_text:
         byline.append(_("Published on %(date)s") % {"date": page.date_text})
     byline.append(ngettext("%(count)s minute read", "%(count)s minutes read", page.minutes) % {"count": page.minutes})
-    out += [*wrap(" · ".join(byline)), ""]
+    # Translators: between the date and the reading time, spaces included (Japanese: 「・」 without).
+    separator = pgettext("byline", " · ")
+    out += [*wrap(separator.join(byline)), ""]
     for block in page.body:
         out += _block(block, plain, "", "")
     out += [DISCLAIMER_RULE]

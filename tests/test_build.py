@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_site
-from pipeline.catalogs import Message
+from pipeline.catalogs import Message, read_po
 from pipeline.config import load_config
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path
@@ -60,6 +60,22 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     assert DISCLAIMER_DE in html
     root = (out / "index.html").read_text(encoding="utf-8")
     assert ">Deutsch</a>" in root and ">English</a>" in root
+
+
+def test_the_byline_separator_comes_from_the_ui_catalogue(de_project: Path) -> None:
+    """A script with its own separator (Japanese 「・」) sets it in the ui catalogue (msgctxt
+    "byline"), for the HTML page and the text page alike; untranslated, it stays " · "."""
+    config = load_config(de_project)
+    build_site(config)
+    assert "</time> · " in (de_project / "build" / "de" / "valium.html").read_text(encoding="utf-8")
+    (separator,) = [m for m in read_po(po_path(config, "de", "ui")).active if m.msgctxt == "byline"]
+    assert separator.msgid == " · "
+    translate_entries(po_path(config, "de", "ui"), {" · ": "・", "Published on %(date)s": "Am %(date)s"})
+    build_site(config)
+    html = (de_project / "build" / "de" / "valium.html").read_text(encoding="utf-8")
+    text = (de_project / "build" / "de" / "valium.txt").read_text(encoding="utf-8")
+    assert re.search(r"<p class=\"byline\"><time datetime=\"[0-9-]+\">Am [^<]+</time>・3 minutes read</p>", html)
+    assert re.search(r"^Am .+・3 minutes read$", text, re.M)
 
 
 def test_build_twice_is_byte_identical(de_project: Path) -> None:

@@ -62,6 +62,9 @@ def good(project: Path) -> Path:
         set_entry(po_path(config, "de", "a"), prefix, text)
     ui = po_path(config, "de", "ui")
     for m in read_po(ui).active:
+        if not any(c.isalpha() for c in m.msgid):  # the byline's separator: the same in German
+            set_entry(ui, m.msgid, m.msgid)
+            continue
         set_entry(ui, m.msgid, *(f"DE {m.msgid_plural if i else m.msgid}" for i in range(len(m.msgstr))))
     update_locales(config)  # harvests the translations into the memory: the project is fresh
     return project
