@@ -167,10 +167,15 @@ def _image(block: PageBlock, context: HtmlContext) -> str:
 
 
 ADMONITION_LABELS: dict[str, Callable[[Callable[[str, str], str]], str]] = {
+    # Translators: the title of a "::: note" box in an article (a side remark).
     "note": lambda pgettext: pgettext("admonition", "Note"),
+    # Translators: the title of a "::: tip" box in an article (practical advice).
     "tip": lambda pgettext: pgettext("admonition", "Tip"),
+    # Translators: the title of a "::: important" box in an article.
     "important": lambda pgettext: pgettext("admonition", "Important"),
+    # Translators: the title of a "::: warning" box in an article (a risk to the reader's health).
     "warning": lambda pgettext: pgettext("admonition", "Warning"),
+    # Translators: the title of a "::: caution" box in an article (take care).
     "caution": lambda pgettext: pgettext("admonition", "Caution"),
 }
 """The default title of each admonition kind, written out so that Babel extracts them."""

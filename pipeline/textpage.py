@@ -83,7 +83,8 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     context = _Context(plain, translations.pgettext)
     for block in page.body:
         out += _block(block, context, "", "")
-    out += [DISCLAIMER_RULE]
+    if page.disclaimer:  # an article may have none (require_disclaimer = false)
+        out += [DISCLAIMER_RULE]
     for block in page.disclaimer:
         out += _block(block, context, "", "")
     if links.urls:

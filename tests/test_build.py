@@ -106,7 +106,7 @@ def custom_templates(project: Path, edit: tuple[str, str]) -> None:
         (("{{ article.disclaimer_html }}", ""), "the disclaimer is empty"),
         (("{{ article.disclaimer_html }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
         (('<aside class="disclaimer" data-required="disclaimer"', '<aside class="disclaimer"'), "the disclaimer is missing"),
-        (("</aside>\n</article>", "</aside>\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
+        (("</aside>\n{% endif %}\n</article>", "</aside>\n{% endif %}\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
     ],
 )
 def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Path, edit: tuple[str, str], reason: str) -> None:

@@ -224,3 +224,24 @@ def test_text_pages_render_every_construct() -> None:
     assert "Note[^1].\n" in text and "[^1] The footnote.\n" in text
     assert "Pill (Title)\n" in text
     assert "Warning\n  Careful.\n" in text
+
+
+def test_require_disclaimer_false_builds_a_site_end_to_end(project: Path) -> None:
+    from pipeline.build import build_site
+    from pipeline.config import load_config
+    from pipeline.update import init_locale
+
+    from .conftest import write
+
+    write(project / "pyproject.toml", "[tool.translatio]\nrequire_disclaimer = false\n")
+    write(project / "source" / "plain.md", "---\ntitle: No disclaimer here\n---\n\nJust a paragraph.\n")
+    config = load_config(project)
+    init_locale(config, "de")
+    result = build_site(config)
+    html = (result.folder / "de" / "plain.html").read_text(encoding="utf-8")
+    text = (result.folder / "de" / "plain.txt").read_text(encoding="utf-8")
+    assert "<p lang=\"en\" dir=\"ltr\">Just a paragraph.</p>" in html and "data-required" not in html
+    assert "─" * 20 not in text and "Just a paragraph." in text
+    write(project / "pyproject.toml", "[tool.translatio]\n")
+    with pytest.raises(Exception, match="no disclaimer"):
+        build_site(load_config(project))  # the default still requires one
