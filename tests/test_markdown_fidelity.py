@@ -245,3 +245,35 @@ def test_require_disclaimer_false_builds_a_site_end_to_end(project: Path) -> Non
     write(project / "pyproject.toml", "[tool.translatio]\n")
     with pytest.raises(Exception, match="no disclaimer"):
         build_site(load_config(project))  # the default still requires one
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "check", "says"),
+    [
+        ("Take *one* tablet.", "Nehmen Sie eine Tablette.", "markup-mismatch", "emphasis"),
+        ("Run `valium --help`.", "Führen Sie `valium --hilfe` aus.", "markup-mismatch", "code span `valium --help`"),
+        ("Valium[^v] helps.", "Valium hilft.", "markup-mismatch", "footnote reference [^v] of the source is missing"),
+        ("Valium helps.", "Valium[^x] hilft.", "markup-mismatch", "footnote reference [^x] is not in the source"),
+        ("See ![chart](c.png) here.", "Siehe hier.", "markup-mismatch", "image c.png"),
+        ("Press <kbd>Ctrl</kbd>.", "Drücken Sie Strg.", "html-mismatch", "HTML tags are changed"),
+        ("Press <kbd>Ctrl</kbd>.", "Drücken Sie <kbd class=\"k\">Strg</kbd>.", "html-mismatch", '<kbd> → <kbd class="k">'),
+    ],
+)  # fmt: skip
+def test_check_flags_a_translation_whose_structure_differs(project: Path, source: str, translation: str, check: str, says: str) -> None:
+    from pipeline.checks import run_checks
+    from pipeline.config import load_config
+    from pipeline.update import init_locale, po_path
+
+    from .conftest import translate_entries, write
+
+    write(project / "pyproject.toml", "[tool.translatio]\nrequire_disclaimer = false\n")
+    write(project / "source" / "a.md", f"---\ntitle: A\n---\n\n{source}\n")
+    config = load_config(project)
+    init_locale(config, "de")
+    translate_entries(po_path(config, "de", "a"), {source: translation})
+    findings = [f for f in run_checks(config, min_percent=0).findings if f.check == check]
+    assert findings and says in findings[0].message, [f.message for f in findings]
+    assert findings[0].path == po_path(config, "de", "a") and findings[0].line  # path:line of the entry
+    good = {"markup-mismatch": source.replace("helps", "hilft"), "html-mismatch": "Drücken Sie <kbd>Strg</kbd>."}[check]
+    translate_entries(po_path(config, "de", "a"), {source: good})
+    assert check not in {f.check for f in run_checks(config, min_percent=0).findings}
