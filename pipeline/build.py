@@ -230,7 +230,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     pages: list[ArticlePage] = []
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        page = article_page(article, catalog, locale, source, site.minutes[article.slug])
+        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
         pages.append(page)
         context = {
             "locale": locale,

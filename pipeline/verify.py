@@ -40,6 +40,8 @@ class ExpectedDisclaimer:
     """The locale's translation (else the English, marked as such)."""
     source_tag: str
     """The ``lang`` a fallback disclaimer must carry (``en``)."""
+    present: bool = True
+    """The article has a disclaimer (``require_disclaimer = false`` allows articles without)."""
 
 
 def normalized(text: str) -> str:
@@ -53,7 +55,7 @@ def expected_disclaimer(article: Article, catalog: Catalog | None, source_tag: s
     usable = catalog is not None and all(required_status(t, messages.get(t)).usable for t in required)
     shown = [messages[t].msgstr[0] if usable else t for t in required]
     plain = " ".join(render_plain(text, src, article.markup, None, article.references) for text, src in zip(shown, required))
-    return ExpectedDisclaimer(normalized(plain), usable, source_tag)
+    return ExpectedDisclaimer(normalized(plain), usable, source_tag, present=bool(required))
 
 
 @dataclass(slots=True)
@@ -100,6 +102,8 @@ def verify_html(html: str, expected: ExpectedDisclaimer, page_is_source: bool) -
     tree.feed(html)
     tree.close()
     marked = [e for e in tree.all if REQUIRED_ATTR in e.attrs]
+    if not expected.present:
+        return "a disclaimer container on the page of an article without a disclaimer" if marked else None
     if not marked:
         return "the disclaimer is missing"
     if len(marked) > 1:
@@ -124,6 +128,8 @@ def verify_text(text: str, expected: ExpectedDisclaimer) -> str | None:
     """The same guarantee for a text page: one rule line, then the disclaimer, then only links."""
     lines = text.split("\n")
     rules = [i for i, line in enumerate(lines) if line == DISCLAIMER_RULE]
+    if not expected.present:
+        return "a disclaimer rule line on the page of an article without a disclaimer" if rules else None
     if not rules:
         return "the disclaimer is missing (no disclaimer rule line)"
     if len(rules) > 1:

@@ -54,7 +54,7 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     assert result.folder == out
     html = (out / "de/valium.html").read_text(encoding="utf-8")
     assert '<html lang="de" dir="ltr">' in html
-    assert '<h2>Was ist Valium (Diazepam)?</h2>' in html
+    assert '<h2 id="what-is-valium-diazepam">Was ist Valium (Diazepam)?</h2>' in html  # the English heading's anchor
     assert 'hreflang="en" href="../en/valium.html"' in html
     assert '<p lang="en" dir="ltr">A solution to anxiety' in html  # untranslated: English, marked
     assert DISCLAIMER_DE in html
@@ -119,10 +119,10 @@ def custom_templates(project: Path, edit: tuple[str, str]) -> None:
 @pytest.mark.parametrize(
     ("edit", "reason"),
     [
-        (("{{ render(article.disclaimer) }}", ""), "the disclaimer is empty"),
-        (("{{ render(article.disclaimer) }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
+        (("{{ article.disclaimer_html }}", ""), "the disclaimer is empty"),
+        (("{{ article.disclaimer_html }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
         (('<aside class="disclaimer" data-required="disclaimer"', '<aside class="disclaimer"'), "the disclaimer is missing"),
-        (("</aside>\n</article>", "</aside>\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
+        (("</aside>\n{% endif %}\n</article>", "</aside>\n{% endif %}\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
     ],
 )
 def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Path, edit: tuple[str, str], reason: str) -> None:
@@ -256,7 +256,7 @@ def test_parallel_build_is_identical_and_reports_errors_from_workers(de_project:
     serial = snapshot(de_project / "build")
     build_site(config, workers=2)
     assert snapshot(de_project / "build") == serial
-    custom_templates(de_project, ("{{ render(article.body) }}", "{{ render(article.no_such_field) }}"))
+    custom_templates(de_project, ("{{ article.body_html }}", "{{ article.no_such_field }}"))
     with pytest.raises(TemplateError) as info:
         build_site(load_config(de_project), workers=2)
     assert str(info.value).startswith(f"{de_project / 'templates'}/")  # the template and line where it failed
