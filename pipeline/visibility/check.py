@@ -58,7 +58,7 @@ def check_visibility(document: Document, disclaimer: Element, page: str, site: S
             found = element_rule(element)
             if found:
                 return f"the disclaimer is hidden: {element.describe()} {found}"
-    return _Cascade(styles, path).first_problem()
+    return _Cascade(styles, path, disclaimer).first_problem()
 
 
 def text_path(disclaimer: Element) -> list[Element]:
@@ -189,6 +189,11 @@ def _not_shown(element: Element) -> str | None:
 # --- Styles ------------------------------------------------------------------------------------
 
 _FONT_NAMES = ("font-size", "font")
+INHERITED = frozenset({
+    "visibility", "color", "-webkit-text-fill-color", "line-height", "letter-spacing", "word-spacing", "white-space",
+    "text-wrap", "text-wrap-mode", "-webkit-text-security", "font-size-adjust", "text-indent",
+})  # fmt: skip
+"""Properties whose value on the text decides (a descendant may set them back)."""
 _OVERFLOW_NAMES = ("overflow", "overflow-x", "overflow-y", "overflow-block", "overflow-inline", "contain")
 _HEIGHT_NAMES = ("height", "max-height", "block-size", "max-block-size")
 _WIDTH_NAMES = ("width", "max-width", "inline-size", "max-inline-size")
@@ -206,9 +211,12 @@ class _Finding:
 class _Cascade:
     """Which declarations can win on each element of the path, and what they do."""
 
-    def __init__(self, styles: Styles, path: list[Element]) -> None:
+    def __init__(self, styles: Styles, path: list[Element], disclaimer: Element) -> None:
         self.styles = styles
         self.path = path
+        start = path.index(disclaimer)
+        self.leaves = {id(e) for e in path[start:] if "".join(e.own_text).strip()}
+        """The elements whose own text is the disclaimer's: where inherited values are judged."""
         self.by_name: dict[str, list[Declared]] = {}
         for declared in styles.declared:
             self.by_name.setdefault(declared.name, []).append(declared)
@@ -243,6 +251,9 @@ class _Cascade:
     def values(self, element: Element, name: str) -> Iterator[tuple[Declared, tuple[Any, ...] | None, bool]]:
         """Each value ``name`` may take on ``element`` (``None``: a ``var()`` we cannot follow)."""
         kept, _ = self.candidates(element, name)
+        return self._variants(kept)
+
+    def _variants(self, kept: list[tuple[Declared, bool]]) -> Iterator[tuple[Declared, tuple[Any, ...] | None, bool]]:
         for declared, surely in kept:
             variants = self.styles.variants(declared.value)
             if variants is None:
@@ -257,6 +268,8 @@ class _Cascade:
         root_font = 16.0
         for element in self.path:
             finding = self._rules(element) or self._animations(element) or self._clipping(element)
+            if finding is None and id(element) in self.leaves:
+                finding = self._inherited(element)
             if finding is not None:
                 return _say(finding, element)
             parent_font = font.get(id(element.parent), 16.0)
@@ -264,7 +277,7 @@ class _Cascade:
             font[id(element)] = size
             if element.tag == "html":
                 root_font = size
-            if finding is not None:
+            if finding is not None and id(element) in self.leaves:
                 return _say(finding, element)
             own, finding = self._opacity(element)
             opacity[id(element)] = opacity.get(id(element.parent), 1.0) * own
@@ -274,12 +287,33 @@ class _Cascade:
 
     def _rules(self, element: Element) -> _Finding | None:
         for name, check in RULES.items():
+            if name in INHERITED:
+                continue
             for declared, value, surely in self.values(element, name):
                 if value is None:
                     return _Finding(declared, declared.value, "uses var() with too many possible values", False)
                 why = check(value)
                 if why:
                     return _Finding(declared, value, why, surely)
+        return None
+
+    def _inherited(self, leaf: Element) -> _Finding | None:
+        """Inherited properties, judged on the text: the leaf's value may come from itself or,
+        while no declaration surely wins, from each ancestor in turn."""
+        for name in INHERITED:
+            check = RULES[name]
+            node: Element | None = leaf
+            while node is not None and node.tag != "#root":
+                kept, open_ = self.candidates(node, name)
+                for declared, value, surely in self._variants(kept):
+                    if value is None:
+                        return _Finding(declared, declared.value, "uses var() with too many possible values", False)
+                    why = check(value)
+                    if why:
+                        return _Finding(declared, value, why, surely and node is leaf)
+                if not open_:
+                    break
+                node = node.parent
         return None
 
     def _animations(self, element: Element) -> _Finding | None:
