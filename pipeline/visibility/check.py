@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urljoin, urlsplit
 
 import tinycss2
@@ -263,22 +263,23 @@ class _Cascade:
                 yield declared, variant, surely and len(variants) == 1
 
     def first_problem(self) -> str | None:
-        font: dict[int, float] = {}
+        font: dict[int, tuple[float, tuple[_Finding, Element] | None]] = {}
         opacity: dict[int, float] = {}
-        root_font = 16.0
+        root_font: tuple[float, tuple[_Finding, Element] | None] = (16.0, None)
         for element in self.path:
             finding = self._rules(element) or self._animations(element) or self._clipping(element)
             if finding is None and id(element) in self.leaves:
                 finding = self._inherited(element)
             if finding is not None:
                 return _say(finding, element)
-            parent_font = font.get(id(element.parent), 16.0)
-            size, finding = self._font_size(element, parent_font, root_font)
+            size = self._font_size(element, font.get(id(element.parent), (16.0, None)), root_font)
             font[id(element)] = size
             if element.tag == "html":
                 root_font = size
-            if finding is not None and id(element) in self.leaves:
-                return _say(finding, element)
+            if size[0] < MIN_FONT_PX and id(element) in self.leaves:
+                origin = size[1] or (_Finding(_no_declaration(element), (), "", False), element)
+                why = f"makes its text {size[0]:.1f}px high (less than {MIN_FONT_PX:g}px)"
+                return _say(_Finding(origin[0].declared, origin[0].value, why, origin[0].certain), origin[1])
             own, finding = self._opacity(element)
             opacity[id(element)] = opacity.get(id(element.parent), 1.0) * own
             if finding is not None and opacity[id(element)] < MIN_OPACITY:
@@ -300,8 +301,8 @@ class _Cascade:
     def _inherited(self, leaf: Element) -> _Finding | None:
         """Inherited properties, judged on the text: the leaf's value may come from itself or,
         while no declaration surely wins, from each ancestor in turn."""
-        for name in INHERITED:
-            check = RULES[name]
+        for name in (*INHERITED, "font"):
+            check = RULES[name] if name != "font" else _font_line_height
             node: Element | None = leaf
             while node is not None and node.tag != "#root":
                 kept, open_ = self.candidates(node, name)
@@ -355,8 +356,12 @@ class _Cascade:
                     return _Finding(declared, value or declared.value, f"with {clip[0].text()!r} ({clip[0].where}), cuts it off", surely and clip[2])
         return None
 
-    def _font_size(self, element: Element, parent: float, root: float) -> tuple[float, _Finding | None]:
-        sizes: list[float] = []
+    def _font_size(
+        self, element: Element, parent: tuple[float, tuple[_Finding, Element] | None], root: tuple[float, tuple[_Finding, Element] | None]
+    ) -> tuple[float, tuple[_Finding, Element] | None]:
+        """The smallest font size ``element`` may have, and the declaration that gives it
+        (``None``: the browser's default)."""
+        sizes: list[tuple[float, tuple[_Finding, Element] | None]] = []
         _, inherited = self.candidates(element, "font-size")
         _, inherited_font = self.candidates(element, "font")
         if inherited and inherited_font:
@@ -364,29 +369,24 @@ class _Cascade:
         for name in _FONT_NAMES:
             for declared, value, surely in self.values(element, name):
                 if value is None:
-                    return parent, _Finding(declared, declared.value, "uses var() with too many possible values", False)
+                    sizes.append((0.0, (_Finding(declared, declared.value, "", False), element)))
+                    continue
                 part: list[Any] | None = list(value)
                 if name == "font":
-                    part, height = font_shorthand(value)
-                    if height is not None:
-                        why = _line_height(list(amounts(height)))
-                        if why:
-                            return parent, _Finding(declared, value, why, surely)
+                    part, _ = font_shorthand(value)
                     if part is None:
                         sizes.append(parent)
                         continue
                 factor = font_size_factor(part) if part else None
                 if factor is None:
-                    return parent, _Finding(declared, value, "sets a font size that cannot be read", surely)
+                    sizes.append((0.0, (_Finding(declared, value, "", surely), element)))
+                    continue
                 kind, amount = factor
-                size = amount if kind == "px" else parent * amount if kind in ("times", "inherit") else root * amount
-                if size < MIN_FONT_PX:
-                    return size, _Finding(declared, value, f"makes its text {size:.1f}px high (less than {MIN_FONT_PX:g}px)", surely)
-                sizes.append(size)
-        smallest = min(sizes) if sizes else parent
-        if smallest < MIN_FONT_PX:
-            return smallest, _Finding(_no_declaration(element), (), f"inherits text {smallest:.1f}px high", False)
-        return smallest, None
+                base = parent if kind in ("times", "inherit") else root
+                size = amount if kind == "px" else base[0] * amount
+                origin = (_Finding(declared, value, "", surely), element) if kind != "inherit" else parent[1]
+                sizes.append((size, origin))
+        return min(sizes, key=lambda item: item[0]) if sizes else parent
 
     def _opacity(self, element: Element) -> tuple[float, _Finding | None]:
         lowest, which = 1.0, None
@@ -395,6 +395,11 @@ class _Cascade:
             if found is not None and found < lowest and single_keyword(value or ()) not in WIDE_KEYWORDS:
                 lowest, which = found, _Finding(declared, value or (), "", surely)
         return lowest, which
+
+
+def _font_line_height(value: Sequence[Any]) -> str | None:
+    _, height = font_shorthand(value)
+    return _line_height(list(amounts(height))) if height is not None else None
 
 
 def _second(value: tuple[Any, ...]) -> list[str]:

@@ -236,14 +236,23 @@ def _line_height(found: list[Amount | None]) -> str | None:
     return "makes its lines overlap" if small else None
 
 
-@rule("letter-spacing", "word-spacing")
-def spacing(value: Sequence[Any]) -> str | None:
-    if _allowed(value, "normal"):
+MAX_SPACING_PX = {"letter-spacing": 8.0, "word-spacing": 32.0}
+
+
+def _spacing(limit: float) -> Rule:
+    def spacing(value: Sequence[Any]) -> str | None:
+        if _allowed(value, "normal"):
+            return None
+        found = list(amounts(value))
+        if not found or any(a is None or a.kind != "px" or abs(a.value) > limit for a in found):
+            return "spreads or squeezes its letters out of shape"
         return None
-    found = list(amounts(value))
-    if not found or any(a is None or a.kind != "px" or abs(a.value) > 16 for a in found):
-        return "spreads or squeezes its letters out of shape"
-    return None
+
+    return spacing
+
+
+for _name, _limit in MAX_SPACING_PX.items():
+    RULES[_name] = _spacing(_limit)
 
 
 @rule("transform", "-webkit-transform")
