@@ -19,7 +19,8 @@ and here a disagreement is a hidden disclaimer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import product
 from typing import Any, Sequence
 
@@ -73,9 +74,16 @@ class Styles:
 
     def add_sheet(self, css: str, where: str, first_line: int = 1, certainty: int = YES) -> None:
         """A stylesheet (``style.css``, a ``<style>`` element's text) starting at ``first_line``;
-        ``where`` has a ``{}`` for the line (``"style.css:{}"``)."""
-        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-        self._rules(rules, (), certainty, where, first_line - 1, top=True)
+        ``where`` has a ``{}`` for the line (``"style.css:{}"``). The same sheet on every page
+        is read once per process."""
+        sheet = _read_sheet(css, where, first_line, certainty)
+        base = len(self.declared)
+        self.declared.extend(replace(d, order=base + d.order) for d in sheet.declared)
+        for name, values in sheet.custom.items():
+            self.custom.setdefault(name, []).extend(values)
+        for name, frames in sheet.keyframes.items():
+            self.keyframes.setdefault(name, []).extend(frames)
+        self.problems.extend(sheet.problems)
 
     def add_attribute(self, css: str, owner: object, where: str) -> None:
         """A ``style`` attribute: declarations of that element only, the strongest in the cascade."""
@@ -161,6 +169,14 @@ class Styles:
     def variants(self, value: Sequence[Any]) -> list[tuple[Any, ...]] | None:
         """Every value ``value`` may have once ``var()`` is replaced; ``None`` if too many to tell."""
         return _substitute(tuple(value), self.custom, 0)
+
+
+@lru_cache(maxsize=32)
+def _read_sheet(css: str, where: str, first_line: int, certainty: int) -> Styles:
+    sheet = Styles()
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    sheet._rules(rules, (), certainty, where, first_line - 1, top=True)
+    return sheet
 
 
 def _substitute(value: tuple[Any, ...], custom: dict[str, list[tuple[Any, ...]]], depth: int) -> list[tuple[Any, ...]] | None:
