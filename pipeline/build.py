@@ -44,6 +44,7 @@ from .textpage import render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
 from .verify import expected_disclaimer, verify_page
+from .visibility import SiteStyles
 
 TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
 STYLESHEET = "style.css"
@@ -105,11 +106,13 @@ def build_site(
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
     stylesheet = templates_dir(config) / STYLESHEET
+    css = stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else None
+    styles = SiteStyles(css, config.allow_scripts)
 
     staging = _staging_folder(out)
     try:
         minutes = {a.slug: reading_minutes(a) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes)
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
 
         def status() -> CheckReport:
@@ -186,6 +189,9 @@ class _Site:
     articles: tuple[Article, ...]
     catalogs: dict[tuple[str, str], Catalog | None]
     minutes: dict[str, int]
+    styles: SiteStyles
+    """The stylesheet published with the pages and what pages may carry: verification checks
+    that nothing hides the disclaimer."""
 
 
 _SITE: _Site | None = None
@@ -278,7 +284,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
         expected = expected_disclaimer(article, catalog, source.tag)
         for suffix in (".html", ".txt"):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            problem = verify_page(site.staging / relative, expected, locale is source)
+            problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)
             if problem is not None:
                 failures.append((relative, problem))
     return failures

@@ -12,6 +12,7 @@ must not silently become the default). Errors name the file and the key.
     source_locale = "en"
     locales = ["de", "fr"]         # [] means every locale found under locale_dir
     require_disclaimer = true      # an article without a required block is an error
+    allow_scripts = false          # pages may carry scripts (then nothing vouches for what they do)
     min_percent = 100              # check: minimum share of translated messages
     fuzzy_threshold = 60           # update: similarity (0-100) for a fuzzy suggestion
     tm_threshold = 75              # update: minimum translation-memory score to pre-fill
@@ -67,6 +68,9 @@ class Config:
     locales: tuple[str, ...] = ()
     """Configured target locales; empty means those found on disk (see :meth:`target_locales`)."""
     require_disclaimer: bool = True
+    allow_scripts: bool = False
+    """Published pages may contain scripts; by default a page with one fails verification,
+    since a script could hide or remove the disclaimer after the page has loaded."""
     min_percent: float = 100.0
     fuzzy_threshold: int = 60
     tm_threshold: int = 75
@@ -117,6 +121,7 @@ _KNOWN = {
     "source_locale",
     "locales",
     "require_disclaimer",
+    "allow_scripts",
     "min_percent",
     "fuzzy_threshold",
     "tm_threshold",
@@ -199,6 +204,10 @@ def config_from_table(
     if not isinstance(require, bool):
         raise fail("require_disclaimer", f"expected true or false, got {require!r}")
 
+    allow_scripts = table.get("allow_scripts", False)
+    if not isinstance(allow_scripts, bool):
+        raise fail("allow_scripts", f"expected true or false, got {allow_scripts!r}")
+
     overrides = table.get("locale", {})
     if not isinstance(overrides, dict):
         raise fail("locale", "expected tables such as [tool.translatio.locale.de]")
@@ -230,6 +239,7 @@ def config_from_table(
         source_locale=locale_code("source_locale", table.get("source_locale", "en")),
         locales=codes,
         require_disclaimer=require,
+        allow_scripts=allow_scripts,
         min_percent=number("min_percent", 100, 0, 100),
         fuzzy_threshold=int(number("fuzzy_threshold", 60, 0, 100)),
         tm_threshold=int(number("tm_threshold", 75, 0, 100)),
