@@ -21,7 +21,7 @@ from .errors import LocaleError
 from .extract import GENERATOR, Extraction, extract_project, now_stamp, write_templates
 from .files import write_atomic
 from .locales import locale_info, normalize_locale
-from .memory.project import file_signature, harvest, record_files, memory_lock, memory_suggester, open_memory, tmx_path
+from .memory.project import file_signature, harvest_into, record_files, memory_lock, memory_suggester, open_memory, tmx_path
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
@@ -177,13 +177,12 @@ def plan_update(
 
     touched: set[str] = set()
     if memory is not None:
-        harvested = [
-            unit
+        edited = [
+            (old, code, domain)
             for (code, domain), old in olds.items()
             if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != file_signature(po_path(config, code, domain))
-            for unit in harvest(old, code, domain, config.source_locale)
         ]
-        touched.update(unit.target_locale for unit in memory.add(harvested))
+        touched |= harvest_into(memory, edited, config.source_locale)
 
     plans: list[tuple[LocaleDomainResult, Catalog]] = []
     for code in codes:
@@ -204,12 +203,11 @@ def plan_update(
     memory_files: dict[Path, str] = {}
     if memory is not None:
         changed = [
-            unit
+            (catalog, result.locale, result.domain)
             for (result, catalog), text in zip(plans, texts)
             if not _same_file(result.path, text)
-            for unit in harvest(catalog, result.locale, result.domain, config.source_locale)
         ]
-        touched.update(unit.target_locale for unit in memory.add(changed))
+        touched |= harvest_into(memory, changed, config.source_locale)
         for code in sorted(touched):
             memory_files[tmx_path(config, code)] = format_tmx(memory.iterate(code), config.source_locale)
     return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)

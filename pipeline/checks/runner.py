@@ -348,7 +348,7 @@ def _check_freshness(run: _Run) -> None:
     try:
         with memory_lock(run.config):
             inputs = read_inputs(run.config, run.codes)
-            memory = open_memory(run.config)
+            memory = open_memory(run.config, for_writing=False)  # check only reads: a read-only locale/ is fine
             try:
                 with memory.pending():
                     plan = plan_update(run.config, memory=memory, inputs=inputs)
