@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -36,7 +34,7 @@ from .config import Config
 from .errors import VerificationError
 from .extract import UI_DOMAIN, read_articles
 from .locales import LocaleInfo, locale_info, normalize_locale
-from .parallel import can_fork, parallel_map, usable_cpus
+from .parallel import can_fork, parallel_map, usable_cpus, worker_pool
 from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
@@ -187,7 +185,7 @@ def _render_locales(
             results = [_render_locale(index) for index in range(len(site.targets))]
             other = meanwhile()
         else:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            with worker_pool(count) as pool:
                 futures = [pool.submit(_render_locale, index) for index in range(len(site.targets))]
                 other = meanwhile()
                 results = [future.result() for future in futures]
