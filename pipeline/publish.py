@@ -125,10 +125,8 @@ def staging_folder(target: Target) -> Iterator[Path]:
 
 
 def publish(staging: Path, target: Target) -> None:
-    """Stamp the verified ``staging`` folder and put it in the target's place, atomically.
-
-    Afterwards ``staging`` holds the previous build (or nothing), for the caller to remove.
-    """
+    """Stamp the verified ``staging`` folder and put it in the target's place, atomically, then
+    remove the previous build."""
     try:
         (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
     except OSError as exc:
