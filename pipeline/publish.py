@@ -23,7 +23,9 @@ Principles:
   build lives; the next build removes those nobody holds, so a concurrent build's staging folder
   is never touched. Builds may run concurrently: creating a staging folder, cleaning and
   publishing happen under a short ``flock`` on the folder holding the build folder (the folder
-  itself is locked, so no lock file is written); rendering runs outside it.
+  itself is locked, so no lock file is written); rendering runs outside it. Where folders cannot
+  be locked (NFS), builds publish unlocked and leave leftovers alone: a live build's staging
+  folder cannot be told from a dead one's there.
 - Permissions are the user's: folders are made with mode 0777 and files with 0666, minus the
   umask (0755 and 0644 under the usual 022), as ``mkdir`` and ``cp`` do, so a web server running
   as another user can read the site.
@@ -383,25 +385,60 @@ os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 def _hold(folder: Path) -> int:
-    hold = _try_hold(folder)
-    if hold is None:
+    """Hold a folder this build just made (no one else can hold it yet)."""
+    try:
+        fd = _open_folder(folder)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot lock: {exc.strerror or exc}") from exc
+    try:
+        state = _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        _release(fd)
+        raise OutputError(f"{folder}: cannot lock: {exc.strerror or exc}") from exc
+    if state is False:
+        _release(fd)
         raise OutputError(f"{folder}: held by another build")
-    return hold
+    return fd
 
 
 def _try_hold(folder: Path) -> int | None:
-    """An exclusive ``flock`` on ``folder`` without waiting; ``None`` when someone holds it."""
+    """Hold ``folder`` without waiting; ``None`` when a live build holds it, or when the
+    filesystem has no ``flock`` (NFS: then no one can tell, and leftovers are left alone)."""
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fd = _open_folder(folder)
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        locked = _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        os.close(fd)
+        locked = False
+    if not locked:
+        _release(fd)
         return None
+    return fd
+
+
+def _open_folder(folder: Path) -> int:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     _HELD.add(fd)
     return fd
+
+
+_NO_FLOCK = (errno.EBADF, errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL)
+"""What ``flock`` on a folder fails with where the filesystem cannot lock one (NFS)."""
+
+
+def _flock(fd: int, flags: int) -> bool | None:
+    """``True`` locked, ``False`` someone else holds it, ``None`` the filesystem cannot lock."""
+    try:
+        fcntl.flock(fd, flags)
+    except BlockingIOError:
+        return False
+    except OSError as exc:
+        if exc.errno in _NO_FLOCK:
+            return None
+        raise
+    return True
 
 
 def _release(fd: int) -> None:
@@ -413,12 +450,14 @@ def _release(fd: int) -> None:
 def _locked(target: Target, folder: Path) -> Iterator[None]:
     """The publishing lock: an ``flock`` on the folder that holds the build folder, waited for."""
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fd = _open_folder(folder)
     except OSError as exc:
         raise OutputError(f"{target.given}: cannot lock {folder}: {exc.strerror or exc}") from exc
-    _HELD.add(fd)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            _flock(fd, fcntl.LOCK_EX)  # where folders cannot be locked (NFS), builds run unlocked
+        except OSError as exc:
+            raise OutputError(f"{target.given}: cannot lock {folder}: {exc.strerror or exc}") from exc
         yield
     finally:
         _release(fd)

@@ -527,3 +527,18 @@ def test_non_folders_are_never_replaced(site: Path, tmp_path: Path, capsys: pyte
         assert kind(os.lstat(target).st_mode)
     assert plain.read_text(encoding="utf-8") == "data\n"
     assert not [p for p in Path("/dev").iterdir() if p.name.startswith(".null-")]
+
+
+def test_where_folders_cannot_be_locked_builds_still_publish_and_leave_leftovers_alone(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NFS cannot flock a folder: nobody can tell a live build's staging folder from a dead one's."""
+    import errno
+
+    def no_flock(fd: int, flags: int) -> None:
+        raise OSError(errno.EBADF, "Bad file descriptor")
+
+    stale = site / ".build-k1ll3d_x"
+    stale.mkdir()
+    monkeypatch.setattr(publish.fcntl, "flock", no_flock)
+    build_site(load_config(site))
+    assert_complete(site / "build", articles=1)
+    assert leftovers(site) == [stale.name]
