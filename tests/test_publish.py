@@ -505,6 +505,14 @@ def test_a_symlink_to_a_foreign_folder_or_a_device_is_refused(site: Path, tmp_pa
     assert run(site, "build", "-o", str(device)) == 2
     assert capsys.readouterr().err == f"{device} → /dev/null: exists and is not a folder; refusing to replace it — choose another -o\n"
     assert device.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    (site / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    (site / "source" / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    for name, folder, what in [("to-source", site / "source", "is the project's source_dir"), ("to-root", site, "is the project folder")]:
+        (site / name).symlink_to(folder)
+        before = snapshot(folder)
+        assert run(site, "build", "-o", str(site / name)) == 2
+        assert capsys.readouterr().err.startswith(f"{site / name} → {folder}: {what}; refusing")
+        assert snapshot(folder) == before
 
 
 def test_a_dangling_symlink_gets_its_folder_created(site: Path, tmp_path: Path) -> None:
