@@ -4,7 +4,9 @@ Principles:
 
 - Nothing half-written, nothing unverified: pages are rendered into a staging folder beside
   ``build/``, every page is read back by :mod:`pipeline.verify`, and only when all pass is the
-  staging folder swapped in for ``build/``. On any error the old ``build/`` stays as it was.
+  staging folder swapped in for ``build/`` by :mod:`pipeline.publish`, which replaces only a
+  folder translatio built and never leaves the site missing. On any error the old ``build/``
+  stays as it was.
 - All input is read and checked before rendering starts (sources, catalogues, templates), so
   bad input fails fast with ``path:line``.
 - Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
@@ -19,11 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -34,10 +31,11 @@ from .catalogs import Catalog, read_po
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config
-from .errors import OutputError, VerificationError
+from .errors import VerificationError
 from .extract import UI_DOMAIN, read_articles
 from .locales import LocaleInfo, locale_info, normalize_locale
-from .parallel import can_fork, parallel_map, usable_cpus
+from .parallel import can_fork, parallel_map, usable_cpus, worker_pool
+from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
 from .textpage import render_article_text
@@ -93,24 +91,29 @@ def build_site(
 ) -> BuildResult:
     """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
 
+    ``out_dir`` (default: ``build_dir``) is replaced only if translatio built it (see
+    :mod:`pipeline.publish`); that is checked first, before anything is read or rendered.
     Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
     for sites big enough to gain from it); the pages are the same whatever the number.
     """
-    out = out_dir or config.build_dir
+    for key in ("source_dir", "locale_dir"):
+        config.folder(key)  # a misspelt folder must not publish an empty site over the full one
+    templates = templates_dir(config)
+    target = prepare_target(config, out_dir)
+    out = target.given
     source = locale_info(config.source_locale)
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
     articles = read_articles(config)
     catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
-    env = make_environment(templates_dir(config))
+    env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
-    stylesheet = templates_dir(config) / STYLESHEET
+    stylesheet = templates / STYLESHEET
     css = stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else None
     styles = SiteStyles(css, config.allow_scripts)
 
-    staging = _staging_folder(out)
-    try:
+    with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
         site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
@@ -127,10 +130,7 @@ def build_site(
         write_status(report, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        publish(staging, target)
     return BuildResult(out, tuple(outputs))
 
 
@@ -140,30 +140,6 @@ def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) ->
     present = [path for _, _, path in wanted if path.is_file()]
     read = dict(zip(present, parallel_map(read_po, present)))
     return {(code, domain): read.get(path) for code, domain, path in wanted}
-
-
-def _staging_folder(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the build folder: {exc.strerror or exc}") from exc
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Swap the verified staging folder in for ``out``."""
-    try:
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot publish the build: {exc.strerror or exc}") from exc
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
@@ -215,7 +191,7 @@ def _render_locales(
             results = [_render_locale(index) for index in range(len(site.targets))]
             other = meanwhile()
         else:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            with worker_pool(count) as pool:
                 futures = [pool.submit(_render_locale, index) for index in range(len(site.targets))]
                 other = meanwhile()
                 results = [future.result() for future in futures]

@@ -80,6 +80,26 @@ class Config:
     bugs_address: str = ""
     team: str = DEFAULT_TEAM
     locale_settings: dict[str, LocaleSettings] = field(default_factory=dict)
+    config_file: str = "pyproject.toml"
+    """Where the settings were read, as errors name it (``site/pyproject.toml`` with ``-C site``)."""
+    configured: frozenset[str] = frozenset()
+    """The keys the table sets explicitly (a default ``locale_dir`` may be absent: no locales yet)."""
+
+    def folder(self, key: str) -> Path:
+        """The configured folder ``key`` (``source_dir``, ``locale_dir``, ``templates_dir``), which
+        must exist: a misspelt folder read as an empty one would publish an empty site over the
+        full one, or make ``update`` delete every template. Commands that create the folder
+        (``init``, ``extract``, ``update`` for ``locale_dir``) do not ask for it. The default
+        ``locale`` of a project that has no catalogues yet may be absent (an English-only site);
+        a ``locale_dir`` the configuration names must exist."""
+        path = getattr(self, key)
+        assert isinstance(path, Path), key
+        if key == "locale_dir" and key not in self.configured and not path.exists():
+            return path  # a new project: no catalogues yet, which readers treat as no locales
+        if not path.is_dir():
+            state = "is not a folder" if path.exists() else "does not exist"
+            raise ConfigError(f"{self.config_file}: tool.translatio.{key}: folder {self.relative(path)!r} {state}")
+        return path
 
     def relative(self, path: Path) -> str:
         """``path`` as written in references and messages: relative to the root, with ``/``."""
@@ -248,4 +268,6 @@ def config_from_table(
         bugs_address=text("bugs_address", ""),
         team=text("team", DEFAULT_TEAM),
         locale_settings=settings,
+        config_file=where,
+        configured=frozenset(table),
     )

@@ -152,6 +152,15 @@ class Article:
         return tuple(b for b in self.blocks if b.kind is BlockKind.DISCLAIMER)
 
 
+RESERVED_SLUGS: dict[str, str] = {
+    "ui": "the domain of the templates' own strings (locale/ui.pot)",
+    "index": "each language's index page, <lang>/index.html",
+}
+"""Slugs an article cannot have, with what already uses the name. An article's pages are
+``<lang>/<slug>.html`` and ``.txt`` and its catalogue is ``<slug>.po``: a slug naming a page the
+build writes itself in ``<lang>/`` would be overwritten by it (and fail every build), so every
+such page is listed here; ``tests/test_build.py`` checks the list against a real build."""
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The safe loader, in C when PyYAML was built with libyaml (front matter of every article)."""
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -295,7 +304,12 @@ def parse_markdown(text: str, path: Path) -> Article:
     notes = (env.get("footnotes") or {}).get("list") or {}
     return Article(
         path=path,
-        slug=_slug(meta.get("slug", path.stem), path, _meta_line(lines, "slug")),
+        slug=_slug(
+            meta.get("slug", path.stem),
+            path,
+            _meta_line(lines, "slug"),
+            "choose another slug" if "slug" in meta else "rename the file or set 'slug:' in the front matter",
+        ),
         title=title_text,
         title_line=title_line,
         description=_meta_text(meta, "description", path, lines) if "description" in meta else "",
@@ -339,12 +353,13 @@ def _meta_text(meta: dict[str, Any], key: str, path: Path, lines: list[str]) -> 
     return normalize_text(value)
 
 
-def _slug(value: Any, path: Path, line: int) -> str:
+def _slug(value: Any, path: Path, line: int, fix: str = "choose another slug") -> str:
+    """The article's slug, checked; ``fix`` says how to change it (the file name or ``slug:``)."""
     slug = str(value)
-    if not _SLUG.fullmatch(slug) or slug == "ui":
-        raise SourceError(
-            path, line, f"slug {slug!r} must be lower-case letters, digits, '-' or '_' (and not 'ui')"
-        )
+    if not _SLUG.fullmatch(slug):
+        raise SourceError(path, line, f"slug {slug!r} must be lower-case letters, digits, '-' or '_'")
+    if slug in RESERVED_SLUGS:
+        raise SourceError(path, line, f"slug {slug!r} is reserved: it names {RESERVED_SLUGS[slug]}; {fix}")
     return slug
 
 
@@ -503,7 +518,7 @@ def parse_text(text: str, path: Path) -> Article:
         title, title_line, rest = path.stem.replace("-", " ").replace("_", " ").capitalize(), 1, tuple(blocks)
     return Article(
         path=path,
-        slug=_slug(path.stem.lower(), path, 1),
+        slug=_slug(path.stem.lower(), path, 1, "rename the file"),
         title=title,
         title_line=title_line,
         description="",

@@ -38,8 +38,8 @@ TEMPLATE_SUFFIX = ".j2"
 
 
 def templates_dir(config: Config) -> Path:
-    """The publisher's templates if configured, else the shipped ones."""
-    return config.templates_dir if config.templates_dir is not None else PACKAGE_TEMPLATES
+    """The publisher's templates if configured (the folder must exist), else the shipped ones."""
+    return config.folder("templates_dir") if config.templates_dir is not None else PACKAGE_TEMPLATES
 
 
 def _reference(path: Path, config: Config) -> str:

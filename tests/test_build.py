@@ -262,3 +262,20 @@ def test_parallel_build_is_identical_and_reports_errors_from_workers(de_project:
     assert str(info.value).startswith(f"{de_project / 'templates'}/")  # the template and line where it failed
     assert re.match(r".*\.html\.j2:\d+: template error: .*no_such_field", str(info.value))
     assert snapshot(de_project / "build") == serial
+
+
+def test_every_page_the_build_writes_beside_the_articles_has_a_reserved_slug(de_project: Path) -> None:
+    """An article whose slug names such a page would be overwritten by it: sources refuse them."""
+    from pipeline.sources import RESERVED_SLUGS
+
+    build_site(load_config(de_project))
+    for locale in ("en", "de"):
+        own = {p.name.split(".")[0] for p in (de_project / "build" / locale).iterdir()} - {"valium"}
+        assert own and own <= set(RESERVED_SLUGS), own
+    (de_project / "source" / "valium.md").write_text(
+        (de_project / "source" / "valium.md").read_text(encoding="utf-8").replace("slug: valium", "slug: index"), encoding="utf-8"
+    )
+    from pipeline.errors import SourceError
+
+    with pytest.raises(SourceError, match=r"valium\.md:\d+: slug 'index' is reserved"):
+        build_site(load_config(de_project))

@@ -178,6 +178,7 @@ def run_checks(
     ``freshness=False`` skips planning an update, and ``loaded`` reuses what was read: the
     build's status page does both, as it reports on the catalogues it has just published.
     """
+    config.folder("locale_dir")
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     run = _Run(config, codes, min_percent, loaded)
     glossary = _glossary(run)
