@@ -61,9 +61,12 @@ class Output:
     disclaimer: str | None
     """``source`` (the source-language page), ``translated``, or ``fallback`` (the English text)."""
     sha256: str
+    withheld: tuple[str, ...] = ()
+    """Translations shown in English for a reason other than being missing or fuzzy, as
+    ``source/a.md:12: why`` (a translation that would change the author's HTML tags)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        row: dict[str, Any] = {
             "path": self.path,
             "locale": self.locale,
             "article": self.article,
@@ -71,6 +74,9 @@ class Output:
             "disclaimer": self.disclaimer,
             "sha256": self.sha256,
         }
+        if self.withheld:
+            row["withheld"] = list(self.withheld)
+        return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +121,8 @@ def build_site(
 
     with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles)
+        sources = {a.slug: config.relative(a.path) for a in articles}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
 
         def status() -> CheckReport:
@@ -168,6 +175,8 @@ class _Site:
     styles: SiteStyles
     """The stylesheet published with the pages and what pages may carry: verification checks
     that nothing hides the disclaimer."""
+    sources: dict[str, str]
+    """Each article's file as references name it (``source/valium.md``), by slug."""
 
 
 _SITE: _Site | None = None
@@ -224,9 +233,10 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
         text = render_article_text(page, ui)
         state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
         share = round(page.translated_share, 4)
+        withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
         for suffix, content in ((".html", html), (".txt", text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content)))
+            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content), withheld))
     index_context = {
         "locale": locale,
         "root": "../",

@@ -168,6 +168,8 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
         share = 100 * sum(shares) / len(shares) if shares else 100.0
         note = ", disclaimer in English" if locale in fallbacks else ""
         click.echo(f"  {locale}: {share:.0f}% translated{note}")
+        for reason in sorted({w for o in pages if o.locale == locale for w in o.withheld}):
+            click.echo(f"    shown in English: {reason}")
     click.echo(f"open {result.folder / 'index.html'}")
 
 

@@ -277,3 +277,25 @@ def test_check_flags_a_translation_whose_structure_differs(project: Path, source
     good = {"markup-mismatch": source.replace("helps", "hilft"), "html-mismatch": "Drücken Sie <kbd>Strg</kbd>."}[check]
     translate_entries(po_path(config, "de", "a"), {source: good})
     assert check not in {f.check for f in run_checks(config, min_percent=0).findings}
+
+
+def test_the_build_says_why_a_translation_of_the_authors_html_is_shown_in_english(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from pipeline.cli import main
+    from pipeline.config import load_config
+    from pipeline.update import init_locale, po_path
+
+    from .conftest import translate_entries, write
+
+    write(project / "pyproject.toml", "[tool.translatio]\nrequire_disclaimer = false\n")
+    write(project / "source" / "keys.md", "---\ntitle: Keys\n---\n\nPress <kbd>Ctrl</kbd> now.\n")
+    config = load_config(project)
+    init_locale(config, "de")
+    translate_entries(po_path(config, "de", "keys"), {"Keys": "Tasten", "Press <kbd>Ctrl</kbd> now.": "Drücken Sie jetzt Strg."})
+    assert main(["-C", str(project), "build"]) == 0
+    out = capsys.readouterr().out
+    assert "    shown in English: source/keys.md:5: its translation changes the source's HTML tags" in out
+    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    [row] = [r for r in manifest["outputs"] if r["path"] == "de/keys.html"]
+    assert row["withheld"] == ["source/keys.md:5: its translation changes the source's HTML tags"]
