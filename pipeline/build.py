@@ -4,7 +4,9 @@ Principles:
 
 - Nothing half-written, nothing unverified: pages are rendered into a staging folder beside
   ``build/``, every page is read back by :mod:`pipeline.verify`, and only when all pass is the
-  staging folder swapped in for ``build/``. On any error the old ``build/`` stays as it was.
+  staging folder swapped in for ``build/`` by :mod:`pipeline.publish`, which replaces only a
+  folder translatio built and never leaves the site missing. On any error the old ``build/``
+  stays as it was.
 - All input is read and checked before rendering starts (sources, catalogues, templates), so
   bad input fails fast with ``path:line``.
 - Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
@@ -19,9 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -32,17 +31,19 @@ from .catalogs import Catalog, read_po
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config
-from .errors import OutputError, VerificationError
+from .errors import VerificationError
 from .extract import UI_DOMAIN, read_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .parallel import can_fork, parallel_map, usable_cpus, worker_pool
+from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
 from .textpage import render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
 from .verify import expected_disclaimer, verify_page
+from .visibility import SiteStyles
 
 TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
 STYLESHEET = "style.css"
@@ -61,9 +62,12 @@ class Output:
     disclaimer: str | None
     """``source`` (the source-language page), ``translated``, or ``fallback`` (the English text)."""
     sha256: str
+    withheld: tuple[str, ...] = ()
+    """Translations shown in English for a reason other than being missing or fuzzy, as
+    ``source/a.md:12: why`` (a translation that would change the author's HTML tags)."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        row: dict[str, Any] = {
             "path": self.path,
             "locale": self.locale,
             "article": self.article,
@@ -71,6 +75,9 @@ class Output:
             "disclaimer": self.disclaimer,
             "sha256": self.sha256,
         }
+        if self.withheld:
+            row["withheld"] = list(self.withheld)
+        return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,24 +98,32 @@ def build_site(
 ) -> BuildResult:
     """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
 
+    ``out_dir`` (default: ``build_dir``) is replaced only if translatio built it (see
+    :mod:`pipeline.publish`); that is checked first, before anything is read or rendered.
     Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
     for sites big enough to gain from it); the pages are the same whatever the number.
     """
-    out = out_dir or config.build_dir
+    for key in ("source_dir", "locale_dir"):
+        config.folder(key)  # a misspelt folder must not publish an empty site over the full one
+    templates = templates_dir(config)
+    target = prepare_target(config, out_dir)
+    out = target.given
     source = locale_info(config.source_locale)
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
     articles = read_articles(config)
     catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
-    env = make_environment(templates_dir(config))
+    env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
-    stylesheet = templates_dir(config) / STYLESHEET
+    stylesheet = templates / STYLESHEET
+    css = stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else None
+    styles = SiteStyles(css, config.allow_scripts)
 
-    staging = _staging_folder(out)
-    try:
+    with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes)
+        sources = {a.slug: config.relative(a.path) for a in articles}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
 
         def status() -> CheckReport:
@@ -123,10 +138,7 @@ def build_site(
         write_status(report, staging / "status.html", staging / "badges")
         manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         write_new(staging / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        _publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        publish(staging, target)
     return BuildResult(out, tuple(outputs))
 
 
@@ -136,30 +148,6 @@ def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) ->
     present = [path for _, _, path in wanted if path.is_file()]
     read = dict(zip(present, parallel_map(read_po, present)))
     return {(code, domain): read.get(path) for code, domain, path in wanted}
-
-
-def _staging_folder(out: Path) -> Path:
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the build folder: {exc.strerror or exc}") from exc
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Swap the verified staging folder in for ``out``."""
-    try:
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot publish the build: {exc.strerror or exc}") from exc
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
@@ -183,6 +171,11 @@ class _Site:
     articles: tuple[Article, ...]
     catalogs: dict[tuple[str, str], Catalog | None]
     minutes: dict[str, int]
+    styles: SiteStyles
+    """The stylesheet published with the pages and what pages may carry: verification checks
+    that nothing hides the disclaimer."""
+    sources: dict[str, str]
+    """Each article's file as references name it (``source/valium.md``), by slug."""
 
 
 _SITE: _Site | None = None
@@ -227,7 +220,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     pages: list[ArticlePage] = []
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        page = article_page(article, catalog, locale, source, site.minutes[article.slug])
+        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
         pages.append(page)
         context = {
             "locale": locale,
@@ -239,9 +232,10 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
         text = render_article_text(page, ui)
         state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
         share = round(page.translated_share, 4)
+        withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
         for suffix, content in ((".html", html), (".txt", text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content)))
+            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content), withheld))
     index_context = {
         "locale": locale,
         "root": "../",
@@ -275,7 +269,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
         expected = expected_disclaimer(article, catalog, source.tag)
         for suffix in (".html", ".txt"):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            problem = verify_page(site.staging / relative, expected, locale is source)
+            problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)
             if problem is not None:
                 failures.append((relative, problem))
     return failures

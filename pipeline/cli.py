@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
 from .config import Config, load_config
 from .errors import PipelineError
+
+if TYPE_CHECKING:
+    from .memory.matching import MemoryMatch
 
 FORMAT = click.option(
     "--format",
@@ -179,6 +182,8 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
         share = 100 * sum(shares) / len(shares) if shares else 100.0
         note = ", disclaimer in English" if locale in fallbacks else ""
         click.echo(f"  {locale}: {share:.0f}% translated{note}")
+        for reason in sorted({w for o in pages if o.locale == locale for w in o.withheld}):
+            click.echo(f"    shown in English: {reason}")
     click.echo(f"open {result.folder / 'index.html'}")
 
 
@@ -298,7 +303,12 @@ def tm_export(ctx: click.Context, locales: tuple[str, ...], file: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None, limit: int, output_format: str) -> None:
-    """Find the memory's best matches for TEXT, best first, with their scores."""
+    """Find the memory's best matches for TEXT, best first, with their scores.
+
+    Every translation the memory holds is listed with its status: current (used in a catalogue),
+    archived (no known place: imported, or obsolete) or superseded (replaced where it was used,
+    never offered again); several current translations of one text are a choice (99%).
+    """
     from .locales import normalize_locale
     from .memory.matching import MemoryQuery, lookup
     from .memory.project import read_memory
@@ -306,7 +316,9 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
     config = _config(ctx)
     code = normalize_locale(locale)
     with read_memory(config) as memory:
-        matches = lookup(memory, MemoryQuery(text, code), config.tm_threshold if min_score is None else min_score, limit)
+        query = MemoryQuery(text, code)
+        matches = lookup(memory, query, config.tm_threshold if min_score is None else min_score, limit, withheld=True)
+    places = lambda origins: [{"domain": o.domain, "reference": o.reference} for o in origins]  # noqa: E731
     if output_format == "json":
         _emit_json(
             [
@@ -315,8 +327,15 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
                     "similarity": round(m.similarity, 2),
                     "source": m.unit.source,
                     "target": m.unit.target,
+                    "status": m.unit.status,
+                    "first_seen": m.unit.first_seen,
                     "differences": list(m.differences),
-                    "origins": [{"domain": o.domain, "reference": o.reference} for o in m.unit.origins],
+                    "origins": places(m.unit.origins),
+                    "superseded_in": places(m.unit.superseded),
+                    "alternatives": [
+                        {"target": u.target, "first_seen": u.first_seen, "origins": places(u.origins)} for u in m.alternatives
+                    ],
+                    "withheld": m.withheld,
                 }
                 for m in matches
             ]
@@ -326,21 +345,51 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
         click.echo("no match")
     for m in matches:
         risk = f"  [{'; '.join(m.differences)}]" if m.differences else ""
-        click.echo(f"{m.score:>3}%  {m.unit.source}{risk}\n      {m.unit.target}")
+        click.echo(f"{m.score:>3}%  {m.unit.source}{risk}\n      {m.unit.target}\n      ({_status_line(m)})")
+
+
+def _status_line(match: MemoryMatch) -> str:
+    """``current in valium since 2026-05-02``, ``superseded in valium``, ``1 of 2 current translations…``."""
+    unit = match.unit
+    since = f" since {unit.first_seen[:4]}-{unit.first_seen[4:6]}-{unit.first_seen[6:8]}" if unit.first_seen else ""
+    domains = lambda origins: ", ".join(sorted({o.domain for o in origins}))  # noqa: E731
+    if unit.status == "superseded":
+        return f"superseded in {domains(unit.superseded)}: never offered again"
+    where = f" in {domains(unit.origins)}" if unit.origins else " (no catalogue uses it)"
+    choice = f"; one of {len(match.alternatives) + 1} translations on offer: a choice, not an exact match" if match.alternatives else ""
+    replaced = f"; superseded in {domains(unit.superseded)}" if unit.superseded else ""
+    return f"{unit.status}{where}{since}{replaced}{choice}"
 
 
 @tm.command("stats")
+@FORMAT
 @click.pass_context
-def tm_stats(ctx: click.Context) -> None:
-    """Units per locale, and where the memory is kept."""
+def tm_stats(ctx: click.Context, output_format: str) -> None:
+    """Units per locale by status, and where the memory is kept."""
     from .memory.project import read_memory, tmx_path
 
     config = _config(ctx)
     with read_memory(config) as memory:
         figures = memory.stats()
-    for locale, count in figures.units.items():
-        click.echo(f"{locale}: {count} units  ({config.relative(tmx_path(config, locale))})")
-    click.echo(f"index: {config.relative(Path(figures.path))} (derived, not in git)")
+    index = config.relative(Path(figures.path))
+    if output_format == "json":
+        _emit_json(
+            {
+                "locales": {
+                    locale: {**f.as_dict(), "file": config.relative(tmx_path(config, locale))} for locale, f in figures.locales.items()
+                },
+                "index": {"path": index, "in_memory": figures.in_memory},
+            }
+        )
+        return
+    for locale, f in figures.locales.items():
+        choice = f"; {_count(f.ambiguous, 'text')} with several current translations (offered as a choice)" if f.ambiguous else ""
+        click.echo(
+            f"{locale}: {_count(f.units, 'unit')}: {f.current} current, {f.archived} archived, {f.superseded} superseded{choice}"
+            f"  ({config.relative(tmx_path(config, locale))})"
+        )
+    where = "held in memory for this run: locale/ cannot be written" if figures.in_memory else "derived, not in git"
+    click.echo(f"index: {index} ({where})")
 
 
 @cli.command()

@@ -12,6 +12,7 @@ must not silently become the default). Errors name the file and the key.
     source_locale = "en"
     locales = ["de", "fr"]         # [] means every locale found under locale_dir
     require_disclaimer = true      # an article without a required block is an error
+    allow_scripts = false          # pages may carry scripts (then nothing vouches for what they do)
     min_percent = 100              # check: minimum share of translated messages
     fuzzy_threshold = 60           # update: similarity (0-100) for a fuzzy suggestion
     tm_threshold = 75              # update: minimum translation-memory score to pre-fill
@@ -67,6 +68,9 @@ class Config:
     locales: tuple[str, ...] = ()
     """Configured target locales; empty means those found on disk (see :meth:`target_locales`)."""
     require_disclaimer: bool = True
+    allow_scripts: bool = False
+    """Published pages may contain scripts; by default a page with one fails verification,
+    since a script could hide or remove the disclaimer after the page has loaded."""
     min_percent: float = 100.0
     fuzzy_threshold: int = 60
     tm_threshold: int = 75
@@ -76,6 +80,26 @@ class Config:
     bugs_address: str = ""
     team: str = DEFAULT_TEAM
     locale_settings: dict[str, LocaleSettings] = field(default_factory=dict)
+    config_file: str = "pyproject.toml"
+    """Where the settings were read, as errors name it (``site/pyproject.toml`` with ``-C site``)."""
+    configured: frozenset[str] = frozenset()
+    """The keys the table sets explicitly (a default ``locale_dir`` may be absent: no locales yet)."""
+
+    def folder(self, key: str) -> Path:
+        """The configured folder ``key`` (``source_dir``, ``locale_dir``, ``templates_dir``), which
+        must exist: a misspelt folder read as an empty one would publish an empty site over the
+        full one, or make ``update`` delete every template. Commands that create the folder
+        (``init``, ``extract``, ``update`` for ``locale_dir``) do not ask for it. The default
+        ``locale`` of a project that has no catalogues yet may be absent (an English-only site);
+        a ``locale_dir`` the configuration names must exist."""
+        path = getattr(self, key)
+        assert isinstance(path, Path), key
+        if key == "locale_dir" and key not in self.configured and not path.exists():
+            return path  # a new project: no catalogues yet, which readers treat as no locales
+        if not path.is_dir():
+            state = "is not a folder" if path.exists() else "does not exist"
+            raise ConfigError(f"{self.config_file}: tool.translatio.{key}: folder {self.relative(path)!r} {state}")
+        return path
 
     def relative(self, path: Path) -> str:
         """``path`` as written in references and messages: relative to the root, with ``/``."""
@@ -117,6 +141,7 @@ _KNOWN = {
     "source_locale",
     "locales",
     "require_disclaimer",
+    "allow_scripts",
     "min_percent",
     "fuzzy_threshold",
     "tm_threshold",
@@ -199,6 +224,10 @@ def config_from_table(
     if not isinstance(require, bool):
         raise fail("require_disclaimer", f"expected true or false, got {require!r}")
 
+    allow_scripts = table.get("allow_scripts", False)
+    if not isinstance(allow_scripts, bool):
+        raise fail("allow_scripts", f"expected true or false, got {allow_scripts!r}")
+
     overrides = table.get("locale", {})
     if not isinstance(overrides, dict):
         raise fail("locale", "expected tables such as [tool.translatio.locale.de]")
@@ -230,6 +259,7 @@ def config_from_table(
         source_locale=locale_code("source_locale", table.get("source_locale", "en")),
         locales=codes,
         require_disclaimer=require,
+        allow_scripts=allow_scripts,
         min_percent=number("min_percent", 100, 0, 100),
         fuzzy_threshold=int(number("fuzzy_threshold", 60, 0, 100)),
         tm_threshold=int(number("tm_threshold", 75, 0, 100)),
@@ -238,4 +268,6 @@ def config_from_table(
         bugs_address=text("bugs_address", ""),
         team=text("team", DEFAULT_TEAM),
         locale_settings=settings,
+        config_file=where,
+        configured=frozenset(table),
     )

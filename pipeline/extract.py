@@ -49,7 +49,7 @@ class Template:
 
 def read_articles(config: Config) -> list[Article]:
     """Every article of the project, checked: unique slugs, a disclaimer where one is required."""
-    articles = parallel_map(read_article, find_articles(config.source_dir, config.root))
+    articles = parallel_map(read_article, find_articles(config.folder("source_dir"), config.root))
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:

@@ -14,6 +14,9 @@ Principles:
   finish…`` through the notice the CLI installs (the library never prints). It waits as long
   as it takes, or gives up after ``--wait SECONDS`` (``TRANSLATIO_LOCK_TIMEOUT``) with
   :class:`~pipeline.errors.LockBusy`, exit 2.
+- The holder removes the file when it is done, so a run leaves the project as it found it (a
+  killed one leaves an empty or stale file, harmless and ignored by git). A waiter that then
+  holds the removed file sees it is no longer at the path and locks the path anew.
 - Re-entrant within a process: a function that locks may call another one that does.
 - Taking the lock to write makes the folder safe to write in. Temporary files an interrupted
   run left (our pattern, :data:`pipeline.files.TEMP_FILE`, only) are removed: under the lock
@@ -97,13 +100,22 @@ def project_lock(config: Config, read_only: bool = False) -> Iterator[None]:
             _HELD[key] = (pid, _HELD[key][1] - 1)
         return
     created = not read_only and not config.locale_dir.exists()
-    opened = _open_for_writing(config, path) if not read_only else _open_for_reading(config, path)
-    if opened is None:
-        yield
-        return
-    fd, exclusive = opened
+    wait = _Wait(path)
+    while True:
+        opened = _open_for_writing(config, path) if not read_only else _open_for_reading(config, path)
+        if opened is None:
+            yield
+            return
+        fd, exclusive = opened
+        try:
+            wait.acquire(fd, exclusive)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _still_there(fd, path):
+            break
+        os.close(fd)  # the holder we waited for removed the file: lock the one at the path now
     try:
-        _acquire(fd, exclusive, path)
         if exclusive:
             _note_holder(fd, pid)
         if not read_only:
@@ -114,11 +126,29 @@ def project_lock(config: Config, read_only: bool = False) -> Iterator[None]:
         finally:
             del _HELD[key]
             if exclusive:
-                _note_holder(fd, None)
+                _remove(fd, path)
             if created:
-                _remove_if_unused(config.locale_dir, path)
+                _remove_if_unused(config.locale_dir)
     finally:
         os.close(fd)  # releases the lock
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether the file locked is the one at ``path`` (a holder removes it when it is done)."""
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except OSError:
+        return False
+
+
+def _remove(fd: int, path: Path) -> None:
+    """The holder removes the lock file before releasing it, so that a project is left as it was
+    found; a command waiting on the removed file sees that and locks the path again."""
+    if _still_there(fd, path):
+        try:
+            path.unlink()
+        except OSError:
+            _note_holder(fd, None)  # cannot remove it: at least leave no stale pid
 
 
 def _open_for_writing(config: Config, path: Path) -> tuple[int, bool]:
@@ -134,16 +164,18 @@ def _open_for_writing(config: Config, path: Path) -> tuple[int, bool]:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise OutputError(f"{path}: no space left on device") from exc
+        if exc.errno == errno.EROFS:
+            raise OutputError(f"{folder}: read-only (read-only file system): nothing can be written there") from exc
+        if exc.errno in _READ_ONLY and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+            raise OutputError(f"{folder}: read-only (no write permission): nothing can be written there") from exc
         raise OutputError(f"{path}: cannot lock: {exc.strerror or exc}") from exc
 
 
-def _remove_if_unused(folder: Path, path: Path) -> None:
+def _remove_if_unused(folder: Path) -> None:
     """A command that created the locale folder only to lock it, then failed (bad input),
     leaves no trace."""
     try:
-        if [entry.name for entry in folder.iterdir()] == [path.name]:
-            path.unlink()
-            folder.rmdir()
+        folder.rmdir()  # only if empty
     except OSError:
         pass
 
@@ -166,30 +198,39 @@ def _open_for_reading(config: Config, path: Path) -> tuple[int, bool] | None:
         raise OutputError(f"{path}: cannot lock: {exc.strerror or exc}") from exc
 
 
-def _acquire(fd: int, exclusive: bool, path: Path) -> None:
-    """Take the lock, waiting by the current :class:`WaitPolicy`."""
-    policy = _POLICY.get()
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    start = time.monotonic()
-    noticed = False
-    while True:
-        try:
-            fcntl.lockf(fd, mode | fcntl.LOCK_NB)
-            return
-        except OSError as exc:
-            if exc.errno not in _BUSY:
-                raise OutputError(f"{path}: cannot lock: {exc.strerror or exc}") from exc
-        waited = time.monotonic() - start
+class _Wait:
+    """Taking the lock, waiting by the current :class:`WaitPolicy` (one deadline over every
+    attempt, one notice)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.policy = _POLICY.get()
+        self.start = time.monotonic()
+        self.noticed = False
+
+    def acquire(self, fd: int, exclusive: bool) -> None:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        while True:
+            try:
+                fcntl.lockf(fd, mode | fcntl.LOCK_NB)
+                return
+            except OSError as exc:
+                if exc.errno not in _BUSY:
+                    raise OutputError(f"{self.path}: cannot lock: {exc.strerror or exc}") from exc
+            self._pause(fd)
+
+    def _pause(self, fd: int) -> None:
+        policy = self.policy
+        waited = time.monotonic() - self.start
         if policy.timeout is not None and waited >= policy.timeout:
             raise LockBusy(
-                f"{path}: {_whom(fd)} still holds the lock after {policy.timeout:g} s; "
+                f"{self.path}: {_whom(fd)} still holds the lock after {policy.timeout:g} s; "
                 "try again later, or wait longer with --wait SECONDS"
             )
-        if not noticed and waited >= NOTICE_AFTER and policy.notice is not None:
-            policy.notice(f"{path}: waiting for {_whom(fd)} to finish…")
-            noticed = True
-        pause = _POLL if policy.timeout is None else min(_POLL, max(policy.timeout - waited, 0.001))
-        time.sleep(pause)
+        if not self.noticed and waited >= NOTICE_AFTER and policy.notice is not None:
+            policy.notice(f"{self.path}: waiting for {_whom(fd)} to finish…")
+            self.noticed = True
+        time.sleep(_POLL if policy.timeout is None else min(_POLL, max(policy.timeout - waited, 0.001)))
 
 
 def _whom(fd: int) -> str:

@@ -15,6 +15,12 @@ they expect:
   with its translator comments and flags; untranslated ones are dropped, as they hold no work,
   and so are those whose translation now lives on as a fuzzy suggestion (msgmerge does the same).
 - An obsolete message whose text returns is revived with its translation (not fuzzy).
+- A message the translation memory fills (``suggest``) takes the place of the catalogue's
+  closest entry when that entry is leaving the catalogue (its text is no longer in the
+  template): the translation comes from the memory, but the translator's comments and
+  non-format flags come from that entry, as they would on a fuzzy match from it — they are the
+  translator's work on this message, not the memory's. The entry itself is dropped when the
+  memory's translation is the same as its own (nothing is lost), else kept obsolete.
 
 Where we differ from msgmerge on purpose: we keep the catalogue's own header and only refresh
 ``POT-Creation-Date`` (msgmerge also reorders header fields); and obsolete entries keep their
@@ -106,6 +112,7 @@ def merge_catalog(
     merged: list[Message] = []
     counts = dict.fromkeys(("new", "changed", "obsolete", "revived", "unchanged", "memory"), 0)
     active = template.active
+    staying = {message.key for message in active}
     for index, fresh in enumerate(active):
         previous = by_key.get(fresh.key)
         if previous is not None:
@@ -119,17 +126,18 @@ def merge_catalog(
             before = active[index - 1].msgid if index else ""
             after = active[index + 1].msgid if index + 1 < len(active) else ""
             offered = suggest(fresh, before, after, score)
-        if offered is not None and offered.score >= 100:  # an exact memory match beats any fuzzy one
-            merged.append(offered.message)
+        if offered is not None and (offered.score >= 100 or close is None or score < offered.score):
+            # The memory's match (an exact one beats any fuzzy one) takes the place of the closest entry.
+            replaced = close if close is not None and close.key not in staying else None
+            merged.append(_filled_in_place_of(offered.message, replaced, fresh))
+            if replaced is not None and _sized(replaced.msgstr, fresh, nplurals) == offered.message.msgstr:
+                used.add(replaced.key)  # the same translation lives on, comments and flags with it
             counts["memory"] += 1
             continue
-        if close is not None and (offered is None or score >= offered.score):
+        if close is not None:
             used.add(close.key)  # its translation lives on in the fuzzy entry, as in msgmerge
             merged.append(_suggest_from(close, fresh, nplurals))
             counts["changed"] += 1
-        elif offered is not None:
-            merged.append(offered.message)
-            counts["memory"] += 1
         else:
             merged.append(_blank(fresh, nplurals))
             counts["new"] += 1
@@ -203,6 +211,15 @@ def _suggest_from(close: Message, fresh: Message, nplurals: int) -> Message:
         obsolete=False,
         line=0,
     )
+
+
+def _filled_in_place_of(filled: Message, replaced: Message | None, fresh: Message) -> Message:
+    """A message the memory filled, with the translator comments and non-format flags of the
+    catalogue entry it replaces (format flags come from the template, as everywhere)."""
+    if replaced is None:
+        return filled
+    comments = filled.translator_comments or replaced.translator_comments
+    return replace(filled, translator_comments=comments, flags=_flags(replaced, fresh, filled.fuzzy))
 
 
 def _blank(fresh: Message, nplurals: int) -> Message:

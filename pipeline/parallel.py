@@ -7,8 +7,9 @@ pickled). Small jobs stay in this process, where forking would cost more than it
 never depends on the number of workers.
 
 Workers die with their parent (:func:`worker_pool`): a command killed by ``kill -9`` or
-``SIGTERM`` leaves no orphan behind to go on reading, writing or holding files open. (The
-project's lock is a record lock that forked workers do not inherit, see :mod:`pipeline.lock`.)
+``SIGTERM`` leaves no orphan behind still reading, writing into a build's staging folder or
+holding files open. (The project's lock is a record lock that forked workers do not inherit,
+see :mod:`pipeline.lock`.)
 """
 
 from __future__ import annotations

@@ -19,20 +19,21 @@ import math
 from contextlib import contextmanager
 import sys
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
-from markdown_it.token import Token
 from markupsafe import Markup
 
 from .catalogs import Catalog, Message
 from .errors import TemplateError
-from .inline import LinkList, inline_tokens, render_plain, tokens_html, tokens_plain
+from .blockhtml import HtmlContext, render_blocks
+from .inline import PageFootnotes, inline_tokens, render_plain, tokens_html
 from .locales import LocaleInfo
+from .page import ArticlePage, PageBlock, PageText
+from .rawhtml import has_html, sanitize, tags_of
 from .required import required_status
 from .segments import extract_segments
 from .sources import Article, Block, BlockKind, TEXT_KINDS
@@ -42,103 +43,43 @@ from .ui import CatalogTranslations
 WORDS_PER_MINUTE = 200
 
 
-@dataclass(frozen=True, slots=True)
-class PageText:
-    """A piece of inline text as the page shows it."""
-
-    html: Markup
-    """Rendered inline HTML (already escaped)."""
-    used: str
-    """The Markdown shown: the translation, or the source when falling back."""
-    source: str
-    """The source segment, whose link targets the page uses."""
-    lang: str | None = None
-    """``en`` (the source language tag) when this is the fallback; ``None`` otherwise."""
-    dir: str | None = None
-    tokens: tuple[Token, ...] | None = field(default=None, compare=False, repr=False)
-    """The parsed inline Markdown, shared by the HTML and the text page (``None``: plain prose)."""
-
-    def plain(self, links: LinkList | None = None) -> str:
-        """The text without markup; links numbered into ``links`` when given."""
-        return tokens_plain(self.used, self.tokens, links)
-
-
-@dataclass(frozen=True, slots=True)
-class PageBlock:
-    """A block of the page: like :class:`pipeline.sources.Block`, with its text localized."""
-
-    kind: str
-    level: int
-    info: str
-    text: str
-    """Verbatim content of a code block."""
-    content: PageText | None
-    children: tuple[PageBlock, ...]
-
-    @property
-    def html(self) -> Markup:
-        return self.content.html if self.content else Markup("")
-
-    @property
-    def lang(self) -> str | None:
-        return self.content.lang if self.content else None
-
-    @property
-    def dir(self) -> str | None:
-        return self.content.dir if self.content else None
-
-
-@dataclass(frozen=True, slots=True)
-class ArticlePage:
-    """Everything a template or the text renderer needs to show one article in one locale."""
-
-    article: Article
-    locale: LocaleInfo
-    title: PageText
-    title_text: str
-    """The title without markup, for ``<title>`` and the text page."""
-    description: str
-    date_text: str
-    date_iso: str
-    minutes: int
-    body: tuple[PageBlock, ...]
-    disclaimer: tuple[PageBlock, ...]
-    disclaimer_translated: bool
-    """The locale's translation of the disclaimer is shown (else the English)."""
-    disclaimer_reason: str
-    """Why the English disclaimer is shown, when it is."""
-    disclaimer_lang: str | None
-    disclaimer_dir: str | None
-    translated_share: float
-    """Share of the article's segments shown translated (1.0 for the source language)."""
-
-    @property
-    def has_fallback(self) -> bool:
-        return self.translated_share < 1.0
+_MARKUP_OF: dict[BlockKind, str] = {BlockKind.HTML_TEXT: "html"}
+"""Inline markup per text kind where it is not the article's (a run of an HTML block is HTML)."""
 
 
 class Localizer:
     """Looks segments up in one catalogue, applying the publish rules."""
 
-    def __init__(self, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo, markup: str, references: Any) -> None:
+    def __init__(self, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo, article: Article) -> None:
         self.messages: dict[str, Message] = {}
         if catalog is not None:
             self.messages = {m.msgid: m for m in catalog.active if m.msgctxt is None}
         self.is_source = catalog is None
-        self.locale, self.source, self.markup, self.references = locale, source, markup, references
+        self.locale, self.source, self.markup, self.references = locale, source, article.markup, article.references
+        self.footnotes = PageFootnotes(article.footnotes) if article.footnotes else None
         self.shown = 0
         self.total = 0
+        self.fallbacks: list[tuple[int, str]] = []
 
-    def translation(self, text: str) -> str | None:
+    def translation(self, text: str, line: int = 0) -> str | None:
+        """The approved translation of ``text``, if it may be published; a translation that
+        would change the author's HTML tags is not (and the page says why)."""
         message = self.messages.get(text)
-        return message.msgstr[0] if message is not None and message.translated else None
+        if message is None or not message.translated:
+            return None
+        translation = message.msgstr[0]
+        if has_html(text) and tags_of(translation) != tags_of(text):
+            self.fallbacks.append((line, "its translation changes the source's HTML tags"))
+            return None
+        return translation
 
-    def text(self, source: str, translation: str | None, mark_fallback: bool = True) -> PageText:
+    def text(self, source: str, translation: str | None, mark_fallback: bool = True, markup: str | None = None) -> PageText:
         self.total += 1
         self.shown += translation is not None or self.is_source
         used = source if translation is None else translation
-        tokens = inline_tokens(used, source, self.markup, self.references)
-        html = tokens_html(used, self.markup, tokens)
+        markup = markup or self.markup
+        tokens = inline_tokens(used, source, markup, self.references, self.footnotes)
+        html = tokens_html(used, markup, tokens)
         if translation is None and not self.is_source and mark_fallback:
             return PageText(html, used, source, self.source.tag, self.source.direction, tokens)
         return PageText(html, used, source, tokens=tokens)
@@ -150,12 +91,14 @@ class Localizer:
         out = []
         for block in blocks:
             content = None
-            if block.kind in TEXT_KINDS:
-                translated = translations[block.text] if translations is not None else self.translation(block.text)
-                content = self.text(block.text, translated, mark_fallback)
+            if block.kind in TEXT_KINDS and not block.text:
+                content = PageText(Markup(""), "", "")  # an empty table cell: nothing to translate or mark
+            elif block.kind in TEXT_KINDS:
+                translated = translations[block.text] if translations is not None else self.translation(block.text, block.line)
+                content = self.text(block.text, translated, mark_fallback, _MARKUP_OF.get(block.kind))
             children = self.blocks(block.children, translations, mark_fallback)
-            text = block.text if block.kind is BlockKind.CODE else ""
-            out.append(PageBlock(str(block.kind), block.level, block.info, text, content, children))
+            text = block.text if block.kind in (BlockKind.CODE, BlockKind.HTML_MARKUP) else ""
+            out.append(PageBlock(str(block.kind), block.level, block.info, text, content, children, block.tight, block.anchor))
         return tuple(out)
 
 
@@ -168,18 +111,25 @@ def disclaimer_translations(article: Article, localizer: Localizer) -> tuple[dic
         status = required_status(text, localizer.messages.get(text))
         if not status.usable:
             return {t: None for t in required}, status.reason
+        if has_html(text) and tags_of(localizer.messages[text].msgstr[0]) != tags_of(text):
+            return {t: None for t in required}, "its translation changes the source's HTML tags"
     return {text: localizer.messages[text].msgstr[0] for text in required}, ""
 
 
 def article_page(
-    article: Article, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo, minutes: int | None = None
+    article: Article,
+    catalog: Catalog | None,
+    locale: LocaleInfo,
+    source: LocaleInfo,
+    minutes: int | None = None,
+    ui: CatalogTranslations | None = None,
 ) -> ArticlePage:
     """The view of ``article`` in ``locale``; ``catalog`` is ``None`` for the source language."""
-    localizer = Localizer(catalog, locale, source, article.markup, article.references)
-    title = localizer.text(article.title, localizer.translation(article.title))
+    localizer = Localizer(catalog, locale, source, article)
+    title = localizer.text(article.title, localizer.translation(article.title, article.title_line))
     description = ""
     if article.description:
-        described = localizer.translation(article.description) or article.description
+        described = localizer.translation(article.description, article.description_line) or article.description
         description = render_plain(described, article.description, article.markup, None, article.references)
     body = localizer.blocks(tuple(b for b in article.blocks if b.kind is not BlockKind.DISCLAIMER))
     translations, reason = disclaimer_translations(article, localizer)
@@ -190,6 +140,10 @@ def article_page(
     disclaimer = localizer.blocks(disclaimer_blocks, translations, mark_fallback=False)
     if minutes is None:
         minutes = reading_minutes(article)
+    context = HtmlContext((ui or CatalogTranslations(None)).pgettext, _footnote_counter(localizer.footnotes))
+    body_html, disclaimer_html = render_blocks(body, context), render_blocks(disclaimer, context)
+    if article.raw_html:
+        body_html, disclaimer_html = sanitize(body_html), sanitize(disclaimer_html)
     return ArticlePage(
         article=article,
         locale=locale,
@@ -206,7 +160,16 @@ def article_page(
         disclaimer_lang=source.tag if fallback and not localizer.is_source else None,
         disclaimer_dir=source.direction if fallback and not localizer.is_source else None,
         translated_share=localizer.shown / localizer.total if localizer.total else 1.0,
+        body_html=Markup(body_html),
+        disclaimer_html=Markup(disclaimer_html),
+        fallbacks=tuple(localizer.fallbacks),
     )
+
+
+def _footnote_counter(footnotes: PageFootnotes | None) -> Callable[[int], int]:
+    if footnotes is None:
+        return lambda number: 1
+    return lambda number: footnotes.references_of(number - 1)
 
 
 def reading_minutes(article: Article) -> int:

@@ -45,6 +45,12 @@ def link_targets(text: str) -> list[str]:
     return _LINK.findall(text)
 
 
+def links_with_ends(text: str) -> list[tuple[str, int]]:
+    """Each Markdown link of a segment as (URL, offset just after its closing parenthesis), in
+    order: what follows a link (a note such as "(in English)") starts there."""
+    return [(m.group(1), m.end()) for m in _LINK.finditer(text)]
+
+
 @lru_cache(maxsize=1)
 def _digits() -> dict[int, str]:
     """Every decimal digit of Unicode (Arabic-Indic ٥, full-width ５…) → its ASCII digit; built

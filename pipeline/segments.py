@@ -2,10 +2,12 @@
 
 Rules, in order of precedence:
 
-- A segment is the inline text of a title, description, heading, paragraph or table cell.
-  Lists, quotes and the disclaimer are containers: the paragraphs inside them are the segments,
-  and the container names what they are ("list item", "quote", "disclaimer: required").
-- Code blocks and thematic breaks carry nothing to translate.
+- A segment is the inline text of a title, description, heading, paragraph or table cell, an
+  image's alt text and title, an admonition's title, a footnote's paragraphs, and each run of
+  prose in an HTML block. Lists, quotes, footnotes, admonitions and the disclaimer are
+  containers: the paragraphs inside them are the segments, and the container names what they
+  are ("list item", "quote", "footnote", "disclaimer: required").
+- Code blocks, thematic breaks and the markup of HTML blocks carry nothing to translate.
 - The segment's text is the block's normalized inline Markdown, unchanged: the msgid at extract
   time and the lookup key at build time are the same string.
 - A segment inside the disclaimer is *required*: the build publishes its translation only when
@@ -88,7 +90,34 @@ def _cell(block: Block, container: str | None) -> Iterator[Segment]:
         yield Segment(block.text, kind, block.line, required=container == REQUIRED_KIND)
 
 
-@rule(BlockKind.BULLET_LIST, BlockKind.ORDERED_LIST, BlockKind.TABLE, BlockKind.TABLE_ROW)
+def _text_rule(kind: str) -> Rule:
+    def segment(block: Block, container: str | None) -> Iterator[Segment]:
+        if block.text:
+            yield Segment(block.text, container if container == REQUIRED_KIND else kind, block.line, required=container == REQUIRED_KIND)
+
+    return segment
+
+
+rule(BlockKind.HTML_TEXT)(_text_rule("html text"))
+rule(BlockKind.IMAGE_ALT)(_text_rule("image alt"))
+rule(BlockKind.IMAGE_TITLE)(_text_rule("image title"))
+rule(BlockKind.ADMONITION_TITLE)(_text_rule("admonition title"))
+
+
+@rule(BlockKind.FOOTNOTE)
+def _footnote(block: Block, container: str | None) -> Iterator[Segment]:
+    yield from _children(block, container if container == REQUIRED_KIND else f"footnote [^{block.info}]")
+
+
+@rule(BlockKind.ADMONITION)
+def _admonition(block: Block, container: str | None) -> Iterator[Segment]:
+    yield from _children(block, container if container == REQUIRED_KIND else f"{block.info} (admonition)")
+
+
+@rule(
+    BlockKind.BULLET_LIST, BlockKind.ORDERED_LIST, BlockKind.TABLE, BlockKind.TABLE_HEAD, BlockKind.TABLE_BODY,
+    BlockKind.TABLE_ROW, BlockKind.HTML, BlockKind.IMAGE, BlockKind.FOOTNOTES,
+)  # fmt: skip
 def _transparent(block: Block, container: str | None) -> Iterator[Segment]:
     yield from _children(block, container)
 

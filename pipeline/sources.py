@@ -6,12 +6,18 @@ Principles:
   of frozen :class:`Block` values with 1-based source lines; segmentation, rendering and
   verification never look at the file again.
 - Text is normalized once, here: runs of whitespace become one space, hard line breaks become
-  ``\\`` + newline, leading and trailing space goes. The normalized text is the msgid and the
-  key used to look the translation up at build time, so both sides always agree.
+  ``\\`` + newline, leading and trailing space goes — except inside code spans, whose spaces
+  are content (only a line break becomes a space, as CommonMark says). The normalized text is
+  the msgid and the key used to look the translation up at build time, so both sides always
+  agree, and re-wrapping a paragraph in an editor changes no msgid.
 - Inline Markdown stays as written (``*em*``, ``[WebMD](https://www.webmd.com/)``): translators
   see it and keep it, and link targets are later taken from here, not from the translation.
-- Raw HTML is not markup in our sources (markdown-it runs with ``html`` off): it is shown as
-  text, exactly as it is in a translation, so there is one rule for both.
+- Raw HTML that the author wrote is content (:mod:`pipeline.rawhtml`): HTML blocks keep their
+  markup with their prose as segments; inline tags stay in the segment's text, and a
+  translation must keep them exactly. Everything is sanitized when published.
+- The block tree keeps what the HTML needs to match CommonMark's rendering: tight lists, table
+  head and body, a fence's language (the info string's first word), footnotes, images whose
+  alt text and title are segments, admonitions (``::: note``) and a stable anchor per heading.
 - The disclaimer is a required block: ``::: disclaimer`` … ``:::`` in Markdown; in plain text
   the paragraph that starts with ``Disclaimer:``.
 - Symbolic links in ``source/`` are followed only while they stay inside the project
@@ -34,11 +40,15 @@ from typing import Any, Iterator
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.common.utils import unescapeAll
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .anchors import AnchorSet, explicit_anchor, slugify
 from .errors import SourceError
 from .files import boundary, escapes
+from .rawhtml import html_parts
 
 SOURCE_SUFFIXES = (".md", ".txt")
 DISCLAIMER = "disclaimer"
@@ -54,13 +64,34 @@ class BlockKind(StrEnum):
     TABLE = "table"
     TABLE_ROW = "table_row"
     TABLE_CELL = "table_cell"
+    TABLE_HEAD = "table_head"
+    TABLE_BODY = "table_body"
     CODE = "code"
     RULE = "rule"
     DISCLAIMER = "disclaimer"
+    HTML = "html"
+    """Raw HTML block: its children are :attr:`HTML_MARKUP` and :attr:`HTML_TEXT` parts."""
+    HTML_MARKUP = "html_markup"
+    HTML_TEXT = "html_text"
+    IMAGE = "image"
+    """A paragraph that is one image: ``info`` is its source, children its alt text and title."""
+    IMAGE_ALT = "image_alt"
+    IMAGE_TITLE = "image_title"
+    ADMONITION = "admonition"
+    """``::: note`` … ``:::``: ``info`` is the kind; a custom title is an ADMONITION_TITLE child."""
+    ADMONITION_TITLE = "admonition_title"
+    FOOTNOTES = "footnotes"
+    FOOTNOTE = "footnote"
+    """One footnote's body: ``info`` is its label, ``level`` its number on the page."""
 
 
-TEXT_KINDS = frozenset({BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.TABLE_CELL})
+TEXT_KINDS = frozenset(
+    {BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.TABLE_CELL, BlockKind.HTML_TEXT, BlockKind.IMAGE_ALT,
+     BlockKind.IMAGE_TITLE, BlockKind.ADMONITION_TITLE}
+)  # fmt: skip
 """Blocks whose ``text`` is translatable inline content."""
+ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+"""The admonition kinds an author can write as ``::: warning``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +106,13 @@ class Block:
     level: int = 0
     """Heading level 1-6; for a table cell, 1 when it is a header cell."""
     info: str = ""
-    """Fence info (a code block's language), an ordered list's start number, a cell's alignment."""
+    """A code block's language, an ordered list's start number, a cell's alignment, an image's
+    source, an admonition's kind, a footnote's label."""
     children: tuple[Block, ...] = ()
+    tight: bool = False
+    """A list written without blank lines between items: its paragraphs are not ``<p>``."""
+    anchor: str = ""
+    """A heading's ``id``: from the English heading (or its ``{#id}``), the same in every locale."""
 
     def walk(self) -> Iterator[Block]:
         """This block and every block inside it, in document order."""
@@ -105,6 +141,10 @@ class Article:
     """``markdown`` when inline text is Markdown; ``text`` for plain-text articles."""
     references: dict[str, dict[str, str]] | None = None
     """markdown-it's link reference definitions, needed to render ``[text][label]`` links."""
+    footnotes: tuple[str, ...] = ()
+    """Footnote labels in the order of their numbers (``[^a]`` is footnote 1 if cited first)."""
+    raw_html: bool = False
+    """The source holds raw HTML: its pages go through the sanitizer."""
 
     def walk(self) -> Iterator[Block]:
         for block in self.blocks:
@@ -114,6 +154,15 @@ class Article:
     def required_blocks(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.kind is BlockKind.DISCLAIMER)
 
+
+RESERVED_SLUGS: dict[str, str] = {
+    "ui": "the domain of the templates' own strings (locale/ui.pot)",
+    "index": "each language's index page, <lang>/index.html",
+}
+"""Slugs an article cannot have, with what already uses the name. An article's pages are
+``<lang>/<slug>.html`` and ``.txt`` and its catalogue is ``<slug>.po``: a slug naming a page the
+build writes itself in ``<lang>/`` would be overwritten by it (and fail every build), so every
+such page is listed here; ``tests/test_build.py`` checks the list against a real build."""
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The safe loader, in C when PyYAML was built with libyaml (front matter of every article)."""
@@ -126,6 +175,61 @@ def normalize_text(text: str) -> str:
     """Collapse whitespace as a browser would, keeping Markdown hard breaks as ``\\`` newline."""
     parts = _HARD_BREAK.split(text)
     return "\\\n".join(_SPACE.sub(" ", part).strip() for part in parts).strip()
+
+
+def normalize_inline(text: str) -> str:
+    """:func:`normalize_text` for inline Markdown: code spans keep their spaces (a line break in
+    one becomes a space, as CommonMark renders it), everything else is collapsed."""
+    if "`" not in text:
+        return normalize_text(text)
+    out: list[str] = []
+    last = 0
+    for start, end in code_spans(text):
+        out.append(text[last:start])
+        out.append(_protect(text[start:end].replace("\n", " ")))
+        last = end
+    out.append(text[last:])
+    return _unprotect(normalize_text("".join(out)))
+
+
+_SENTINEL = "\ue000"
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of inline Markdown are (CommonMark: a backtick run opens one that the
+    next run of the same length closes; a backslash escapes a backtick outside code)."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        opening = _BACKTICK_RUN.search(text, position)
+        if opening is None:
+            return spans
+        start = opening.start()
+        backslashes = len(text[:start]) - len(text[:start].rstrip("\\"))
+        if backslashes % 2:
+            start += 1  # an escaped backtick is text; the rest of the run may open a span
+            if start == opening.end():
+                position = opening.end()
+                continue
+        length = opening.end() - start
+        closing = _BACKTICK_RUN.search(text, opening.end())
+        while closing is not None and closing.end() - closing.start() != length:
+            closing = _BACKTICK_RUN.search(text, closing.end())
+        if closing is None:
+            position = opening.end()
+            continue
+        spans.append((start, closing.end()))
+        position = closing.end()
+
+
+def _protect(code: str) -> str:
+    """Spaces of a code span hidden from whitespace collapsing."""
+    return code.replace(" ", _SENTINEL)
+
+
+def _unprotect(text: str) -> str:
+    return text.replace(_SENTINEL, " ")
 
 
 def find_articles(source_dir: Path, root: Path | None = None) -> list[Path]:
@@ -175,8 +279,10 @@ def read_article(path: Path) -> Article:
 
 
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    md.use(front_matter_plugin).use(container_plugin, DISCLAIMER)
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.use(front_matter_plugin).use(container_plugin, DISCLAIMER).use(footnote_plugin, inline=False)
+    for name in ADMONITIONS:
+        md.use(container_plugin, name)
     return md
 
 
@@ -188,10 +294,13 @@ _CONTAINERS: dict[str, BlockKind] = {
     "list_item": BlockKind.LIST_ITEM,
     "blockquote": BlockKind.QUOTE,
     "table": BlockKind.TABLE,
+    "thead": BlockKind.TABLE_HEAD,
+    "tbody": BlockKind.TABLE_BODY,
     "tr": BlockKind.TABLE_ROW,
     f"container_{DISCLAIMER}": BlockKind.DISCLAIMER,
+    "footnote_block": BlockKind.FOOTNOTES,
+    **{f"container_{name}": BlockKind.ADMONITION for name in ADMONITIONS},
 }
-_TRANSPARENT = frozenset({"thead", "tbody"})
 
 
 def parse_markdown(text: str, path: Path) -> Article:
@@ -202,7 +311,8 @@ def parse_markdown(text: str, path: Path) -> Article:
     if tokens and tokens[0].type == "front_matter":
         meta = _front_matter(tokens[0], path)
         tokens = tokens[1:]
-    blocks = tuple(_blocks(iter(tokens), path, closing=None))
+    builder = _BlockBuilder(path)
+    blocks = tuple(builder.blocks(iter(tokens), closing=None))
     lines = text.split("\n")
     title = meta.get("title")
     if title is None:
@@ -213,9 +323,15 @@ def parse_markdown(text: str, path: Path) -> Article:
         blocks = tuple(b for b in blocks if b is not first)
     else:
         title_text, title_line = _meta_text(meta, "title", path, lines), _meta_line(lines, "title")
+    notes = (env.get("footnotes") or {}).get("list") or {}
     return Article(
         path=path,
-        slug=_slug(meta.get("slug", path.stem), path, _meta_line(lines, "slug")),
+        slug=_slug(
+            meta.get("slug", path.stem),
+            path,
+            _meta_line(lines, "slug"),
+            "choose another slug" if "slug" in meta else "rename the file or set 'slug:' in the front matter",
+        ),
         title=title_text,
         title_line=title_line,
         description=_meta_text(meta, "description", path, lines) if "description" in meta else "",
@@ -223,6 +339,8 @@ def parse_markdown(text: str, path: Path) -> Article:
         date=_date(meta.get("date"), path, _meta_line(lines, "date")),
         blocks=blocks,
         references=env.get("references") or None,
+        footnotes=tuple(str(notes[number].get("label", "")) for number in sorted(notes)),
+        raw_html=builder.raw_html,
     )
 
 
@@ -257,12 +375,13 @@ def _meta_text(meta: dict[str, Any], key: str, path: Path, lines: list[str]) -> 
     return normalize_text(value)
 
 
-def _slug(value: Any, path: Path, line: int) -> str:
+def _slug(value: Any, path: Path, line: int, fix: str = "choose another slug") -> str:
+    """The article's slug, checked; ``fix`` says how to change it (the file name or ``slug:``)."""
     slug = str(value)
-    if not _SLUG.fullmatch(slug) or slug == "ui":
-        raise SourceError(
-            path, line, f"slug {slug!r} must be lower-case letters, digits, '-' or '_' (and not 'ui')"
-        )
+    if not _SLUG.fullmatch(slug):
+        raise SourceError(path, line, f"slug {slug!r} must be lower-case letters, digits, '-' or '_'")
+    if slug in RESERVED_SLUGS:
+        raise SourceError(path, line, f"slug {slug!r} is reserved: it names {RESERVED_SLUGS[slug]}; {fix}")
     return slug
 
 
@@ -277,41 +396,119 @@ def _date(value: Any, path: Path, line: int) -> dt.date | None:
         raise SourceError(path, line, f"date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
 
 
-def _blocks(tokens: Iterator[Token], path: Path, closing: str | None) -> Iterator[Block]:
-    """Turn markdown-it's flat token stream into nested blocks, up to ``closing``."""
+class _BlockBuilder:
+    """Turns markdown-it's flat token stream into nested blocks, one article at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.anchors = AnchorSet()
+        self.raw_html = False
+
+    def blocks(self, tokens: Iterator[Token], closing: str | None) -> Iterator[Block]:
+        """Blocks up to the token ``closing`` (the end of the enclosing container)."""
+        for token in tokens:
+            line = token.map[0] + 1 if token.map else 0
+            if closing is not None and token.type == closing:
+                return
+            name = token.type.removesuffix("_open")
+            if token.type in ("heading_open", "paragraph_open"):
+                inline = next(tokens)
+                _skip_to(tokens, token.type.replace("_open", "_close"))
+                yield self.text_block(token, inline, line)
+            elif token.type in ("th_open", "td_open"):
+                inline = next(tokens)
+                _skip_to(tokens, token.type.replace("_open", "_close"))
+                self.note_html(inline)
+                line = inline.map[0] + 1 if inline.map else line
+                style = str(token.attrs.get("style", ""))
+                align = style.removeprefix("text-align:") if style else ""
+                yield Block(BlockKind.TABLE_CELL, line, normalize_inline(inline.content), level=int(name == "th"), info=align)
+            elif token.type == "footnote_open":
+                children = tuple(self.blocks(tokens, closing="footnote_close"))
+                number = int(token.meta.get("id", 0)) + 1
+                yield Block(BlockKind.FOOTNOTE, children[0].line if children else line, level=number, info=str(token.meta.get("label", "")), children=children)
+            elif name in _CONTAINERS:
+                yield self.container(token, tokens, _CONTAINERS[name], line)
+            elif token.type in ("fence", "code_block"):
+                yield Block(BlockKind.CODE, line, token.content, info=_fence_language(token.info))
+            elif token.type == "hr":
+                yield Block(BlockKind.RULE, line)
+            elif token.type == "html_block":
+                self.raw_html = True
+                yield self.html_block(token.content, line)
+            elif token.type.endswith("_close") or token.type == "footnote_anchor":
+                continue
+            else:
+                raise SourceError(self.path, line or None, f"unsupported Markdown element {token.type!r}")
+
+    def container(self, token: Token, tokens: Iterator[Token], kind: BlockKind, line: int) -> Block:
+        children = tuple(self.blocks(tokens, closing=token.type.replace("_open", "_close")))
+        if kind is BlockKind.ORDERED_LIST:
+            return Block(kind, line, info=str(token.attrs.get("start", "")), children=children, tight=_tight(children))
+        if kind is BlockKind.BULLET_LIST:
+            return Block(kind, line, children=children, tight=_tight(children))
+        if kind is BlockKind.ADMONITION:
+            admonition, _, title = token.info.strip().partition(" ")
+            if title.strip():
+                children = (Block(BlockKind.ADMONITION_TITLE, line, normalize_inline(title)), *children)
+            return Block(kind, line, info=admonition, children=children)
+        return Block(kind, line, children=children)
+
+    def text_block(self, token: Token, inline: Token, line: int) -> Block:
+        self.note_html(inline)
+        hidden = bool(token.hidden)
+        if token.type == "heading_open":
+            text, explicit = explicit_anchor(inline.content)
+            text = normalize_inline(text)
+            anchor = self.anchors.claim(explicit or slugify(_plain(text)))
+            return Block(BlockKind.HEADING, line, text, level=int(token.tag[1]), anchor=anchor)
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "image":
+            image = children[0]
+            parts = [Block(BlockKind.IMAGE_ALT, line, normalize_inline(image.content))]
+            title = str(image.attrs.get("title", "") or "")
+            if title:
+                parts.append(Block(BlockKind.IMAGE_TITLE, line, normalize_text(title)))
+            return Block(BlockKind.IMAGE, line, info=str(image.attrs.get("src", "")), children=tuple(parts), tight=hidden)
+        return Block(BlockKind.PARAGRAPH, line, normalize_inline(inline.content), tight=hidden)
+
+    def html_block(self, raw: str, line: int) -> Block:
+        parts = []
+        offset = 0
+        for part in html_parts(raw):
+            part_line = line + raw.count("\n", 0, offset)
+            kind = BlockKind.HTML_TEXT if part.translatable else BlockKind.HTML_MARKUP
+            text = normalize_text(part.text) if part.translatable else part.text
+            parts.append(Block(kind, part_line, text))
+            offset += len(part.text)
+        return Block(BlockKind.HTML, line, children=tuple(parts))
+
+    def note_html(self, inline: Token) -> None:
+        if not self.raw_html and any(child.type == "html_inline" for child in inline.children or ()):
+            self.raw_html = True
+
+
+def _skip_to(tokens: Iterator[Token], closing: str) -> None:
     for token in tokens:
-        line = token.map[0] + 1 if token.map else 0
-        if closing is not None and token.type == closing:
+        if token.type == closing:
             return
-        name = token.type.removesuffix("_open")
-        if token.type in ("heading_open", "paragraph_open"):
-            inline = next(tokens)
-            next(tokens)  # the matching _close
-            kind = BlockKind.HEADING if name == "heading" else BlockKind.PARAGRAPH
-            level = int(token.tag[1]) if kind is BlockKind.HEADING else 0
-            yield Block(kind, line, normalize_text(inline.content), level=level)
-        elif token.type in ("th_open", "td_open"):
-            inline = next(tokens)
-            next(tokens)
-            line = inline.map[0] + 1 if inline.map else line
-            style = str(token.attrs.get("style", ""))
-            align = style.removeprefix("text-align:") if style else ""
-            yield Block(BlockKind.TABLE_CELL, line, normalize_text(inline.content), level=int(name == "th"), info=align)
-        elif name in _TRANSPARENT:
-            continue
-        elif token.type.endswith("_close"):
-            continue
-        elif name in _CONTAINERS:
-            kind = _CONTAINERS[name]
-            children = tuple(_blocks(tokens, path, closing=token.type.replace("_open", "_close")))
-            start = str(token.attrs.get("start", "")) if kind is BlockKind.ORDERED_LIST else ""
-            yield Block(kind, line, info=start, children=children)
-        elif token.type in ("fence", "code_block"):
-            yield Block(BlockKind.CODE, line, token.content, info=token.info.strip())
-        elif token.type == "hr":
-            yield Block(BlockKind.RULE, line)
-        else:
-            raise SourceError(path, line or None, f"unsupported Markdown element {token.type!r}")
+
+
+def _tight(items: tuple[Block, ...]) -> bool:
+    return any(child.tight for item in items for child in item.children)
+
+
+def _fence_language(info: str) -> str:
+    """The language of a fenced code block: the info string's first word, escapes decoded."""
+    words = unescapeAll(info).strip().split(maxsplit=1)
+    return words[0] if words else ""
+
+
+def _plain(text: str) -> str:
+    """A heading's text without markup, for its anchor."""
+    from .inline import render_plain
+
+    return render_plain(text, text, "markdown", None)
 
 
 # --- plain text -----------------------------------------------------------------------------
@@ -343,7 +540,7 @@ def parse_text(text: str, path: Path) -> Article:
         title, title_line, rest = path.stem.replace("-", " ").replace("_", " ").capitalize(), 1, tuple(blocks)
     return Article(
         path=path,
-        slug=_slug(path.stem.lower(), path, 1),
+        slug=_slug(path.stem.lower(), path, 1, "rename the file"),
         title=title,
         title_line=title_line,
         description="",

@@ -113,6 +113,7 @@ def catalog_stats(catalog: Catalog, locale: str, domain: str) -> CatalogStats:
 
 def project_stats(config: Config, locales: list[str] | None = None) -> list[CatalogStats]:
     """Figures for every catalogue of the given (or all) locales, sorted by locale and domain."""
+    config.folder("locale_dir")
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     found = []
     for code in codes:

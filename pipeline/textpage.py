@@ -7,7 +7,12 @@ Principles:
   gettext uses, from :mod:`pipeline.catalogs.wrapping`): Japanese breaks between characters but
   never before 。、」. Wide characters count two columns; URLs are never cut.
 - Headings are underlined (``=`` for the title, ``-`` for level 2, ``~`` below), lists get a
-  hanging indent, quotes a ``> `` prefix, code is indented and never wrapped.
+  hanging indent (tight lists stay without blank lines), quotes a ``> `` prefix, code is
+  indented and never wrapped, tables are aligned columns by display width (a table too wide
+  for the page becomes one line per row), an image is its alt text, an admonition its label
+  and an indented body, an HTML block its prose.
+- Footnote references read ``[^1]``; the footnotes are listed after the body, before the
+  disclaimer.
 - Links become ``[n]`` after their text and are listed under the article; their targets come
   from the source, as in HTML.
 - The disclaimer is the last block of the article, after a rule line (:data:`DISCLAIMER_RULE`),
@@ -18,11 +23,13 @@ Principles:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from .catalogs.wrapping import POSSIBLE, possible_breaks, text_width
+from .blockhtml import ADMONITION_LABELS
 from .inline import LinkList
-from .render import ArticlePage, PageBlock
+from .page import ArticlePage, PageBlock
 from .ui import CatalogTranslations
 
 WIDTH = 72
@@ -60,6 +67,7 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     """The text page of one article in one locale."""
     _ = translations.gettext
     ngettext = translations.ngettext
+    pgettext = translations.pgettext
     links = LinkList()
 
     def plain(block: PageBlock) -> str:
@@ -72,12 +80,16 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     if page.date_text:
         byline.append(_("Published on %(date)s") % {"date": page.date_text})
     byline.append(ngettext("%(count)s minute read", "%(count)s minutes read", page.minutes) % {"count": page.minutes})
-    out += [*wrap(" · ".join(byline)), ""]
+    # Translators: between the date and the reading time, spaces included (Japanese: 「・」 without).
+    separator = pgettext("byline", " · ")
+    out += [*wrap(separator.join(byline)), ""]
+    context = _Context(plain, translations.pgettext)
     for block in page.body:
-        out += _block(block, plain, "", "")
-    out += [DISCLAIMER_RULE]
+        out += _block(block, context, "", "")
+    if page.disclaimer:  # an article may have none (require_disclaimer = false)
+        out += [DISCLAIMER_RULE]
     for block in page.disclaimer:
-        out += _block(block, plain, "", "")
+        out += _block(block, context, "", "")
     if links.urls:
         out += [_("Links:")]
         out += [f"[{number}] {url}" for number, url in enumerate(links.urls, start=1)]
@@ -93,37 +105,139 @@ def _heading(text: str, level: int) -> list[str]:
     return [*lines, mark * max(text_width(line) for line in lines)]
 
 
-def _block(block: PageBlock, plain: Callable[[PageBlock], str], first: str, rest: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Context:
+    plain: Callable[[PageBlock], str]
+    pgettext: Callable[[str, str], str]
+
+
+BlockLines = Callable[[PageBlock, "_Context", str, str], list[str]]
+_RENDERERS: dict[str, BlockLines] = {}
+
+
+def _renders(*kinds: str) -> Callable[[BlockLines], BlockLines]:
+    def register(function: BlockLines) -> BlockLines:
+        for kind in kinds:
+            _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def _block(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
     """One block as lines, followed by a blank line (lists and quotes nest their children)."""
-    if block.kind == "heading":
-        return [*_heading(plain(block), block.level), ""]
-    if block.kind == "paragraph":
-        return [*wrap(plain(block), WIDTH, first, rest), ""]
-    if block.kind == "code":
-        return [*(f"{first}    {line}".rstrip() for line in block.text.rstrip("\n").split("\n")), ""]
-    if block.kind == "rule":
-        return ["* * *", ""]
-    if block.kind in ("bullet_list", "ordered_list"):
-        lines: list[str] = []
-        start = int(block.info) if block.info.isdigit() else 1
-        for number, item in enumerate(block.children, start=start):
-            marker = "- " if block.kind == "bullet_list" else f"{number}. "
-            item_lines: list[str] = []
-            for index, child in enumerate(item.children):
-                lead = rest + marker if index == 0 else rest + " " * len(marker)
-                item_lines += _block(child, plain, lead, rest + " " * len(marker))
-            lines += [line for line in item_lines if line] if _tight(item) else item_lines
-        return [*lines, ""] if lines and lines[-1] else lines
-    if block.kind == "quote":
-        lines = []
-        for child in block.children:
-            lines += _block(child, plain, first + "> ", rest + "> ")
-        return lines
-    if block.kind == "table":
-        rows = [" | ".join(plain(cell) for cell in row.children) for row in block.children]
-        return [*(line for row in rows for line in wrap(row, WIDTH, first, rest)), ""]
-    return []
+    renderer = _RENDERERS.get(block.kind)
+    return renderer(block, context, first, rest) if renderer is not None else []
 
 
-def _tight(item: PageBlock) -> bool:
-    return all(child.kind == "paragraph" for child in item.children) and len(item.children) == 1
+@_renders("heading")
+def _heading_block(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    return [*_heading(context.plain(block), block.level), ""]
+
+
+@_renders("paragraph")
+def _paragraph(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    return [*wrap(context.plain(block), WIDTH, first, rest), ""]
+
+
+@_renders("code")
+def _code(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    return [*(f"{first if index == 0 else rest}    {line}".rstrip() for index, line in enumerate(block.text.rstrip("\n").split("\n"))), ""]
+
+
+@_renders("rule")
+def _rule(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    return [f"{first}* * *".rstrip(), ""]
+
+
+@_renders("bullet_list", "ordered_list")
+def _list(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    start = int(block.info) if block.info.isdigit() else 1
+    for number, item in enumerate(block.children, start=start):
+        marker = "- " if block.kind == "bullet_list" else f"{number}. "
+        lead = (first if number == start else rest) + marker
+        item_lines: list[str] = []
+        for index, child in enumerate(item.children):
+            item_lines += _block(child, context, lead if index == 0 else rest + " " * len(marker), rest + " " * len(marker))
+        lines += [line for line in item_lines if line] if block.tight else item_lines
+    return [*lines, ""] if lines and lines[-1] else lines
+
+
+@_renders("quote")
+def _quote(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    for child in block.children:
+        lines += _block(child, context, first + "> ", rest + "> ")
+    return lines
+
+
+@_renders("table")
+def _table(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    sections = [(section.kind == "table_head", row) for section in block.children for row in section.children]
+    rows = [(head, [context.plain(cell) for cell in row.children], [cell.info for cell in row.children]) for head, row in sections]
+    if not rows:
+        return []
+    columns = max(len(cells) for _, cells, _ in rows)
+    widths = [max((text_width(cells[i]) for _, cells, _ in rows if i < len(cells)), default=0) for i in range(columns)]
+    if text_width(rest) + sum(widths) + 3 * (columns - 1) > WIDTH or any("\n" in c for _, cells, _ in rows for c in cells):
+        return [*(line for _, cells, _ in rows for line in wrap(" | ".join(cells), WIDTH, first, rest)), ""]
+    lines = []
+    for index, (head, cells, aligns) in enumerate(rows):
+        padded = [_aligned(cells[i] if i < len(cells) else "", widths[i], aligns[i] if i < len(aligns) else "") for i in range(columns)]
+        lines.append(((first if index == 0 else rest) + " | ".join(padded)).rstrip())
+        if head and (index + 1 == len(rows) or not rows[index + 1][0]):
+            lines.append((rest + "-+-".join("-" * w for w in widths)).rstrip())
+    return [*lines, ""]
+
+
+def _aligned(text: str, width: int, align: str) -> str:
+    room = width - text_width(text)
+    if align == "right":
+        return " " * room + text
+    if align == "center":
+        return " " * (room // 2) + text + " " * (room - room // 2)
+    return text + " " * room
+
+
+@_renders("image")
+def _image(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    texts = [context.plain(child) for child in block.children if child.content is not None]
+    described = texts[0] + (f" ({texts[1]})" if len(texts) > 1 else "") if texts else ""
+    return [*wrap(described, WIDTH, first, rest), ""] if described else []
+
+
+@_renders("html")
+def _html(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    for part in block.children:
+        if part.kind == "html_text" and part.content is not None:
+            lines += [*wrap(_TAGS.sub("", context.plain(part)), WIDTH, first if not lines else rest, rest), ""]
+    return lines
+
+
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+@_renders("admonition")
+def _admonition(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    titled = [c for c in block.children if c.kind == "admonition_title" and c.content is not None]
+    if titled:
+        label = context.plain(titled[0])
+    else:
+        label = ADMONITION_LABELS[block.info](context.pgettext) if block.info in ADMONITION_LABELS else block.info
+    lines = [*wrap(label, WIDTH, first, rest)]
+    for child in block.children:
+        if child.kind != "admonition_title":
+            lines += _block(child, context, rest + "  ", rest + "  ")
+    return lines if lines[-1] == "" else [*lines, ""]
+
+
+@_renders("footnotes")
+def _footnotes(block: PageBlock, context: _Context, first: str, rest: str) -> list[str]:
+    lines: list[str] = []
+    for note in block.children:
+        marker = f"[^{note.level}] "
+        for index, child in enumerate(note.children):
+            lines += _block(child, context, marker if index == 0 else " " * len(marker), " " * len(marker))
+    return lines

@@ -32,13 +32,14 @@ from .config import Config
 from .errors import TemplateError
 
 PACKAGE_TEMPLATES = Path(str(resources.files("pipeline") / "templates"))
-TEXT_RENDERER = Path(__file__).with_name("textpage.py")
+RENDERERS = (Path(__file__).with_name("blockhtml.py"), Path(__file__).with_name("textpage.py"))
+"""The Python modules whose own words (``_()``, ``pgettext()``) are in the ``ui`` domain."""
 TEMPLATE_SUFFIX = ".j2"
 
 
 def templates_dir(config: Config) -> Path:
-    """The publisher's templates if configured, else the shipped ones."""
-    return config.templates_dir if config.templates_dir is not None else PACKAGE_TEMPLATES
+    """The publisher's templates if configured (the folder must exist), else the shipped ones."""
+    return config.folder("templates_dir") if config.templates_dir is not None else PACKAGE_TEMPLATES
 
 
 def _reference(path: Path, config: Config) -> str:
@@ -65,7 +66,7 @@ def ui_template(config: Config) -> Catalog:
     folder = templates_dir(config)
     if not folder.is_dir():
         raise TemplateError(folder, None, "templates folder not found")
-    files = [*sorted(p for p in folder.iterdir() if p.suffix == TEMPLATE_SUFFIX), TEXT_RENDERER]
+    files = [*sorted(p for p in folder.iterdir() if p.suffix == TEMPLATE_SUFFIX), *RENDERERS]
     merged: dict[tuple[str | None, str], Message] = {}
     for path in files:
         for line, text, comments, context in _extract_file(path):

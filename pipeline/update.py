@@ -32,7 +32,7 @@ from .errors import CatalogError, ChangedError, LocaleError, OutputError
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, stale_templates, write_templates
 from .files import FileState, Staged, is_disk_full, read_with_state, stage, stat_state, write_atomic
 from .locales import locale_info, normalize_locale
-from .memory.project import file_signature, harvest, memory_lock, memory_suggester, open_memory, record_files, tmx_files, tmx_path
+from .memory.project import file_signature, harvest_into, memory_lock, memory_suggester, open_memory, record_files, tmx_files, tmx_path
 from .memory.store import SQLiteMemory
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
@@ -207,13 +207,12 @@ def plan_update(
 
     touched: set[str] = set()
     if memory is not None:
-        harvested = [
-            unit
+        edited = [
+            (old, code, domain)
             for (code, domain), old in olds.items()
             if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != _signature(inputs, po_path(config, code, domain))
-            for unit in harvest(old, code, domain, config.source_locale)
         ]
-        touched.update(unit.target_locale for unit in memory.add(harvested))
+        touched |= harvest_into(memory, edited, config.source_locale)
 
     plans = [_merge(config, inputs, code, template, olds[code, template.domain], memory) for code in codes for template in templates]
     texts = tuple(parallel_map(format_po, [catalog for _, catalog in plans]))
@@ -221,12 +220,11 @@ def plan_update(
     memory_files: dict[Path, str] = {}
     if memory is not None:
         changed = [
-            unit
+            (catalog, result.locale, result.domain)
             for (result, catalog), text in zip(plans, texts)
             if not _same_file(inputs, result.path, text)
-            for unit in harvest(catalog, result.locale, result.domain, config.source_locale)
         ]
-        touched.update(unit.target_locale for unit in memory.add(changed))
+        touched |= harvest_into(memory, changed, config.source_locale)
         for code in sorted(touched):
             memory_files[tmx_path(config, code)] = format_tmx(memory.iterate(code), config.source_locale)
     return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)
@@ -377,11 +375,11 @@ class _Writing:
         for _ in range(RETRIES):
             old, state = read_catalogue(result.path)
             if memory is not None and old is not None:
-                self.touched.update(u.target_locale for u in memory.add(harvest(old, result.locale, result.domain, config.source_locale)))
+                self.touched |= harvest_into(memory, [(old, result.locale, result.domain)], config.source_locale)
             fresh, merged = _merge(config, self.inputs, result.locale, template, old, memory)
             text = format_po(merged)
             if memory is not None and not state.same_bytes(text.encode("utf-8")):
-                self.touched.update(u.target_locale for u in memory.add(harvest(merged, result.locale, result.domain, config.source_locale)))
+                self.touched |= harvest_into(memory, [(merged, result.locale, result.domain)], config.source_locale)
             try:
                 written = write_atomic(result.path, text, expect=state)
             except ChangedError:

@@ -8,13 +8,16 @@ The check does not trust the renderer or the templates: the expected text is com
 from the source and the catalogue, and the page is parsed (HTML with an HTML parser, text by
 its layout), never grepped. A template that drops or truncates the disclaimer, or a renderer
 that would publish a fuzzy translation, fails here, and nothing is published.
+
+Present is not enough: the disclaimer must also be visible. :mod:`pipeline.visibility` reads
+the same page for anything that could hide it (attributes, styles from the page and from the
+published ``style.css``, scripts) and refuses what it cannot rule out.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import Catalog
@@ -23,6 +26,7 @@ from .required import required_status
 from .segments import extract_segments
 from .sources import Article
 from .textpage import DISCLAIMER_RULE
+from .visibility import SiteStyles, check_visibility, parse_document
 
 REQUIRED_ATTR = "data-required"
 _SPACE = re.compile(r"\s+")
@@ -40,6 +44,8 @@ class ExpectedDisclaimer:
     """The locale's translation (else the English, marked as such)."""
     source_tag: str
     """The ``lang`` a fallback disclaimer must carry (``en``)."""
+    present: bool = True
+    """The article has a disclaimer (``require_disclaimer = false`` allows articles without)."""
 
 
 def normalized(text: str) -> str:
@@ -53,53 +59,21 @@ def expected_disclaimer(article: Article, catalog: Catalog | None, source_tag: s
     usable = catalog is not None and all(required_status(t, messages.get(t)).usable for t in required)
     shown = [messages[t].msgstr[0] if usable else t for t in required]
     plain = " ".join(render_plain(text, src, article.markup, None, article.references) for text, src in zip(shown, required))
-    return ExpectedDisclaimer(normalized(plain), usable, source_tag)
+    return ExpectedDisclaimer(normalized(plain), usable, source_tag, present=bool(required))
 
 
-@dataclass(slots=True)
-class _Element:
-    tag: str
-    attrs: dict[str, str | None]
-    text: list[str] = field(default_factory=list)
-    children: list[_Element] = field(default_factory=list)
-
-
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
-
-class _Tree(HTMLParser):
-    """Just enough of a DOM: elements, their children and their text, for the checks below."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Element("#root", {})
-        self.stack = [self.root]
-        self.all: list[_Element] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = _Element(tag, dict(attrs))
-        self.stack[-1].children.append(element)
-        self.all.append(element)
-        if tag not in _VOID:
-            self.stack.append(element)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        for element in self.stack:
-            element.text.append(data)
-
-
-def verify_html(html: str, expected: ExpectedDisclaimer, page_is_source: bool) -> str | None:
-    """``None`` if the page keeps the guarantee, else why not (one phrase)."""
-    tree = _Tree()
-    tree.feed(html)
-    tree.close()
+def verify_html(
+    html: str, expected: ExpectedDisclaimer, page_is_source: bool, page: str = "page.html", site: SiteStyles = SiteStyles()
+) -> str | None:
+    """``None`` if the page keeps the guarantee, else why not (one phrase). ``page`` is the
+    page's path in the build, ``site`` the stylesheet and settings :mod:`pipeline.visibility`
+    checks it with."""
+    tree = parse_document(html, REQUIRED_ATTR)
     marked = [e for e in tree.all if REQUIRED_ATTR in e.attrs]
+    if not expected.present:
+        return "a disclaimer container on the page of an article without a disclaimer" if marked else None
+    if not marked and tree.raw_holders:
+        return f"the disclaimer is inside <{tree.raw_holders[0]}>, whose content browsers show as text or not at all"
     if not marked:
         return "the disclaimer is missing"
     if len(marked) > 1:
@@ -117,13 +91,15 @@ def verify_html(html: str, expected: ExpectedDisclaimer, page_is_source: bool) -
     lang = disclaimer.attrs.get("lang")
     if not expected.translated and not page_is_source and lang != expected.source_tag:
         return f"the English disclaimer is not marked lang=\"{expected.source_tag}\""
-    return None
+    return check_visibility(tree, disclaimer, page, site)
 
 
 def verify_text(text: str, expected: ExpectedDisclaimer) -> str | None:
     """The same guarantee for a text page: one rule line, then the disclaimer, then only links."""
     lines = text.split("\n")
     rules = [i for i, line in enumerate(lines) if line == DISCLAIMER_RULE]
+    if not expected.present:
+        return "a disclaimer rule line on the page of an article without a disclaimer" if rules else None
     if not rules:
         return "the disclaimer is missing (no disclaimer rule line)"
     if len(rules) > 1:
@@ -161,8 +137,12 @@ def _difference(shown: str, expected: ExpectedDisclaimer) -> str:
     return f"the disclaimer differs from the {which} text: {shown[:60]!r}…"
 
 
-def verify_page(path: Path, expected: ExpectedDisclaimer, page_is_source: bool) -> str | None:
+def verify_page(
+    path: Path, expected: ExpectedDisclaimer, page_is_source: bool, page: str = "page.html", site: SiteStyles = SiteStyles()
+) -> str | None:
+    """Read one published file back; ``page`` (its path in the build) and ``site`` as for
+    :func:`verify_html`."""
     content = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
-        return verify_html(content, expected, page_is_source)
+        return verify_html(content, expected, page_is_source, page, site)
     return verify_text(content, expected)

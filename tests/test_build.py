@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_site
-from pipeline.catalogs import Message
+from pipeline.catalogs import Message, read_po
 from pipeline.config import load_config
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path
@@ -54,12 +54,28 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     assert result.folder == out
     html = (out / "de/valium.html").read_text(encoding="utf-8")
     assert '<html lang="de" dir="ltr">' in html
-    assert '<h2>Was ist Valium (Diazepam)?</h2>' in html
+    assert '<h2 id="what-is-valium-diazepam">Was ist Valium (Diazepam)?</h2>' in html  # the English heading's anchor
     assert 'hreflang="en" href="../en/valium.html"' in html
     assert '<p lang="en" dir="ltr">A solution to anxiety' in html  # untranslated: English, marked
     assert DISCLAIMER_DE in html
     root = (out / "index.html").read_text(encoding="utf-8")
     assert ">Deutsch</a>" in root and ">English</a>" in root
+
+
+def test_the_byline_separator_comes_from_the_ui_catalogue(de_project: Path) -> None:
+    """A script with its own separator (Japanese 「・」) sets it in the ui catalogue (msgctxt
+    "byline"), for the HTML page and the text page alike; untranslated, it stays " · "."""
+    config = load_config(de_project)
+    build_site(config)
+    assert "</time> · " in (de_project / "build" / "de" / "valium.html").read_text(encoding="utf-8")
+    (separator,) = [m for m in read_po(po_path(config, "de", "ui")).active if m.msgctxt == "byline"]
+    assert separator.msgid == " · "
+    translate_entries(po_path(config, "de", "ui"), {" · ": "・", "Published on %(date)s": "Am %(date)s"})
+    build_site(config)
+    html = (de_project / "build" / "de" / "valium.html").read_text(encoding="utf-8")
+    text = (de_project / "build" / "de" / "valium.txt").read_text(encoding="utf-8")
+    assert re.search(r"<p class=\"byline\"><time datetime=\"[0-9-]+\">Am [^<]+</time>・3 minutes read</p>", html)
+    assert re.search(r"^Am .+・3 minutes read$", text, re.M)
 
 
 def test_build_twice_is_byte_identical(de_project: Path) -> None:
@@ -103,10 +119,10 @@ def custom_templates(project: Path, edit: tuple[str, str]) -> None:
 @pytest.mark.parametrize(
     ("edit", "reason"),
     [
-        (("{{ render(article.disclaimer) }}", ""), "the disclaimer is empty"),
-        (("{{ render(article.disclaimer) }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
+        (("{{ article.disclaimer_html }}", ""), "the disclaimer is empty"),
+        (("{{ article.disclaimer_html }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
         (('<aside class="disclaimer" data-required="disclaimer"', '<aside class="disclaimer"'), "the disclaimer is missing"),
-        (("</aside>\n</article>", "</aside>\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
+        (("</aside>\n{% endif %}\n</article>", "</aside>\n{% endif %}\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
     ],
 )
 def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Path, edit: tuple[str, str], reason: str) -> None:
@@ -240,9 +256,26 @@ def test_parallel_build_is_identical_and_reports_errors_from_workers(de_project:
     serial = snapshot(de_project / "build")
     build_site(config, workers=2)
     assert snapshot(de_project / "build") == serial
-    custom_templates(de_project, ("{{ render(article.body) }}", "{{ render(article.no_such_field) }}"))
+    custom_templates(de_project, ("{{ article.body_html }}", "{{ article.no_such_field }}"))
     with pytest.raises(TemplateError) as info:
         build_site(load_config(de_project), workers=2)
     assert str(info.value).startswith(f"{de_project / 'templates'}/")  # the template and line where it failed
     assert re.match(r".*\.html\.j2:\d+: template error: .*no_such_field", str(info.value))
     assert snapshot(de_project / "build") == serial
+
+
+def test_every_page_the_build_writes_beside_the_articles_has_a_reserved_slug(de_project: Path) -> None:
+    """An article whose slug names such a page would be overwritten by it: sources refuse them."""
+    from pipeline.sources import RESERVED_SLUGS
+
+    build_site(load_config(de_project))
+    for locale in ("en", "de"):
+        own = {p.name.split(".")[0] for p in (de_project / "build" / locale).iterdir()} - {"valium"}
+        assert own and own <= set(RESERVED_SLUGS), own
+    (de_project / "source" / "valium.md").write_text(
+        (de_project / "source" / "valium.md").read_text(encoding="utf-8").replace("slug: valium", "slug: index"), encoding="utf-8"
+    )
+    from pipeline.errors import SourceError
+
+    with pytest.raises(SourceError, match=r"valium\.md:\d+: slug 'index' is reserved"):
+        build_site(load_config(de_project))

@@ -62,6 +62,9 @@ def good(project: Path) -> Path:
         set_entry(po_path(config, "de", "a"), prefix, text)
     ui = po_path(config, "de", "ui")
     for m in read_po(ui).active:
+        if not any(c.isalpha() for c in m.msgid):  # the byline's separator: the same in German
+            set_entry(ui, m.msgid, m.msgid)
+            continue
         set_entry(ui, m.msgid, *(f"DE {m.msgid_plural if i else m.msgid}" for i in range(len(m.msgstr))))
     update_locales(config)  # harvests the translations into the memory: the project is fresh
     return project
@@ -114,6 +117,18 @@ def test_entry_check_trips_on_a_bad_translation(good: Path, check: str, prefix: 
 def test_a_translator_comment_switches_a_check_off_for_one_entry(good: Path, check: str, prefix: str, translation: str) -> None:
     set_entry(po_path(load_config(good), "de", "a"), prefix, translation, comments=(f"translatio-ignore: {check} (reviewed)",))
     assert check not in ids(good)
+
+
+def test_a_glossary_link_row_wants_its_note_after_every_link_to_the_address(good: Path) -> None:
+    rows = "term,locale,translation,check,note\nValium,de,keep,yes,brand\nhttps://example.org/valium,de,(englischsprachig),yes,in English\n"
+    write(good / "locale" / "glossary.csv", rows)
+    path = po_path(load_config(good), "de", "a")
+    (finding,) = [f for f in run_checks(load_config(good)).findings if f.check == "glossary-term"]
+    assert finding.message == "glossary: the link to https://example.org/valium should be followed by '(englischsprachig)' (glossary line 3)"
+    assert finding.line == [m.line for m in read_po(path).active if m.msgid.startswith("Take")][0]
+    marked = "Nehmen Sie täglich *5 mg* [Valium](https://example.org/valium) (englischsprachig) mit `water` ein."
+    set_entry(path, "Take *5 mg*", marked)
+    assert "glossary-term" not in ids(good)
 
 
 def test_a_locale_can_switch_a_check_off(good: Path) -> None:

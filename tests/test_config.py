@@ -74,3 +74,50 @@ def test_locales_discovered_from_disk(tmp_path: Path) -> None:
     for code in ("fr", "de", "not a locale"):
         (tmp_path / "locale" / code / "LC_MESSAGES").mkdir(parents=True)
     assert load_config(tmp_path).target_locales() == ("de", "fr")
+
+
+@pytest.mark.parametrize(
+    ("table", "commands", "key", "folder"),
+    [
+        ('source_dir = "sourse"', [["build"], ["update"], ["extract"], ["check"], ["init", "fr"]], "source_dir", "sourse"),
+        ('locale_dir = "locales"', [["build"], ["check"], ["stats"], ["plurals", "de"]], "locale_dir", "locales"),
+        ('templates_dir = "my-templates"', [["build"], ["extract"], ["update"]], "templates_dir", "my-templates"),
+    ],
+)
+def test_a_configured_folder_that_does_not_exist_is_an_error_naming_the_key(
+    shipped_project: Path, capsys: pytest.CaptureFixture[str], table: str, commands: list[list[str]], key: str, folder: str
+) -> None:
+    """A misspelt folder read as an empty one would publish an empty site over the full one, or
+    make update delete every template: it is an error, and nothing is written."""
+    from pipeline.cli import main
+
+    from .test_update import snapshot
+
+    assert main(["-C", str(shipped_project), "build"]) == 0
+    write(shipped_project / "pyproject.toml", f"[tool.translatio]\n{table}\n")
+    before = snapshot(shipped_project)
+    capsys.readouterr()
+    for command in commands:
+        assert main(["-C", str(shipped_project), *command]) == 2, command
+        err = capsys.readouterr().err
+        assert err == f"{shipped_project / 'pyproject.toml'}: tool.translatio.{key}: folder '{folder}' does not exist\n", command
+    assert snapshot(shipped_project) == before
+    assert not (shipped_project / folder).exists()
+
+
+def test_a_configured_folder_that_is_a_file(valium_project: Path) -> None:
+    write(valium_project / "pyproject.toml", '[tool.translatio]\nsource_dir = "notes.txt"\n')
+    write(valium_project / "notes.txt", "not a folder\n")
+    with pytest.raises(ConfigError, match=r"tool\.translatio\.source_dir: folder 'notes\.txt' is not a folder"):
+        load_config(valium_project).folder("source_dir")
+
+
+def test_a_fresh_project_still_works(project: Path) -> None:
+    """An empty source/ and no locale/ yet: init creates the locale folder, build publishes."""
+    from pipeline.cli import main
+
+    assert not (project / "locale").exists()
+    assert main(["-C", str(project), "init", "de"]) == 0
+    assert (project / "locale" / "de" / "LC_MESSAGES" / "ui.po").is_file()
+    assert main(["-C", str(project), "build"]) == 0
+    assert (project / "build" / "index.html").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ import pytest
 from pipeline.build import build_site
 from pipeline.catalogs import read_po
 from pipeline.config import load_config
+from pipeline.glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary, unmet
 from pipeline.locales import locale_info
 from pipeline.plurals.rules import standard_rule
 from pipeline.required import link_targets, required_status, sentence_count
@@ -27,9 +27,8 @@ def catalogue(code: str, domain: str):
     return read_po(REPO / "locale" / code / "LC_MESSAGES" / f"{domain}.po")
 
 
-def glossary() -> list[dict[str, str]]:
-    with (REPO / "locale" / "glossary.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+def glossary() -> list[GlossaryEntry]:
+    return read_glossary(REPO / "locale" / GLOSSARY_FILE)
 
 
 def test_the_shipped_locales_are_the_configured_ones() -> None:
@@ -66,16 +65,21 @@ def test_links_sentences_and_disclaimer(code: str) -> None:
             assert sentence_count(translation) == sentence_count(message.msgid) == 3
 
 
+ENGLISH_ONLY_NOTES = {"de": "(englischsprachig)", "es": "(en inglés)", "fr": "(en anglais)", "ja": "（英語）", "ru": "(на английском языке)"}
+
+
 @pytest.mark.parametrize("code", LOCALES)
 def test_glossary_terms_are_used(code: str) -> None:
-    messages = catalogue(code, "valium").active
-    rows = [r for r in glossary() if r["locale"] == code and r["check"] == "yes"]
-    assert {r["term"] for r in rows} >= {"Valium", "Diazepam", "WebMD", "Mayo Clinic"}
-    for row in rows:
-        form = row["term"] if row["translation"] == "keep" else row["translation"]
-        for message in messages:
-            if row["term"].lower() in message.msgid.lower():
-                assert form.lower() in message.msgstr[0].lower(), (row["term"], message.msgid)
+    rows = [r for r in glossary() if r.locale == code and r.enforced]
+    assert {r.term for r in rows} >= {"Valium", "Diazepam", "WebMD", "Mayo Clinic"}
+    links = {r.term: r.translation for r in rows if r.link}
+    if code in ENGLISH_ONLY_NOTES:  # the sites linked are in English, and the page says so
+        assert links == dict.fromkeys(("https://www.webmd.com/", "https://www.mayoclinic.org/"), ENGLISH_ONLY_NOTES[code])
+    for domain in ("valium", "ui"):
+        for message in catalogue(code, domain).active:
+            for index, translation in enumerate(message.msgstr):
+                source = message.msgid_plural if index and message.msgid_plural else message.msgid
+                assert [r.line for r in unmet(rows, source, translation)] == [], (domain, message.msgid)
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (GNU gettext) is not installed")
@@ -126,6 +130,7 @@ def test_ui_strings_are_translated_with_the_right_plural_forms(tmp_path: Path) -
         "مدة القراءة: دقيقة واحدة", "مدة القراءة: دقيقتان", "مدة القراءة: 3 دقائق", "مدة القراءة: 11 دقيقة", "مدة القراءة: 100 دقيقة",
     ]  # fmt: skip
     assert CatalogTranslations(catalogue("de", "ui")).gettext("Other languages") == "Weitere Sprachen"
+    assert CatalogTranslations(catalogue("ja", "ui")).pgettext("byline", " · ") == "・"  # no Latin middle dot in Japanese
 
 
 def test_shipped_content_passes_check_including_freshness(shipped_project: Path) -> None:

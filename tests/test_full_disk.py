@@ -31,7 +31,9 @@ disk = Path(sys.argv[6])
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "translatio-full", str(disk)], check=True)
 
 def translatio(root, args):
-    return subprocess.run([sys.executable, "-m", "pipeline", "-C", str(root), *args], capture_output=True, text=True)
+    # A fixed clock: a template's creation date must not differ between the runs compared.
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    return subprocess.run([sys.executable, "-m", "pipeline", "-C", str(root), *args], capture_output=True, text=True, env=environment)
 
 def files(root):
     return {

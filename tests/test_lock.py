@@ -177,7 +177,7 @@ def test_a_waiting_command_says_for_whom_and_gives_up_with_one_line(valium_proje
         holder.wait(60)
     done = subprocess.run(_command("--wait", "0", "-C", str(valium_project), "update"), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert lock_path(load_config(valium_project)).read_text() == ""  # no pid left behind
+    assert not lock_path(load_config(valium_project)).exists()  # a finished run leaves no lock file
 
 
 def test_the_lock_is_reentrant_and_exclusive_between_processes(valium_project: Path) -> None:
@@ -193,7 +193,7 @@ def test_the_lock_is_reentrant_and_exclusive_between_processes(valium_project: P
             text=True,
         )
         assert probe.returncode == 2 and "still holds the lock" in probe.stderr
-    assert (config.locale_dir / LOCK_FILE).read_text() == ""
+    assert not (config.locale_dir / LOCK_FILE).exists()
 
 
 def test_leftovers_of_killed_runs_are_removed_under_the_lock(valium_project: Path) -> None:
@@ -276,8 +276,8 @@ except OutputError as exc:
 def test_a_read_only_locale_can_be_read_without_the_lock(valium_project: Path, lock_file: bool) -> None:
     config = load_config(valium_project)
     update_locales(config)
-    if not lock_file:
-        lock_path(config).unlink()
+    if lock_file:  # as a killed run leaves it
+        lock_path(config).write_text("4242\n")
     locale = str(config.locale_dir)
     script = f"mount --bind {locale} {locale} && mount -o remount,bind,ro {locale} && exec {sys.executable} -c \"$0\" {valium_project}"
     probe = subprocess.run(["unshare", "-m", "sh", "-c", "true"], capture_output=True)
@@ -291,4 +291,33 @@ def test_a_read_only_locale_can_be_read_without_the_lock(valium_project: Path, l
     assert done.returncode == 0, done.stderr
     first, second = done.stdout.splitlines()
     assert first == "read-only lock ok"
-    assert second.startswith(f"{lock_path(config)}: cannot lock: Read-only file system")
+    assert second == f"{config.locale_dir}: read-only (read-only file system): nothing can be written there"
+
+
+CONTENDER = """
+import os, sys, time
+from pipeline.config import load_config
+from pipeline.lock import project_lock
+config, log = load_config(sys.argv[1]), sys.argv[2]
+for _ in range(15):
+    with project_lock(config):
+        with open(log, "a") as handle:
+            handle.write(f"in {os.getpid()}\\n")
+        time.sleep(0.01)
+        with open(log, "a") as handle:
+            handle.write(f"out {os.getpid()}\\n")
+"""
+
+
+def test_one_holder_at_a_time_while_the_lock_file_comes_and_goes(valium_project: Path) -> None:
+    """Each holder removes the lock file when done; a waiter left holding the removed file must
+    notice and lock the new one, never hold the lock beside its new holder."""
+    (valium_project / "locale").mkdir()
+    log = valium_project / "log.txt"
+    contenders = [subprocess.Popen([sys.executable, "-c", CONTENDER, str(valium_project), str(log)]) for _ in range(4)]
+    assert [c.wait(300) for c in contenders] == [0, 0, 0, 0]
+    lines = log.read_text().splitlines()
+    assert len(lines) == 4 * 15 * 2
+    for enter, leave in zip(lines[::2], lines[1::2]):
+        assert enter.startswith("in ") and leave == "out " + enter.removeprefix("in ")
+    assert not lock_path(load_config(valium_project)).exists()

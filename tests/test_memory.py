@@ -16,7 +16,8 @@ from pipeline.memory.analyze import analyze, band_of
 from pipeline.memory.matching import MemoryQuery, context_digest, lookup, risk_differences
 from pipeline.memory.project import INDEX_FILE, read_memory, tmx_path
 from pipeline.memory.store import SQLiteMemory, length_bounds
-from pipeline.memory.units import Origin, TranslationUnit
+from pipeline.memory.tmx import read_tmx
+from pipeline.memory.units import EntryState, Origin, TranslationUnit
 from pipeline.update import init_locale, po_path, update_locales
 
 from .conftest import translate_entries, write
@@ -74,6 +75,32 @@ class MemoryBackendContract:
         backend.add([unit(s, "x", "de") for s in reversed(SENTENCES)] + [unit(SENTENCES[0], "y", "fr")])
         assert [u.source for u in backend.iterate("de")] == sorted(SENTENCES)
         assert backend.stats().units == {"de": 5, "fr": 1}
+
+    def test_supersede_moves_a_replaced_translation_and_a_revert_restores_it(self, backend) -> None:
+        here, there = Origin("a", "source/a.md:1"), Origin("b", "source/b.md:2")
+        backend.add([unit(SENTENCES[0], "ALT", origins=(here, there)), unit(SENTENCES[0], "NEU", origins=(here,))])
+        targets = lambda: {u.target: (u.origins, u.superseded, u.status) for u in backend.iterate("de")}  # noqa: E731
+        assert [u.target for u in backend.supersede([EntryState("de", "a", SENTENCES[0], "NEU")])] == ["ALT"]
+        assert targets()["ALT"] == ((there,), (here,), "current")  # replaced in a, still used in b
+        backend.supersede([EntryState("de", "b", SENTENCES[0], "NEU")])
+        assert targets()["ALT"] == ((), (here, there), "superseded")
+        assert backend.supersede([EntryState("de", "b", SENTENCES[0], "NEU")]) == []  # nothing more to do
+        backend.add([unit(SENTENCES[0], "ALT", origins=(here,))])  # a revert: approved again in a
+        backend.supersede([EntryState("de", "a", SENTENCES[0], "ALT")])
+        assert targets() == {"ALT": ((here,), (there,), "current"), "NEU": ((), (here,), "superseded")}
+        assert backend.stats().locales["de"].as_dict() == {"units": 2, "current": 1, "archived": 0, "superseded": 1, "ambiguous": 0}
+
+    def test_what_one_moment_holds_is_all_current(self, backend) -> None:
+        """Two entries of one domain holding two translations (a compendium with contexts)."""
+        backend.add([unit(SENTENCES[0], "X", origins=(Origin("c", "1"),)), unit(SENTENCES[0], "Y", origins=(Origin("c", "2"),))])
+        assert backend.supersede([EntryState("de", "c", SENTENCES[0], "X"), EntryState("de", "c", SENTENCES[0], "Y")]) == []
+        assert backend.stats().locales["de"].ambiguous == 1
+
+    def test_a_pair_keeps_the_date_it_first_appeared(self, backend) -> None:
+        for seen in ("20260301T000000Z", "20260101T000000Z", "20260601T000000Z", ""):
+            backend.add([unit(SENTENCES[0], "DE", seen=seen)])
+        (stored,) = backend.iterate("de")
+        assert stored.first_seen == "20260101T000000Z"
 
 
 class TestSQLiteMemory(MemoryBackendContract):
@@ -329,7 +356,7 @@ def test_po_compendium_import_and_search(tm_project: Path, tmp_path: Path, capsy
     assert match["target"].startswith("Prenez") and 75 <= match["score"] < 100
     assert main(["-C", str(tm_project), "tm", "stats"]) == 0
     out = capsys.readouterr().out
-    assert "de: 4 units" in out and "fr: 1 units" in out
+    assert "de: 4 units: 4 current, 0 archived, 0 superseded" in out and "fr: 1 unit: 1 current, 0 archived, 0 superseded" in out
 
 
 def test_analyze_bands_on_a_crafted_corpus(tm_project: Path) -> None:
@@ -402,3 +429,382 @@ def test_the_memory_ends_the_same_with_or_without_its_index(tm_project: Path) ->
     before = snapshot(tm_project / "locale" / "tm")
     update_locales(config)
     assert snapshot(tm_project / "locale" / "tm") == before
+
+
+# --- which translation is offered: recency, superseded, a choice ------------------------------
+
+SENTENCE = "Take one tablet twice a day with water."
+WRONG = "Nehmen Sie zweimal täglich drei Tabletten mit Wasser ein."
+"""A mistranslation ("three tablets", sorting before the right one) that a translator corrects to DE[SENTENCE]."""
+DISCLAIMER = "Disclaimer: Ask your doctor. Read the leaflet."
+
+
+def article(project: Path, slug: str, *paragraphs: str) -> None:
+    body = "\n\n".join(paragraphs or (SENTENCE,))
+    write(project / "source" / f"{slug}.md", f"---\ntitle: {slug.title()}\nslug: {slug}\n---\n\n{body}\n\n::: disclaimer\n{DISCLAIMER}\n:::\n")
+
+
+def revise(path: Path, date: str, mapping: dict[str, str] | None = None, fuzzy: tuple[str, ...] = ()) -> None:
+    """A translator's save in a PO editor: translations changed, PO-Revision-Date set."""
+    from pipeline.catalogs import write_po
+
+    if mapping:
+        translate_entries(path, mapping, fuzzy)
+    catalog = read_po(path)
+    fields = catalog.header_fields
+    fields["PO-Revision-Date"] = date
+    write_po(catalog.with_header_fields(fields), path)
+
+
+def entry(config, domain: str, msgid: str):  # type: ignore[no-untyped-def]
+    (found,) = [m for m in read_po(po_path(config, "de", domain)).active if m.msgid == msgid]
+    return found
+
+
+def search(project: Path, text: str, capsys: pytest.CaptureFixture[str], *options: str) -> list[dict]:  # type: ignore[type-arg]
+    import json
+
+    capsys.readouterr()
+    assert main(["-C", str(project), "tm", "search", text, "-l", "de", "--format", "json", *options]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_corrected_mistranslation_never_comes_back(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Translate wrongly, correct, reuse in a new article: the correction is filled in as exact,
+    the mistranslation is kept in the TMX marked superseded and never offered again."""
+    article(project, "alpha")
+    config = load_config(project)
+    init_locale(config, "de")
+    alpha = po_path(config, "de", "alpha")
+    revise(alpha, "2026-01-10 10:00+0100", {**DE, SENTENCE: WRONG})
+    update_locales(config)
+    revise(alpha, "2026-03-01 10:00+0100", {SENTENCE: DE[SENTENCE]})  # the correction
+    update_locales(config)
+    article(project, "beta", SENTENCE, "Another sentence entirely.")
+    update_locales(config)
+
+    reused = entry(config, "beta", SENTENCE)
+    assert reused.msgstr == (DE[SENTENCE],) and not reused.fuzzy
+    assert any(c.startswith("translation memory: exact match from alpha; 1 other translation withheld") for c in reused.extracted_comments)
+
+    # The TMX keeps both, each with the date it first appeared; the mistranslation is superseded in alpha.
+    units = {u.target: u for u in read_tmx(tmx_path(config, "de")) if u.source == SENTENCE}
+    assert units[DE[SENTENCE]].status == "current" and units[DE[SENTENCE]].first_seen == "20260301T090000Z"
+    assert {o.domain for o in units[DE[SENTENCE]].origins} == {"alpha", "beta"}
+    assert units[WRONG].status == "superseded" and units[WRONG].origins == ()
+    assert [o.domain for o in units[WRONG].superseded] == ["alpha"] and units[WRONG].first_seen == "20260110T090000Z"
+    assert '<prop type="x-translatio-superseded">alpha|source/alpha.md:' in tmx_path(config, "de").read_text(encoding="utf-8")
+
+    # tm search shows which is current and which superseded, and says so in text too.
+    found = search(project, SENTENCE, capsys)
+    assert [(m["target"], m["status"], m["score"]) for m in found[:2]] == [(DE[SENTENCE], "current", 100), (WRONG, "superseded", 100)]
+    assert found[1]["superseded_in"][0]["domain"] == "alpha" and found[0]["withheld"] == 1
+    assert main(["-C", str(project), "tm", "search", SENTENCE, "-l", "de"]) == 0
+    assert "superseded in alpha: never offered again" in capsys.readouterr().out
+    # Not even as a fuzzy suggestion for a similar text.
+    with read_memory(config) as memory:
+        similar = lookup(memory, MemoryQuery("Take one tablet twice a day with milk.", "de"), 60, 10)
+    assert similar and WRONG not in {m.unit.target for m in similar}
+
+
+def test_a_correction_awaiting_review_withdraws_the_old_translation(project: Path) -> None:
+    """A translator replaces a translation but leaves it fuzzy (not yet approved): the old one is
+    no longer approved in that entry, so it is not offered as exact elsewhere either."""
+    article(project, "alpha")
+    config = load_config(project)
+    init_locale(config, "de")
+    alpha = po_path(config, "de", "alpha")
+    revise(alpha, "2026-01-10 10:00+0000", {**DE, SENTENCE: WRONG})
+    update_locales(config)
+    revise(alpha, "2026-03-01 10:00+0000", {SENTENCE: DE[SENTENCE]}, fuzzy=(SENTENCE,))
+    update_locales(config)
+    article(project, "beta")
+    update_locales(config)
+    assert WRONG not in entry(config, "beta", SENTENCE).msgstr
+    with read_memory(config) as memory:
+        (old,) = memory.lookup_exact(SENTENCE, "de")
+    assert old.target == WRONG and old.status == "superseded"  # kept, not offered
+
+
+def test_a_units_date_is_when_it_first_appeared(project: Path) -> None:
+    """Saving a catalogue again (a new PO-Revision-Date) does not re-date its translations: the
+    TMX does not change, and "most recent" keeps meaning "made last"."""
+    article(project, "alpha")
+    config = load_config(project)
+    init_locale(config, "de")
+    alpha = po_path(config, "de", "alpha")
+    revise(alpha, "2026-01-10 10:00+0000", DE)
+    update_locales(config)
+    tmx = tmx_path(config, "de").read_bytes()
+    assert b'creationdate="20260110T100000Z"' in tmx and b"lastusagedate" not in tmx
+    revise(alpha, "2026-05-01 10:00+0000")
+    update_locales(config)
+    assert tmx_path(config, "de").read_bytes() == tmx
+    revise(alpha, "2026-06-01 10:00+0000", {"Alpha": "Alpha (neu)"})
+    update_locales(config)
+    dates = {u.target: u.first_seen for u in read_tmx(tmx_path(config, "de"))}
+    assert dates["Alpha (neu)"] == "20260601T100000Z" and dates[DE[SENTENCE]] == "20260110T100000Z"
+
+
+def test_two_current_translations_are_a_choice_never_an_exact_match(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two articles translate the same sentence (and the disclaimer) differently, both current: a
+    third article gets the most recent as a fuzzy suggestion naming the other, and its disclaimer
+    is not published translated."""
+    from pipeline.build import build_site
+    from pipeline.checks import run_checks
+
+    article(project, "alpha")
+    config = load_config(project)
+    init_locale(config, "de")
+    revise(po_path(config, "de", "alpha"), "2026-01-10 10:00+0000", DE)
+    update_locales(config)
+    article(project, "beta")
+    update_locales(config)  # beta is pre-filled from alpha, then its translator chooses other words
+    other, other_disclaimer = "Zweimal am Tag eine Tablette mit Wasser.", "Hinweis: Fragen Sie Ihre Ärztin. Lesen Sie den Beipackzettel."
+    revise(po_path(config, "de", "beta"), "2026-02-01 10:00+0000", {"Beta": "Beta", SENTENCE: other, DISCLAIMER: other_disclaimer})
+    update_locales(config)
+    article(project, "gamma")
+    update_locales(config)
+
+    offered = entry(config, "gamma", SENTENCE)
+    assert offered.fuzzy and offered.msgstr == (other,) and offered.previous_msgid is None  # the most recent
+    comments = [c for c in offered.extracted_comments if c.startswith("translation memory:")]
+    assert comments == [
+        "translation memory: 2 current translations of this exact text; the one from beta (2026-02-01) is filled in, fuzzy: choose one",
+        f"translation memory: alternative from alpha (2026-01-10): {DE[SENTENCE]}",
+    ]
+    disclaimer = entry(config, "gamma", DISCLAIMER)
+    assert disclaimer.fuzzy  # the required segment is filled only by an unambiguous exact match
+    assert any(f.check == "required" and "gamma" in str(f.path) for f in run_checks(config, ["de"]).findings)
+    build_site(config, ["de"])
+    page = (project / "build" / "de" / "gamma.html").read_text(encoding="utf-8")
+    assert DISCLAIMER.split(": ", 1)[1] in page and other_disclaimer not in page and DE[DISCLAIMER] not in page
+
+    found = search(project, SENTENCE, capsys)
+    assert [(m["target"], m["status"], m["score"]) for m in found[:2]] == [(other, "current", 99), (DE[SENTENCE], "current", 99)]
+    assert found[0]["alternatives"][0]["target"] == DE[SENTENCE]
+    with read_memory(config) as memory:
+        (result,) = analyze(config, memory, ["de"], ["gamma"])
+    assert result.bands["95-99%"].segments == 2  # the sentence and the disclaimer: a choice is not a 100% match
+    capsys.readouterr()
+    assert main(["-C", str(project), "tm", "stats", "--format", "json"]) == 0
+    import json
+
+    figures = json.loads(capsys.readouterr().out)["locales"]["de"]
+    assert figures["ambiguous"] == 2 and figures["superseded"] == 0 and figures["units"] == figures["current"]
+
+
+def test_offer_rules_between_current_archived_and_superseded(tmp_path: Path) -> None:
+    memory = SQLiteMemory(tmp_path / "m.sqlite")
+    here = Origin("a", "source/a.md:1")
+    memory.add([
+        unit("One.", "Eins (Projekt).", origins=(here,), seen="20260101T000000Z"),
+        unit("One.", "Eins (Import, neuer).", seen="20260601T000000Z"),  # archived: no place in the project
+        unit("Two.", "Zwei (alt).", seen="20250101T000000Z"),
+        unit("Two.", "Zwei (neu).", seen="20260101T000000Z"),
+        unit("Three.", "Drei B.", seen=""),
+        unit("Three.", "Drei A.", seen=""),
+        unit("Four.", "Vier (undatiert).", origins=(Origin("b", "source/b.md:4"),), seen=""),
+        unit("Four.", "Vier (datiert).", origins=(Origin("c"),), seen="20200101T000000Z"),
+    ])  # fmt: skip
+    best = lambda text, **kw: lookup(memory, MemoryQuery(text, "de", **kw), 75, 5)  # noqa: E731
+    (one,) = best("One.")  # the project's current translation outranks a newer archived one
+    assert (one.unit.target, one.score, one.withheld) == ("Eins (Projekt).", 100, 1)
+    assert [m.unit.target for m in lookup(memory, MemoryQuery("One.", "de"), withheld=True)] == ["Eins (Projekt).", "Eins (Import, neuer)."]
+    two = best("Two.")  # only archived ones: a choice, the most recent first
+    assert [(m.unit.target, m.score) for m in two] == [("Zwei (neu).", 99), ("Zwei (alt).", 99)]
+    three = best("Three.")  # undated ties: by text, the same on every machine
+    assert [m.unit.target for m in three] == ["Drei A.", "Drei B."]
+    four = best("Four.")  # undated counts as older than any date …
+    assert [m.unit.target for m in four] == ["Vier (datiert).", "Vier (undatiert)."]
+    four_in_b = best("Four.", domain="b", reference="source/b.md:4")  # … but the translation in context comes first
+    assert [(m.unit.target, m.score) for m in four_in_b] == [("Vier (undatiert).", 99), ("Vier (datiert).", 99)]
+
+
+# --- the index is validated, not trusted -----------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["DELETE FROM units", "DELETE FROM postings", "DELETE FROM tokens", "DELETE FROM units WHERE id = 2"])
+def test_an_index_that_lost_rows_is_noticed_and_rebuilt(tm_project: Path, damage: str) -> None:
+    """SQLite's own check passes on an emptied table; the recorded row counts do not."""
+    config = load_config(tm_project)
+    index = config.locale_dir / INDEX_FILE
+    db = sqlite3.connect(index)
+    db.execute(damage)
+    db.commit()
+    assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    db.close()
+    with read_memory(config) as memory:
+        assert memory.stats().units == {"de": 4}
+        assert memory.lookup_exact(SENTENCE, "de")
+        (fuzzy,) = lookup(memory, MemoryQuery("Take one tablet three times a day with water.", "de"), 75, 1)
+    assert fuzzy.unit.source == SENTENCE
+
+
+def _one_line_exit_2(project: Path, args: list[str], where: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert main(["-C", str(project), *args]) == 2, args
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{where}:") and "Traceback" not in err, (args, err)
+    return err
+
+
+COMMANDS = [["tm", "stats"], ["tm", "search", SENTENCE, "-l", "de"], ["analyze"], ["check"], ["update"], ["tm", "export", "out.tmx"]]
+
+
+def test_a_folder_where_the_index_belongs_is_one_line_exit_2(tm_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = load_config(tm_project)
+    index = config.locale_dir / INDEX_FILE
+    for stale in config.locale_dir.glob(INDEX_FILE + "*"):
+        stale.unlink()
+    index.mkdir()
+    for args in COMMANDS:
+        assert "translation memory's index" in _one_line_exit_2(tm_project, args, index, capsys)
+    assert index.is_dir() and not list(index.iterdir())  # left as it was
+
+
+def test_a_file_where_the_memory_folder_belongs_is_one_line_exit_2(tm_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    config = load_config(tm_project)
+    folder = config.locale_dir / "tm"
+    shutil.rmtree(folder)
+    folder.write_text("not a folder\n", encoding="utf-8")
+    for args in COMMANDS:
+        assert "is a file" in _one_line_exit_2(tm_project, args, folder, capsys)
+    folder.unlink()
+    (folder / "de.tmx").mkdir(parents=True)  # and a folder named like a TMX file: a bad memory file
+    for args in COMMANDS:
+        if args != ["check"]:
+            _one_line_exit_2(tm_project, args, folder / "de.tmx", capsys)
+    assert main(["-C", str(tm_project), "check"]) == 1  # check reports a bad memory file as a finding
+    assert "locale/tm/de.tmx: error: [syntax] is not a file" in capsys.readouterr().out
+
+
+# --- a read-only locale/ -----------------------------------------------------------------------
+# Real confinement, as root: a read-only bind mount in a private mount namespace (the file system
+# says EROFS), or the command run as "nobody" over root's files, which it cannot write (EACCES);
+# "nobody" keeps CAP_DAC_READ_SEARCH only, so it can read pytest's private temporary folders.
+
+
+def _confined(how: str, locale: Path) -> list[str] | None:
+    """The command prefix that runs a process with ``locale`` read-only, or None if this machine
+    cannot confine one that way."""
+    import os
+    import shutil
+    import subprocess
+
+    if how == "mount":
+        if shutil.which("unshare") is None:
+            return None
+        prefix = ["unshare", "-rm", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(locale)]
+    else:
+        if shutil.which("setpriv") is None or os.geteuid() != 0:
+            return None
+        prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                  "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]  # fmt: skip
+    probe = subprocess.run([*prefix, "sh", "-c", f'test -r "{locale}" && ! touch "{locale}/.probe"'], capture_output=True)
+    (locale / ".probe").unlink(missing_ok=True)
+    return prefix if probe.returncode == 0 else None
+
+
+@pytest.mark.parametrize(("how", "index"), [("mount", "sound"), ("mount", "absent"), ("mount", "stale"), ("nobody", "sound")])
+def test_a_read_only_locale_folder(tm_project: Path, tmp_path: Path, how: str, index: str) -> None:
+    """Reading commands work without write access (the index is held in memory for the run) and
+    answer as with it; writing commands say which path is read-only, one line, exit 2."""
+    import subprocess
+    import sys
+
+    config = load_config(tm_project)
+    locale = config.locale_dir
+    # The answers with write access, to compare with.
+    search_args = ["tm", "search", "Take one tablet three times a day with water.", "-l", "de", "--format", "json"]
+    reading = {
+        "check": ["check", "--format", "json"],
+        "search": search_args,
+        "exact": ["tm", "search", DISCLAIMER, "-l", "de", "--format", "json"],
+        "stats": ["tm", "stats", "--format", "json"],
+        "analyze": ["analyze", "--format", "json"],
+    }
+    # Run from the project with relative paths: click checks them with access(2), which would not
+    # let "nobody" through pytest's private folders (the capability is honoured by real reads only).
+    run = lambda prefix, args: subprocess.run([*prefix, sys.executable, "-m", "pipeline", "-C", ".", *args],  # noqa: E731
+                                              capture_output=True, text=True, timeout=300, cwd=tm_project)  # fmt: skip
+    expected = {name: run([], args) for name, args in reading.items()}
+    if index == "absent":  # a fresh read-only checkout
+        for stale in locale.glob(INDEX_FILE + "*"):
+            stale.unlink()
+    elif index == "stale":  # a TMX changed since the index was built (a pull): the index is not used
+        old_index = (locale / INDEX_FILE).read_bytes()
+        tmx = tmx_path(config, "de")
+        tmx.write_text(tmx.read_text(encoding="utf-8").replace("Packungsbeilage", "Beilage"), encoding="utf-8")
+        expected = {name: run([], args) for name, args in reading.items()}
+        assert "Beilage" in expected["exact"].stdout and "Packungsbeilage" not in expected["exact"].stdout
+        (locale / INDEX_FILE).write_bytes(old_index)
+    tm_project.chmod(0o755)  # pytest makes it private
+    prefix = _confined(how, locale)
+    if prefix is None:
+        pytest.skip(f"this machine cannot make a folder read-only by {how}")
+    before = snapshot(locale)
+    import json
+
+    for name, args in reading.items():
+        got = run(prefix, args)
+        assert got.returncode == expected[name].returncode, (name, got.stderr)
+        if name == "stats":  # the same figures; the index is said to be held in memory
+            ours, theirs = json.loads(got.stdout), json.loads(expected[name].stdout)
+            assert ours["locales"] == theirs["locales"] and ours["locales"]["de"]["units"] == 4
+            assert (ours["index"]["in_memory"], theirs["index"]["in_memory"]) == (True, False)
+        else:
+            assert got.stdout == expected[name].stdout, name
+    reason = "read-only file system" if how == "mount" else "no write permission"
+    for args in (["update"], ["tm", "import", "locale/tm/de.tmx"]):
+        got = run(prefix, args)
+        assert got.returncode == 2 and got.stderr.count("\n") == 1 and "Traceback" not in got.stderr, (args, got.stderr)
+        assert got.stderr.startswith(f"locale: read-only ({reason}): "), got.stderr
+    assert snapshot(locale) == before  # nothing written, not even the index
+
+
+def test_a_sound_index_is_copied_into_memory_when_it_cannot_be_written(tm_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cheap way first: a sound index that mirrors the TMX files is copied, not rebuilt; a
+    writer is refused before anything changes."""
+    from pipeline.errors import OutputError
+    from pipeline.memory import project
+
+    config = load_config(tm_project)
+    monkeypatch.setattr(project, "read_only_reason", lambda path: f"{path.parent}: read-only (test)")
+    monkeypatch.setattr(project, "read_tmx", lambda path: pytest.fail("the TMX files were parsed"))
+    with read_memory(config) as memory:
+        assert memory.in_memory and memory.stats().units == {"de": 4}
+        with memory.pending():  # what check does: plan with additions, roll back
+            memory.add([unit("New.", "Neu.")])
+            assert memory.lookup_exact("New.", "de")
+    with pytest.raises(OutputError, match="read-only"):
+        project.open_memory(config)
+
+
+def test_a_reverted_heading_keeps_its_translators_note_through_update(project: Path) -> None:
+    """End to end: a heading edited (fuzzy), annotated by the translator, reverted: the memory
+    fills it exactly and the note and custom flag stay on the live entry."""
+    from pipeline.catalogs import write_po
+
+    write(project / "source" / "alpha.md", "---\ntitle: Alpha\nslug: alpha\n---\n\n## Dependency\n\nBody text here.\n\n::: disclaimer\nDisclaimer: x.\n:::\n")
+    config = load_config(project)
+    init_locale(config, "de")
+    path = po_path(config, "de", "alpha")
+    translate_entries(path, {"Alpha": "Alpha", "Dependency": "Abhängigkeit", "Body text here.": "Text.", "Disclaimer: x.": "Hinweis: x."})
+    update_locales(config)
+    source = project / "source" / "alpha.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("## Dependency", "## Dependence"), encoding="utf-8")
+    update_locales(config)
+    catalog = read_po(path)
+    write_po(dataclasses.replace(catalog, messages=tuple(
+        dataclasses.replace(m, translator_comments=("check with the glossary",), flags=(*m.flags, "translatio-keep"))
+        if m.msgid == "Dependence" else m for m in catalog.messages)), path)  # fmt: skip
+    source.write_text(source.read_text(encoding="utf-8").replace("## Dependence", "## Dependency"), encoding="utf-8")
+    update_locales(config)
+    catalog = read_po(path)
+    (heading,) = [m for m in catalog.messages if m.msgid == "Dependency"]
+    assert (heading.msgstr, heading.fuzzy, heading.obsolete) == (("Abhängigkeit",), False, False)
+    assert heading.translator_comments == ("check with the glossary",) and "translatio-keep" in heading.flags
+    assert not catalog.obsolete  # no stray copy of the note

@@ -180,3 +180,84 @@ def test_same_result_as_gnu_msgmerge(tmp_path: Path) -> None:
         assert mine.translator_comments == other.translator_comments, msgid
         if not mine.obsolete:
             assert mine.references == other.references
+
+
+# --- a message the translation memory fills -------------------------------------------------
+
+from pipeline.merge import Suggestion  # noqa: E402
+
+REVERTED_OLD = '''
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+# the translator's note
+#. heading level 2
+#: a.md:6
+#, fuzzy, no-c-format, translatio-keep
+#| msgid "Dependency"
+msgid "Dependence"
+msgstr "Abhängigkeit"
+
+# a note on a message that stays
+#: a.md:8
+msgid "Stays the same."
+msgstr "Bleibt gleich."
+'''
+
+REVERTED_NEW = '''
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#. heading level 2
+#: a.md:6
+msgid "Dependency"
+msgstr ""
+
+#: a.md:8
+msgid "Stays the same."
+msgstr ""
+
+#: a.md:9
+msgid "Stays the same!"
+msgstr ""
+'''
+
+
+def memory_offering(translations: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A stand-in for the translation memory: exact matches for these texts."""
+
+    def suggest(fresh: Message, before: str, after: str, to_beat: float) -> Suggestion | None:
+        if fresh.msgid not in translations:
+            return None
+        comments = (*fresh.extracted_comments, "translation memory: exact match from a")
+        return Suggestion(Message(fresh.msgid, msgstr=(translations[fresh.msgid],), extracted_comments=comments,
+                                  references=fresh.references, flags=fresh.flags), 100)  # fmt: skip
+
+    return suggest
+
+
+def test_a_memory_match_keeps_the_translators_comments_and_flags_of_the_entry_it_replaces() -> None:
+    """A heading made fuzzy by an edit, annotated by its translator, then reverted: the memory's
+    exact match fills it, and the note and the translator's own flag stay on the live entry."""
+    old, template = parse_po(REVERTED_OLD.lstrip()), parse_po(REVERTED_NEW.lstrip())
+    result, summary = merge_catalog(old, template, suggest=memory_offering({"Dependency": "Abhängigkeit", "Stays the same!": "Bleibt gleich!"}))
+    live = by_id(result)["Dependency"]
+    assert (live.msgstr, live.fuzzy) == (("Abhängigkeit",), False)
+    assert live.translator_comments == ("the translator's note",)
+    assert live.flags == ("translatio-keep",)  # format flags come from the template, as in msgmerge
+    assert live.extracted_comments == ("heading level 2", "translation memory: exact match from a")
+    assert "Dependence" not in by_id(result)  # the same translation lives on: no obsolete copy
+    # A close entry that stays in the catalogue is not replaced: its note is not copied.
+    assert by_id(result)["Stays the same!"].translator_comments == ()
+    assert by_id(result)["Stays the same."].translator_comments == ("a note on a message that stays",)
+    assert summary.memory == 2 and summary.obsolete == 0
+
+
+def test_an_entry_replaced_by_a_different_memory_translation_is_kept_obsolete() -> None:
+    old, template = parse_po(REVERTED_OLD.lstrip()), parse_po(REVERTED_NEW.lstrip())
+    result, _ = merge_catalog(old, template, suggest=memory_offering({"Dependency": "Abhängigkeit (Gedächtnis)"}))
+    assert by_id(result)["Dependency"].translator_comments == ("the translator's note",)
+    kept = by_id(result)["Dependence"]  # its own translation differs: nothing is lost
+    assert kept.obsolete and kept.msgstr == ("Abhängigkeit",) and kept.translator_comments == ("the translator's note",)

@@ -138,11 +138,32 @@ def test_bad_sources_name_file_and_line(tmp_path: Path, content: bytes, line: in
     assert "\n" not in str(info.value)
 
 
-def test_raw_html_in_source_is_text_not_markup(tmp_path: Path) -> None:
-    article = read_article(write(tmp_path / "h.md", "# T\n\n<script>alert(1)</script>\n"))
-    # html is off: the tag is kept as paragraph text (escaped at render time), not a raw block.
-    assert [b.kind for b in article.blocks] == [BlockKind.PARAGRAPH]
-    assert article.blocks[0].text == "<script>alert(1)</script>"
+def test_raw_html_in_source_is_the_authors_markup_with_its_prose_as_segments(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path / "h.md", "# T\n\n<script>alert(1)</script>\n\n<details>\n<summary>More <b>info</b></summary>\n"))
+    script, details = article.blocks
+    assert script.kind is BlockKind.HTML and [c.kind for c in script.children] == [BlockKind.HTML_MARKUP]  # nothing to translate
+    assert [(c.kind, c.text) for c in details.children] == [
+        (BlockKind.HTML_MARKUP, "<details>\n<summary>"), (BlockKind.HTML_TEXT, "More <b>info</b>"), (BlockKind.HTML_MARKUP, "</summary>\n"),
+    ]  # fmt: skip
+    assert article.raw_html
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "fix"),
+    [
+        ("a.md", "---\ntitle: A\ndate: 2026-01-01\nslug: index\n---\n\nText\n", 4, "choose another slug"),
+        ("index.md", "---\ntitle: A\n---\n\nText\n", 1, "rename the file or set 'slug:' in the front matter"),
+        ("Index.txt", "Title\n\nText.\n", 1, "rename the file"),
+        ("ui.md", "# A\n\nText\n", 1, "rename the file or set 'slug:' in the front matter"),
+    ],
+)
+def test_a_slug_the_build_uses_itself_is_refused_where_it_is_read(tmp_path: Path, name: str, content: str, line: int, fix: str) -> None:
+    """``index`` would be overwritten by each language's index page and fail every build."""
+    path = write(tmp_path / name, content)
+    with pytest.raises(SourceError) as info:
+        read_article(path)
+    assert str(info.value).startswith(f"{path}:{line}: slug '")
+    assert "is reserved" in str(info.value) and str(info.value).endswith(fix)
 
 
 # --- symbolic links ----------------------------------------------------------------------------

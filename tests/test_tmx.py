@@ -28,8 +28,8 @@ HEADER = (
 )
 
 
-def unit(source: str, target: str, target_locale: str = "de", *origins: Origin, last_seen: str = "") -> TranslationUnit:
-    return TranslationUnit(source, target, "en", target_locale, tuple(origins), last_seen)
+def unit(source: str, target: str, target_locale: str = "de", *origins: Origin, first_seen: str = "") -> TranslationUnit:
+    return TranslationUnit(source, target, "en", target_locale, tuple(origins), first_seen)
 
 
 def tmx(body: str, header: str = '<header creationtool="t" creationtoolversion="1" segtype="sentence" '
@@ -55,8 +55,9 @@ origins = st.lists(st.builds(Origin, fields, fields, fields), max_size=3).map(
 pairs = st.sampled_from([("en", "de"), ("en", "pt_BR"), ("en", "zh_Hans"), ("en", "ar"), ("en", "en_GB"),
                          ("en_US", "ja"), ("en_US", "fr_CA")])  # fmt: skip
 units = st.builds(
-    lambda s, t, pair, o, d: TranslationUnit(s, t, pair[0], pair[1], o, d),
-    texts, texts, pairs, origins, st.sampled_from(["", "20240501T100000Z", "19991231T235959Z"]),
+    # Superseded records never share a domain with an origin (current there wins): the reader says so too.
+    lambda s, t, pair, o, d, r: TranslationUnit(s, t, pair[0], pair[1], o, d, tuple(x for x in r if x.domain not in {y.domain for y in o})),
+    texts, texts, pairs, origins, st.sampled_from(["", "20240501T100000Z", "19991231T235959Z"]), origins,
 )
 
 
@@ -73,7 +74,8 @@ def test_write_then_read_gives_the_same_units(tmp_path: Path, written: list[Tran
 @given(st.lists(units, max_size=8), st.randoms(use_true_random=False))
 def test_the_same_units_in_any_order_give_the_same_bytes(written: list[TranslationUnit], rnd: random.Random) -> None:
     shuffled = [
-        TranslationUnit(u.source, u.target, u.source_locale, u.target_locale, tuple(reversed(u.origins)), u.last_seen)
+        TranslationUnit(u.source, u.target, u.source_locale, u.target_locale, tuple(reversed(u.origins)), u.first_seen,
+                        tuple(reversed(u.superseded)))
         for u in rnd.sample(written, len(written))
     ]
     assert format_tmx(shuffled, "en") == format_tmx(written, "en")
@@ -82,7 +84,7 @@ def test_the_same_units_in_any_order_give_the_same_bytes(written: list[Translati
 def test_the_file_layout_is_stable_escaped_and_bcp47(tmp_path: Path) -> None:
     memory = [
         unit("Take <b>one</b> & \"two\"\na day", "Nimm <b>eine</b> & „zwei“\nam Tag", "de",
-             Origin("valium", "source/valium.md:12", "c0ffee"), Origin("ui", "", ""), last_seen="20240501T100000Z"),
+             Origin("valium", "source/valium.md:12", "c0ffee"), Origin("ui", "", ""), first_seen="20240501T100000Z"),
         unit("Hello", "Olá", "pt_BR", Origin("a|b%", "x", "")),
     ]  # fmt: skip
     path = tmp_path / "memory.tmx"
@@ -99,7 +101,7 @@ def test_the_file_layout_is_stable_escaped_and_bcp47(tmp_path: Path) -> None:
         '      <tuv xml:lang="en"><seg>Hello</seg></tuv>',
         '      <tuv xml:lang="pt-BR"><seg>Olá</seg></tuv>',
         "    </tu>",
-        '    <tu lastusagedate="20240501T100000Z">',
+        '    <tu creationdate="20240501T100000Z">',
         '      <prop type="x-translatio-origin">ui||</prop>',
         '      <prop type="x-translatio-origin">valium|source/valium.md:12|c0ffee</prop>',
         '      <tuv xml:lang="en"><seg>Take &lt;b&gt;one&lt;/b&gt; &amp; "two"&#10;a day</seg></tuv>',
@@ -132,13 +134,31 @@ def test_dates_are_written_in_tmx_form() -> None:
     assert tmx_date("20240501T100000Z") == "20240501T100000Z"
     assert tmx_date("2024-05-01 12:00+0200") == "20240501T100000Z"
     assert tmx_date("YEAR-MO-DA HO:MI+ZONE") == ""
-    po_dated = unit("a", "b", last_seen="2024-05-01 12:00+0200")
-    assert 'lastusagedate="20240501T100000Z"' in format_tmx([po_dated], "en")
+    po_dated = unit("a", "b", first_seen="2024-05-01 12:00+0200")
+    assert 'creationdate="20240501T100000Z"' in format_tmx([po_dated], "en")
     with pytest.raises(ValueError):
-        format_tmx([unit("a", "b", last_seen="yesterday")], "en")
+        format_tmx([unit("a", "b", first_seen="yesterday")], "en")
 
 
 # --- files other tools write -------------------------------------------------------------------
+
+
+def test_dates_read_as_when_the_translation_was_made_and_superseded_records_as_written() -> None:
+    [older_file, omegat_like] = parse_tmx(tmx("""
+        <tu lastusagedate="20240901T000000Z">
+          <prop type="x-translatio-origin">a|source/a.md:1|</prop>
+          <prop type="x-translatio-superseded">a|source/a.md:1|</prop>
+          <prop type="x-translatio-superseded">b|source/b.md:2|</prop>
+          <tuv xml:lang="en"><seg>One.</seg></tuv><tuv xml:lang="de"><seg>Eins.</seg></tuv>
+        </tu>
+        <tu lastusagedate="20240901T000000Z" creationdate="20240101T000000Z" changedate="20240301T000000Z">
+          <tuv xml:lang="en"><seg>Two.</seg></tuv><tuv xml:lang="de"><seg>Zwei.</seg></tuv>
+        </tu>"""))  # fmt: skip
+    # A file translatio wrote before it recorded first appearances: lastusagedate is all there is.
+    assert older_file.first_seen == "20240901T000000Z"
+    # Current in a wins over a contradicting superseded record there; b's record stays.
+    assert older_file.origins == (Origin("a", "source/a.md:1"),) and older_file.superseded == (Origin("b", "source/b.md:2"),)
+    assert omegat_like.first_seen == "20240301T000000Z"  # the translation as it stands dates from its last change
 
 
 def test_a_hand_written_tmx_14b_file_is_imported() -> None:
@@ -174,11 +194,16 @@ _has_translate_toolkit = _system_python.exists() and subprocess.run(
 @pytest.mark.skipif(not _has_translate_toolkit, reason="Translate Toolkit is not installed")
 def test_translate_toolkit_reads_our_tmx(tmp_path: Path) -> None:
     path = tmp_path / "memory.tmx"
-    write_tmx([unit("Take <b>one</b>\na day & night", "Nimm <b>eine</b>\npro Tag & Nacht")], path, "en")
+    here = Origin("valium", "source/valium.md:3", "c0ffee")
+    superseded = TranslationUnit("Take <b>one</b>\na day & night", "Nimm <b>zwei</b>", "en", "de", (), "20240101T000000Z", (here,))
+    write_tmx([unit("Take <b>one</b>\na day & night", "Nimm <b>eine</b>\npro Tag & Nacht", "de", here, first_seen="20240501T100000Z"),
+               superseded], path, "en")  # fmt: skip
+    assert 'creationdate="20240101T000000Z"' in path.read_text(encoding="utf-8") and "x-translatio-superseded" in path.read_text(encoding="utf-8")
     script = ("import sys; from translate.storage import tmx; f = tmx.tmxfile.parsefile(sys.argv[1]); "
               "print(repr([(u.source, u.target) for u in f.units]))")  # fmt: skip
     out = subprocess.run([_system_python, "-c", script, path], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == repr([("Take <b>one</b>\na day & night", "Nimm <b>eine</b>\npro Tag & Nacht")])
+    assert out.strip() == repr([("Take <b>one</b>\na day & night", "Nimm <b>eine</b>\npro Tag & Nacht"),
+                                ("Take <b>one</b>\na day & night", "Nimm <b>zwei</b>")])  # fmt: skip
 
 
 @pytest.mark.skipif(shutil.which("po2tmx") is None, reason="Translate Toolkit's po2tmx is not installed")

@@ -20,7 +20,9 @@ from typing import Iterator
 
 from markdown_it import MarkdownIt
 
+from ..glossary import unmet
 from ..inline import has_markup
+from ..rawhtml import has_html, tags_of
 from ..required import numbers, sentence_count, without_link_targets
 from ..ui import python_placeholders
 from .findings import Severity
@@ -58,6 +60,29 @@ def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
         yield f"{'emphasis' if kind == 'em' else 'strong emphasis'}: the source has {emphasis[kind]}, the translation {got_emphasis[kind]}"
     for span in code - got_code:
         yield f"code span `{span}` is missing or changed (code is not translated)"
+    notes, got_notes = _footnotes(ctx.source), _footnotes(ctx.translation)
+    for label in notes - got_notes:
+        yield f"footnote reference [^{label}] of the source is missing"
+    for label in got_notes - notes:
+        yield f"footnote reference [^{label}] is not in the source"
+
+
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _footnotes(text: str) -> Counter[str]:
+    return Counter(_FOOTNOTE_REF.findall(text)) if "[^" in text else Counter()
+
+
+@check("html-mismatch", Severity.ERROR)
+def html_mismatch(ctx: EntryContext) -> Iterator[str]:
+    """The author's HTML tags must be kept exactly: same tags, attributes and order."""
+    if ctx.markup != "markdown" or not has_html(ctx.source):
+        return
+    wanted, got = tags_of(ctx.source), tags_of(ctx.translation)
+    if wanted != got:
+        difference = next((f"{w} → {g}" for w, g in zip(wanted, got) if w != g), f"{len(wanted)} tags → {len(got)}")
+        yield f"the source's HTML tags are changed ({difference}); the page shows this segment in English"
 
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
@@ -67,6 +92,8 @@ _DANGER = re.compile(r"javascript:|\bon[a-z]+\s*=", re.I)
 @check("raw-html", Severity.ERROR)
 def raw_html(ctx: EntryContext) -> Iterator[str]:
     """Markup in a translation that the source does not have (it is shown as text, never run)."""
+    if has_html(ctx.source):
+        return  # the author's own HTML: html-mismatch holds the translation to it
     extra = Counter(_TAG.findall(ctx.translation)) - Counter(_TAG.findall(ctx.source))
     for tag in extra:
         yield f"raw HTML {tag[:40]!r} is not in the source; it is shown as text on the page"
@@ -212,15 +239,15 @@ def end_punctuation(ctx: EntryContext) -> Iterator[str]:
 
 
 def _missing_terms(ctx: EntryContext, keep: bool) -> Iterator[str]:
-    # Link targets are not text: a URL containing the term neither needs nor provides it.
-    source = without_link_targets(ctx.source).lower()
-    translation = without_link_targets(ctx.translation).lower()
-    for entry in ctx.glossary:
-        if entry.keep == keep and entry.term.lower() in source and entry.form.lower() not in translation:
-            if keep:
-                yield f"glossary: {entry.term!r} must stay as it is (glossary line {entry.line})"
-            else:
-                yield f"glossary: {entry.term!r} should be translated as {entry.form!r} (glossary line {entry.line})"
+    entries = (entry for entry in ctx.glossary if entry.keep == keep)
+    for entry in unmet(entries, ctx.source, ctx.translation):
+        where = f"(glossary line {entry.line})"
+        if keep:
+            yield f"glossary: {entry.term!r} must stay as it is {where}"
+        elif entry.link:
+            yield f"glossary: the link to {entry.term} should be followed by {entry.translation!r} {where}"
+        else:
+            yield f"glossary: {entry.term!r} should be translated as {' or '.join(map(repr, entry.forms))} {where}"
 
 
 @check("glossary", Severity.ERROR)
@@ -231,5 +258,8 @@ def glossary_keep(ctx: EntryContext) -> Iterator[str]:
 
 @check("glossary-term", Severity.WARNING)
 def glossary_term(ctx: EntryContext) -> Iterator[str]:
-    """A term the glossary translates in a set way is not translated that way."""
+    """A term the glossary translates in a set way is not translated that way.
+
+    A link row of the glossary is checked here too: a link to a site the glossary marks (one in
+    English, say) must be followed by its note, "(englischsprachig)"."""
     yield from _missing_terms(ctx, keep=False)

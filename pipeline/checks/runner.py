@@ -178,6 +178,7 @@ def run_checks(
     ``freshness=False`` skips planning an update, and ``loaded`` reuses what was read: the
     build's status page does both, as it reports on the catalogues it has just published.
     """
+    config.folder("locale_dir")
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     run = _Run(config, codes, min_percent, loaded)
     glossary = _glossary(run)
@@ -348,7 +349,7 @@ def _check_freshness(run: _Run) -> None:
     try:
         with memory_lock(run.config, read_only=True):
             inputs = read_inputs(run.config, run.codes)
-            memory = open_memory(run.config)
+            memory = open_memory(run.config, for_writing=False)  # check only reads: a read-only locale/ is fine
             try:
                 with memory.pending():
                     plan = plan_update(run.config, memory=memory, inputs=inputs)

@@ -12,6 +12,20 @@ Scores follow CAT-tool conventions:
   whatever the edit distance says. The match says what differs ("number: 5 → 10").
 
 A unit whose target is empty, fuzzy or in another locale is never stored, so never offered.
+
+Which translation of an exact source is offered, and how (the memory keeps them all):
+
+- A **superseded** translation — replaced by another in every catalogue entry it was used in —
+  is never offered, exact or fuzzy: a corrected mistranslation does not come back.
+- **Current** translations (used in a catalogue entry and not replaced there) come first;
+  **archived** ones (imported without provenance, or from obsolete entries) are offered only
+  when no current one exists: the project's own usage outranks its archive.
+- Exactly one translation offered: an exact match (101 in context, 100). Several: none of them
+  is an exact match — the memory cannot know which is right — so each scores
+  :data:`AMBIGUOUS_SCORE` (as CAT tools' "multiple translations" penalty does) and the first,
+  in order of preference, is offered as a fuzzy suggestion naming the others. Preference: in
+  context first, then the most recent (``first_seen``; an undated one counts as older than any
+  date), then the normalized target text, so the choice is the same on every machine.
 """
 
 from __future__ import annotations
@@ -22,10 +36,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .store import MemoryBackend
-from .units import TranslationUnit, normalize
+from .units import ARCHIVED, CURRENT, SUPERSEDED, TranslationUnit, normalize
 
 RISK_PENALTY = 10
 """Points taken off a fuzzy score for each kind of risky difference (numbers, negation)."""
+AMBIGUOUS_SCORE = 99
+"""The score of an exact source that has several translations on offer: a choice, not a match."""
+_STATUS_RANK = {CURRENT: 0, ARCHIVED: 1, SUPERSEDED: 2}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATIONS = frozenset(
     "not no never without none nor neither cannot nothing nobody nowhere don't doesn't didn't "
@@ -63,6 +80,11 @@ class MemoryMatch:
     """The plain edit-distance ratio, before penalties."""
     differences: tuple[str, ...] = ()
     """Risky differences between the query and the unit's source, e.g. ``number: 5 → 10``."""
+    alternatives: tuple[TranslationUnit, ...] = ()
+    """For an exact source with several translations on offer: the others, in order of preference."""
+    withheld: int = 0
+    """How many other translations of the exact source are known but not offered (superseded,
+    or archived while a current one exists)."""
 
     @property
     def exact(self) -> bool:
@@ -70,10 +92,31 @@ class MemoryMatch:
 
     def describe(self) -> str:
         """One line for a comment: ``translation memory: 87% match (number: 5 → 10) from valium``."""
+        if self.alternatives:
+            count = len(self.alternatives) + 1
+            return (f"translation memory: {count} {self.unit.status} translations of this exact text; "
+                    f"the one from {_where(self.unit)} ({_date(self.unit)}) is filled in, fuzzy: choose one")  # fmt: skip
         kind = "in-context exact match" if self.score == 101 else "exact match" if self.score == 100 else f"{self.score}% match"
-        where = ", ".join(sorted({o.domain for o in self.unit.origins})) or "an imported memory"
         risk = f" ({'; '.join(self.differences)})" if self.differences else ""
-        return f"translation memory: {kind}{risk} from {where}"
+        withheld = f"; {self.withheld} other translation{'s' if self.withheld > 1 else ''} withheld (superseded or archived)" if self.withheld else ""
+        return f"translation memory: {kind}{risk} from {_where(self.unit)}{withheld}"
+
+    def comments(self) -> tuple[str, ...]:
+        """The comment lines a pre-filled entry gets: :meth:`describe`, then one per alternative."""
+        others = tuple(
+            f"translation memory: alternative from {_where(u)} ({_date(u)}): {normalize(u.target)}" for u in self.alternatives
+        )
+        return (self.describe(), *others)
+
+
+def _where(unit: TranslationUnit) -> str:
+    return ", ".join(sorted({o.domain for o in unit.origins})) or "an imported memory"
+
+
+def _date(unit: TranslationUnit) -> str:
+    """``2026-05-02`` from a TMX date, or ``undated``."""
+    d = unit.first_seen
+    return f"{d[0:4]}-{d[4:6]}-{d[6:8]}" if len(d) >= 8 else "undated"
 
 
 def risk_differences(query: str, source: str) -> tuple[str, ...]:
@@ -101,20 +144,51 @@ def _in_context(unit: TranslationUnit, query: MemoryQuery) -> bool:
     return False
 
 
-def lookup(memory: MemoryBackend, query: MemoryQuery, min_score: float = 75, limit: int = 5) -> list[MemoryMatch]:
-    """The best matches for ``query``, best first: exact ones (101, 100), then penalized fuzzy ones."""
+def preferred(units: list[TranslationUnit], query: MemoryQuery) -> list[TranslationUnit]:
+    """Translations in order of preference: in context, most recent (undated last), target text."""
+    ordered = sorted(units, key=lambda u: (normalize(u.target), u.target))
+    ordered.sort(key=lambda u: u.first_seen, reverse=True)  # stable: ties keep the text order
+    ordered.sort(key=lambda u: not _in_context(u, query))
+    return ordered
+
+
+def lookup(
+    memory: MemoryBackend, query: MemoryQuery, min_score: float = 75, limit: int = 5, *, withheld: bool = False
+) -> list[MemoryMatch]:
+    """The best matches for ``query``, best first: exact ones (101, 100, or 99 each when there
+    is a choice), then penalized fuzzy ones.
+
+    With ``withheld`` (``tm search``), the translations the memory knows but does not offer —
+    superseded ones, archived ones where a current one exists — are listed too, after the
+    offered exact ones, and superseded fuzzy ones among the fuzzy; each says its status.
+    """
+    exact = memory.lookup_exact(query.text, query.target_locale)
+    exact_sources = {normalize(unit.source) for unit in exact}
+    offer = [u for u in exact if u.status == CURRENT] or [u for u in exact if u.status == ARCHIVED]
+    kept_back = [u for u in exact if u not in offer]
     matches: list[MemoryMatch] = []
-    exact_sources = set()
-    for unit in memory.lookup_exact(query.text, query.target_locale):
-        exact_sources.add(normalize(unit.source))
-        matches.append(MemoryMatch(unit, 101 if _in_context(unit, query) else 100, 100.0))
+    ordered = preferred(offer, query)
+    for unit in ordered:
+        if len(ordered) == 1:
+            matches.append(MemoryMatch(unit, 101 if _in_context(unit, query) else 100, 100.0, withheld=len(kept_back)))
+        else:
+            others = tuple(u for u in ordered if u is not unit)
+            matches.append(MemoryMatch(unit, AMBIGUOUS_SCORE, 100.0, alternatives=others, withheld=len(kept_back)))
+    if withheld:
+        for unit in sorted(preferred(kept_back, query), key=lambda u: _STATUS_RANK[u.status]):
+            matches.append(MemoryMatch(unit, 101 if _in_context(unit, query) else 100, 100.0))
     if len(matches) < limit and min_score < 100:
-        for candidate in memory.lookup_fuzzy(query.text, query.target_locale, min_score, limit + len(exact_sources) + 5):
-            if normalize(candidate.unit.source) in exact_sources:
+        fuzzy: list[MemoryMatch] = []
+        for candidate in memory.lookup_fuzzy(query.text, query.target_locale, min_score, limit + len(exact) + 10):
+            unit = candidate.unit
+            if normalize(unit.source) in exact_sources or (unit.status == SUPERSEDED and not withheld):
                 continue
-            differences = risk_differences(normalize(query.text), normalize(candidate.unit.source))
+            differences = risk_differences(normalize(query.text), normalize(unit.source))
             score = min(99, int(candidate.similarity)) - RISK_PENALTY * len(differences)
             if score >= min_score:
-                matches.append(MemoryMatch(candidate.unit, score, candidate.similarity, differences))
-    matches.sort(key=lambda m: (-m.score, -m.similarity, normalize(m.unit.source), m.unit.target))
+                fuzzy.append(MemoryMatch(unit, score, candidate.similarity, differences))
+        fuzzy.sort(key=lambda m: m.unit.target)
+        fuzzy.sort(key=lambda m: m.unit.first_seen, reverse=True)  # most recent first among equals
+        fuzzy.sort(key=lambda m: (-m.score, -m.similarity, _STATUS_RANK[m.unit.status], normalize(m.unit.source)))
+        matches += fuzzy
     return matches[:limit]

@@ -6,11 +6,24 @@ Principles:
   plain, reviewable, identical on every machine, written deterministically so an update makes a
   small diff. A fresh clone and CI therefore pre-fill exactly as a translator's machine does.
 - The lookup index, ``locale/.tm-index.sqlite``, is derived from those files and ignored by git;
-  it remembers a fingerprint of the files and is rebuilt when they change or when it is damaged.
+  it remembers a fingerprint of the files and the size of its tables, and is rebuilt when the
+  files change, when it is damaged or when a table lost rows. Something else at its path (a
+  folder), or a file at ``locale/tm``, is an error naming the path, never a silent empty memory.
+- The index is a convenience, never a reason a reading command fails: where ``locale/`` cannot
+  be written (a read-only checkout or mount, another user's files), ``check``, ``tm search``,
+  ``tm stats``, ``analyze`` and ``tm export`` use an index held in memory for the run — copied
+  from the index on disk when that one is sound and matches the TMX files, else built from
+  them. A command that must write the memory (``update``, ``tm import``) says which path is
+  read-only before it changes anything.
 - Every approved translation the project has had is kept: each ``update`` harvests the
   catalogues (translated, not fuzzy, obsolete ones included) before merging. A unit's
-  ``last_seen`` is its catalogue's PO-Revision-Date, not the clock, so an update without a
-  change writes nothing.
+  ``first_seen`` is the PO-Revision-Date of the first catalogue it was harvested from, not the
+  clock, and saving the catalogue again does not move it: an update without a change writes
+  nothing, and "the most recent translation" means the one made last.
+- What each harvested entry holds now is applied to the memory (:meth:`MemoryBackend.supersede`):
+  a translation a translator replaced in an entry — by another approved one, or by a new text
+  still awaiting review — is superseded in that entry's domain and never offered again, though
+  kept.
 - Concurrent runs are serialized by the project's lock (``locale/.translatio.lock``,
   :mod:`pipeline.lock`), and the index is written in SQLite transactions (WAL), so two
   ``update`` runs cannot corrupt it.
@@ -20,26 +33,28 @@ from __future__ import annotations
 
 import math
 import hashlib
+import os
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
 from ..catalogs import Catalog, Message
 from ..catalogs.model import FUZZY
 from ..config import Config
-from ..errors import MemoryFileError
+from ..errors import MemoryFileError, OutputError
 from ..files import Staged, disk_errors, is_disk_full, stage
 from ..lock import project_lock
 from ..locales import normalize_locale
 from ..merge import Suggest, Suggestion
 from .matching import MemoryQuery, context_digest, lookup
-from .store import SCHEMA_VERSION, SQLiteMemory
+from .store import SCHEMA_VERSION, MemoryBackend, SQLiteMemory
 from .compendium import read_compendium
 from .tmx import format_tmx, read_tmx, tmx_date, write_tmx
-from .units import Origin, TranslationUnit
+from .units import EntryState, Origin, TranslationUnit, normalize
 
 TM_FOLDER = "tm"
 INDEX_FILE = ".tm-index.sqlite"
@@ -50,15 +65,32 @@ def tmx_path(config: Config, locale: str) -> Path:
 
 
 def tmx_files(config: Config) -> list[Path]:
+    """The memory's TMX files; a folder or unreadable entry where one should be is an error,
+    never a silently smaller memory."""
     folder = config.locale_dir / TM_FOLDER
-    return sorted(folder.glob("*.tmx")) if folder.is_dir() else []
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: is a file, not the translation memory's folder of TMX files; move it away")
+    try:
+        paths = sorted(entry for entry in folder.iterdir() if entry.suffix == ".tmx")
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot read: {exc.strerror or exc}") from exc
+    for path in paths:
+        if not path.is_file():
+            raise MemoryFileError(path, None, "is not a file: the translation memory's TMX files are files")
+    return paths
 
 
 def fingerprint(config: Config) -> str:
     """What the index was built from: the TMX files' names and contents."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     for path in tmx_files(config):
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MemoryFileError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
@@ -102,50 +134,180 @@ def memory_lock(config: Config, read_only: bool = False) -> Iterator[None]:
         yield
 
 
-def open_memory(config: Config) -> SQLiteMemory:
-    """The index, checked against the TMX files and rebuilt from them when it does not match."""
-    path = config.locale_dir / INDEX_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+def index_path(config: Config) -> Path:
+    return config.locale_dir / INDEX_FILE
+
+
+def _index_files(path: Path) -> tuple[Path, Path, Path]:
+    return (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the index at ``path`` cannot be written (with what is read-only), or ``None``.
+
+    Asked of the file system, without writing: the index and its WAL files need a writable
+    folder, and a writable file where one exists. Read-only mounts, permissions and immutable
+    files all answer here (``access(2)``), for root too.
+    """
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:  # the folder is created on first use
+        folder = folder.parent
+    effective = os.access in os.supports_effective_ids  # this process's rights, capabilities included
+    blocked = next((f for f in (folder, *(f for f in _index_files(path) if f.exists()))
+                    if not os.access(f, os.W_OK | (os.X_OK if f.is_dir() else 0), effective_ids=effective)), None)  # fmt: skip
+    if blocked is None:
+        return None
     try:
-        memory = SQLiteMemory(path)
-        if memory.check_integrity():
-            if memory.meta("signature") == signature(config):
+        read_only_fs = bool(os.statvfs(blocked).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_fs = False
+    return f"{blocked}: read-only ({'read-only file system' if read_only_fs else 'no write permission'})"
+
+
+def _check_layout(config: Config, path: Path) -> None:
+    """Something else where the memory's files belong is an error naming it, not a traceback
+    or a silently empty memory."""
+    if config.locale_dir.exists() and not config.locale_dir.is_dir():
+        raise OutputError(f"{config.locale_dir}: is a file, not the locale folder")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: is not a file: the translation memory's index (a SQLite file) belongs here; move it away")
+    tmx_files(config)  # raises for a file at locale/tm or a folder named *.tmx
+
+
+def open_memory(config: Config, for_writing: bool = True) -> SQLiteMemory:
+    """The index, checked against the TMX files and rebuilt from them when it does not match.
+
+    ``for_writing=False`` is for callers that only read the memory (or change it in a
+    transaction they roll back, as ``check`` does): where the index cannot be written, they get
+    one held in memory. A caller that writes gets an :class:`OutputError` naming the read-only
+    path, before anything is changed.
+    """
+    path = index_path(config)
+    _check_layout(config, path)
+    reason = read_only_reason(path)
+    if reason is not None:
+        if for_writing:
+            raise OutputError(f"{reason}: the translation memory cannot be updated")
+        return _memory_copy(config, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            memory = SQLiteMemory(path)
+            if _matches_files(memory, config):
                 return memory
-            if memory.meta("fingerprint") == fingerprint(config):  # touched, not changed (a checkout)
-                memory.set_meta("signature", signature(config))
-                return memory
+            memory.close()
+        except sqlite3.DatabaseError:
+            pass
+        for stale in _index_files(path):
+            stale.unlink(missing_ok=True)
+        return _rebuild(SQLiteMemory(path), config)
+    except (sqlite3.Error, OSError) as exc:
+        if is_disk_full(exc):
+            raise OutputError(f"{path}: no space left on device") from exc
+        raise OutputError(f"{path}: cannot open the translation memory's index: {exc}") from exc
+
+
+def _matches_files(memory: SQLiteMemory, config: Config) -> bool:
+    """Whether a sound, whole index mirrors the TMX files as they are (noting a mere touch)."""
+    if not memory.check_integrity():
+        return False
+    if memory.meta("signature") == signature(config):
+        return True
+    if memory.meta("fingerprint") == fingerprint(config):  # touched, not changed (a checkout)
+        memory.set_meta("signature", signature(config))
+        return True
+    return False
+
+
+def _rebuild(memory: SQLiteMemory, config: Config) -> SQLiteMemory:
+    """Fill an empty index from the TMX files."""
+    try:
+        units = [unit for tmx in tmx_files(config) for unit in read_tmx(tmx)]
+        memory.bulk_load(units)
+        memory.set_meta("schema", SCHEMA_VERSION)
+        record_files(memory, config)
+    except BaseException:
         memory.close()
-    except sqlite3.DatabaseError:
-        pass
-    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    memory = SQLiteMemory(path)
-    units = [unit for tmx in tmx_files(config) for unit in read_tmx(tmx)]
-    memory.bulk_load(units)
-    memory.set_meta("schema", SCHEMA_VERSION)
-    record_files(memory, config)
+        raise
     return memory
 
 
-def harvest(catalog: Catalog, locale: str, domain: str, source_locale: str) -> list[TranslationUnit]:
-    """The approved translations of one catalogue as units (plural entries are left out: a unit
-    pairs one source with one target)."""
+def _memory_copy(config: Config, path: Path) -> SQLiteMemory:
+    """An index in memory for a run that cannot write ``path``: a copy of the index on disk when
+    it is sound and mirrors the TMX files (cheap: pages are copied, nothing is parsed), else one
+    built from the TMX files. The disk index is opened ``immutable`` — the only way SQLite reads
+    a WAL database in a read-only folder; a WAL left behind is ignored, which is safe because
+    what is read must still match the TMX files' fingerprint and the recorded table sizes."""
+    if path.is_file():
+        try:
+            disk = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            try:
+                copy = SQLiteMemory.in_memory_copy(path, disk)
+            finally:
+                disk.close()
+            if _matches_files(copy, config):
+                return copy
+            copy.close()
+        except sqlite3.DatabaseError:
+            pass
+    return _rebuild(SQLiteMemory.in_memory_copy(path), config)
+
+
+@dataclass(frozen=True, slots=True)
+class Harvest:
+    """What one catalogue gives the memory."""
+
+    units: tuple[TranslationUnit, ...]
+    """Its approved translations (active entries with their origin, obsolete ones without)."""
+    entries: tuple[EntryState, ...]
+    """What each active singular entry holds now — its approved translation, or a new text of
+    its own awaiting review — which supersedes the other translations used in that entry."""
+
+
+def harvest(catalog: Catalog, locale: str, domain: str, source_locale: str) -> Harvest:
+    """The approved translations of one catalogue as units, and what its entries hold (plural
+    entries are left out: a unit pairs one source with one target).
+
+    A fuzzy entry counts as holding a translation of its own source only when it was made for
+    that text (no ``#| msgid``, or the same text): a suggestion ``update`` made from a similar
+    source says nothing about this source's translations. An empty entry holds nothing.
+    """
     seen = tmx_date(catalog.header_fields.get("PO-Revision-Date", ""))
     active = [m for m in catalog.active if m.msgctxt is None]
-    units = []
+    units, entries = [], []
     for index, message in enumerate(active):
-        if not message.translated or message.msgid_plural is not None or message.is_header:
+        if message.msgid_plural is not None or message.is_header or not message.msgstr or not message.msgstr[0]:
+            continue
+        if message.fuzzy:
+            made_for = message.previous_msgid
+            if made_for is None or normalize(made_for) == normalize(message.msgid):
+                entries.append(EntryState(locale, domain, message.msgid, message.msgstr[0]))
             continue
         before = active[index - 1].msgid if index else ""
         after = active[index + 1].msgid if index + 1 < len(active) else ""
         reference = message.references[0] if message.references else ""
         origin = Origin(domain, reference, context_digest(before, after))
         units.append(TranslationUnit(message.msgid, message.msgstr[0], source_locale, locale, (origin,), seen))
+        entries.append(EntryState(locale, domain, message.msgid, message.msgstr[0]))
     for message in catalog.obsolete:
         if message.translated and message.msgid_plural is None and message.msgid:
             # Obsolete entries were approved once; where they stood is no longer known.
             units.append(TranslationUnit(message.msgid, message.msgstr[0], source_locale, locale, (), seen))
-    return units
+    return Harvest(tuple(units), tuple(entries))
+
+
+def harvest_into(memory: MemoryBackend, catalogs: Iterable[tuple[Catalog, str, str]], source_locale: str) -> set[str]:
+    """Harvest catalogues (each with its locale and domain) into the memory, as one moment: their
+    approved translations are added, then what their entries hold supersedes what they replaced.
+    Returns the target locales whose memory changed."""
+    units: list[TranslationUnit] = []
+    entries: list[EntryState] = []
+    for catalog, locale, domain in catalogs:
+        found = harvest(catalog, locale, domain, source_locale)
+        units += found.units
+        entries += found.entries
+    changed = memory.add(units) + memory.supersede(entries)
+    return {unit.target_locale for unit in changed}
 
 
 def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: int) -> Suggest:
@@ -161,10 +323,11 @@ def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: 
         if not matches:
             return None
         best = matches[0]
-        comments = fresh.extracted_comments + (best.describe(),)
+        comments = fresh.extracted_comments + best.comments()
         filled = replace(fresh, msgstr=(best.unit.target,), extracted_comments=comments, line=0)
-        if not best.exact:
-            filled = replace(filled, flags=(FUZZY, *fresh.flags), previous_msgid=best.unit.source)
+        if not best.exact:  # a fuzzy match, or a choice between several translations of this text
+            made_for = best.unit.source if normalize(best.unit.source) != normalize(fresh.msgid) else None
+            filled = replace(filled, flags=(FUZZY, *fresh.flags), previous_msgid=made_for)
         return Suggestion(filled, best.score)
 
     return suggest
@@ -172,9 +335,10 @@ def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: 
 
 @contextmanager
 def read_memory(config: Config) -> Iterator[SQLiteMemory]:
-    """The project's memory for lookups (the index is rebuilt first if it is stale)."""
+    """The project's memory for lookups (the index is rebuilt first if it is stale; held in
+    memory for this run if it cannot be written)."""
     with memory_lock(config, read_only=True):
-        memory = open_memory(config)
+        memory = open_memory(config, for_writing=False)
     try:
         yield memory
     finally:

@@ -5,6 +5,11 @@ Principles:
 - The TMX files under ``locale/tm/`` are the memory; this database is a cache of them, kept out
   of git. It records a fingerprint of the files it was built from and is rebuilt when they
   change, when its schema is older, or when SQLite finds it damaged — never trusted blindly.
+  SQLite's own check does not notice a table emptied or cut short (the file is still sound), so
+  every write also records how many rows each table holds, and :meth:`SQLiteMemory.check_integrity`
+  compares: an index that lost rows would silently answer "no match", and is rebuilt instead.
+- Nothing approved is dropped: :meth:`SQLiteMemory.supersede` moves a replaced translation's
+  origin to its ``superseded`` record; deciding what to offer is :mod:`.matching`'s job.
 - Callers see :class:`MemoryBackend`, a ``Protocol`` of five operations (add, exact lookup, fuzzy
   top-k, iterate, stats), so another backend — a shared PostgreSQL server with ``pg_trgm`` for a
   team whose memory outgrows one machine — can be added without touching them.
@@ -25,15 +30,15 @@ import sqlite3
 from array import array
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
 from rapidfuzz import fuzz, process
 
-from .units import Origin, TranslationUnit, normalize
+from .units import ARCHIVED, CURRENT, SUPERSEDED, EntryState, Origin, TranslationUnit, earliest, normalize, sorted_origins
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
 MIN_WORDS = 4
@@ -70,10 +75,30 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class LocaleFigures:
+    """One target locale's units, by status (see :mod:`.units`)."""
+
+    units: int
+    current: int
+    archived: int
+    superseded: int
+    ambiguous: int
+    """Source texts with more than one current translation: the memory offers them as a choice."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {"units": self.units, CURRENT: self.current, ARCHIVED: self.archived,
+                SUPERSEDED: self.superseded, "ambiguous": self.ambiguous}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class MemoryStats:
     units: dict[str, int]
     """Units per target locale."""
     path: str
+    locales: dict[str, LocaleFigures] = field(default_factory=dict)
+    """The same locales in detail."""
+    in_memory: bool = False
+    """The index could not be written where it lives and was built in memory for this run."""
 
 
 class MemoryBackend(Protocol):
@@ -81,6 +106,11 @@ class MemoryBackend(Protocol):
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         """Store units (merging origins of known pairs); returns those new or changed."""
+        ...
+
+    def supersede(self, entries: Iterable[EntryState]) -> list[TranslationUnit]:
+        """In each entry's domain, the other translations of its source are superseded: their
+        origins in that domain move to their ``superseded`` record. Returns the units changed."""
         ...
 
     def lookup_exact(self, text: str, target_locale: str) -> list[TranslationUnit]:
@@ -111,7 +141,8 @@ CREATE TABLE IF NOT EXISTS units (
     source TEXT NOT NULL,
     target TEXT NOT NULL,
     origins TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
+    superseded TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
     UNIQUE (locale, norm, norm_target)
 );
 CREATE TABLE IF NOT EXISTS tokens (
@@ -136,16 +167,36 @@ def _decode_origins(text: str) -> tuple[Origin, ...]:
     return tuple(Origin(*item) for item in json.loads(text))
 
 
+_NONE = _encode_origins(())
+"""How an empty list of origins is stored, for SQL that counts by status."""
+_ROWS = "rows"
+"""The meta key recording how many rows each table holds after the last write."""
+
+
 class SQLiteMemory:
     """The default backend: one SQLite file, WAL mode, an inverted word index for candidates."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, db: sqlite3.Connection | None = None) -> None:
+        """Open (or create) the index at ``path``; or use ``db``, an open connection to an index
+        held in memory, ``path`` then naming the file it stands in for."""
         self.path = str(path)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.in_memory = db is not None
+        if db is None:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        self.db = db
         self.db.executescript(_SCHEMA)
         self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
+
+    @classmethod
+    def in_memory_copy(cls, path: Path | str, source: sqlite3.Connection | None = None) -> SQLiteMemory:
+        """An index held in memory for one run, empty or copied from ``source`` (a sound index
+        that cannot be written where it is); it stands in for ``path`` in reports."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        if source is not None:
+            source.backup(db)
+        return cls(path, db)
 
     def close(self) -> None:
         self.db.close()
@@ -170,12 +221,32 @@ class SQLiteMemory:
             self.db.execute("INSERT OR REPLACE INTO harvested (path, signature) VALUES (?, ?)", (path, signature))
 
     def check_integrity(self) -> bool:
-        """A quick structural check; a damaged file is rebuilt by the caller."""
+        """Whether the index is sound and whole; a damaged one is rebuilt by the caller.
+
+        SQLite's quick check finds a damaged file, not a table emptied or cut short: so each
+        table's row count must also be what the last write recorded (:meth:`_record_rows`).
+        """
         try:
             row = self.db.execute("PRAGMA quick_check").fetchone()
-            return bool(row) and row[0] == "ok" and self.meta("schema") == SCHEMA_VERSION
-        except sqlite3.DatabaseError:
+            if not row or row[0] != "ok" or self.meta("schema") != SCHEMA_VERSION:
+                return False
+            recorded = self.meta(_ROWS)
+            return recorded is not None and json.loads(recorded) == self._count_rows()
+        except (sqlite3.DatabaseError, ValueError):
             return False
+
+    def _count_rows(self) -> dict[str, int]:
+        return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
+                for table in ("units", "tokens", "postings")}  # fmt: skip
+
+    def _record_rows(self, new_postings: int) -> None:
+        """Note the tables' sizes after a write, cheaply: unit and token ids are dense (1…n,
+        never deleted one by one), so their counts are the largest ids; postings rows are
+        counted as they are added."""
+        before = json.loads(self.meta(_ROWS) or "{}")
+        units = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0]
+        rows = {"units": units, "tokens": self._next_token - 1, "postings": before.get("postings", 0) + new_postings}
+        self.set_meta(_ROWS, json.dumps(rows, sort_keys=True))
 
     @contextmanager
     def pending(self) -> Iterator[SQLiteMemory]:
@@ -212,17 +283,14 @@ class SQLiteMemory:
         """Fill an empty index fast (a rebuild from the TMX files): no per-unit lookups."""
         merged = combine(units)
         rows = [
-            (n, u.target_locale, u.source_locale, k[1], k[2], len(k[1]), u.source, u.target, _encode_origins(u.origins), u.last_seen)
+            (n, u.target_locale, u.source_locale, k[1], k[2], len(k[1]), u.source, u.target,
+             _encode_origins(u.origins), _encode_origins(u.superseded), u.first_seen)
             for n, (k, u) in enumerate(sorted(merged.items()), start=1)
-        ]
+        ]  # fmt: skip
         with self._transaction():
             self.clear()
-            self.db.executemany(
-                "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            self._index([(r[0], r[1], r[5], r[3]) for r in rows], bulk=True)
+            self.db.executemany(f"INSERT INTO units (id, {_UNIT_FIELDS}) VALUES (?, {_UNIT_VALUES})", rows)
+            self._record_rows(self._index([(r[0], r[1], r[5], r[3]) for r in rows], bulk=True))
         return len(rows)
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
@@ -242,46 +310,94 @@ class SQLiteMemory:
             row = known.get(key)
             if row is None:
                 locale, norm, norm_target = key
-                inserts.append((locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target, _encode_origins(unit.origins), unit.last_seen))
+                inserts.append((locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target,
+                                _encode_origins(unit.origins), _encode_origins(unit.superseded), unit.first_seen))  # fmt: skip
                 changed.append(unit)
                 continue
-            unit_id, encoded, last = row
-            old = _decode_origins(encoded)
-            merged, seen = merge_origins(old, unit.origins), max(last, unit.last_seen)
-            if merged != old or seen != last:
-                updates.append((_encode_origins(merged), seen, unit_id))
-                changed.append(unit)
-        self.db.executemany("UPDATE units SET origins = ?, last_seen = ? WHERE id = ?", updates)
+            unit_id, stored = row
+            merged = merge_unit(stored, unit)
+            if merged != stored:
+                updates.append((_encode_origins(merged.origins), _encode_origins(merged.superseded), merged.first_seen, unit_id))
+                changed.append(merged)
+        self.db.executemany("UPDATE units SET origins = ?, superseded = ?, first_seen = ? WHERE id = ?", updates)
         first = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
         self.db.executemany(
-            "INSERT INTO units (id, locale, source_locale, norm, norm_target, length, source, target, origins, last_seen)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO units (id, {_UNIT_FIELDS}) VALUES (?, {_UNIT_VALUES})",
             [(first + n, *row) for n, row in enumerate(inserts)],
         )
-        self._index([(first + n, row[0], row[4], row[2]) for n, row in enumerate(inserts)])
+        new_postings = self._index([(first + n, row[0], row[4], row[2]) for n, row in enumerate(inserts)])
+        if updates or inserts:
+            self._record_rows(new_postings)
         return changed
 
-    def _known(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, str, str]]:
+    def supersede(self, entries: Iterable[EntryState]) -> list[TranslationUnit]:
+        """Apply what catalogue entries hold now: in an entry's domain, every *other* translation
+        of its source that was current there is superseded there (its origins in that domain
+        move to ``superseded``). Entries of one batch are one moment: translations that several
+        entries of one domain hold (a compendium with contexts) are all current.
+
+        Only translations differing from what some domain holds are fetched — a source with one
+        translation, the usual case, costs nothing here.
+        """
+        held: dict[tuple[str, str], dict[str, set[str]]] = {}
+        for entry in entries:
+            norm, target = normalize(entry.source), normalize(entry.target)
+            if norm and target:
+                held.setdefault((entry.target_locale, norm), {}).setdefault(entry.domain, set()).add(target)
+        if not held:
+            return []
+        with self._transaction():
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS held (locale TEXT, norm TEXT, domain TEXT, norm_target TEXT,"
+                " PRIMARY KEY (locale, norm, domain, norm_target)) WITHOUT ROWID"
+            )
+            self.db.execute("DELETE FROM held")
+            self.db.executemany(
+                "INSERT INTO held VALUES (?, ?, ?, ?)",
+                [(locale, norm, domain, target) for (locale, norm), by in held.items() for domain, targets in by.items() for target in targets],
+            )
+            rows = self.db.execute(
+                f"SELECT DISTINCT u.id, u.norm, u.norm_target, {self._U_COLUMNS} FROM held h"
+                " JOIN units u ON u.locale = h.locale AND u.norm = h.norm"
+                " WHERE NOT EXISTS (SELECT 1 FROM held k WHERE k.locale = h.locale AND k.norm = h.norm"
+                " AND k.domain = h.domain AND k.norm_target = u.norm_target)"
+            ).fetchall()
+            changed, updates = [], []
+            for unit_id, norm, norm_target, *columns in rows:
+                unit = self._unit(tuple(columns))
+                domains = {d for d, targets in held[unit.target_locale, norm].items() if norm_target not in targets}
+                moved = tuple(o for o in unit.origins if o.domain in domains)
+                if not moved:
+                    continue
+                kept = tuple(o for o in unit.origins if o.domain not in domains)
+                superseded = merge_origins(unit.superseded, moved)
+                updates.append((_encode_origins(kept), _encode_origins(superseded), unit_id))
+                changed.append(TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
+                                               kept, unit.first_seen, superseded))  # fmt: skip
+            self.db.executemany("UPDATE units SET origins = ?, superseded = ? WHERE id = ?", updates)
+        return changed
+
+    def _known(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, TranslationUnit]]:
         """The stored rows for a batch of identities, in one join rather than a query each."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch (locale TEXT, norm TEXT, norm_target TEXT)")
         self.db.execute("DELETE FROM batch")
         self.db.executemany("INSERT INTO batch VALUES (?, ?, ?)", keys)
         rows = self.db.execute(
-            "SELECT u.locale, u.norm, u.norm_target, u.id, u.origins, u.last_seen FROM batch b"
+            f"SELECT u.norm, u.norm_target, u.id, {self._U_COLUMNS} FROM batch b"
             " JOIN units u ON u.locale = b.locale AND u.norm = b.norm AND u.norm_target = b.norm_target"
         ).fetchall()
-        return {(r[0], r[1], r[2]): (r[3], r[4], r[5]) for r in rows}
+        return {(r[3], r[0], r[1]): (r[2], self._unit(r[3:])) for r in rows}
 
-    def _index(self, fresh: list[tuple[int, str, int, str]], bulk: bool = False) -> None:
+    def _index(self, fresh: list[tuple[int, str, int, str]], bulk: bool = False) -> int:
         """Add the new units' words to the inverted index (document frequencies included).
 
         In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
         posted: their postings would be most of the index and never select a candidate. Words
         become token ids at once (an array per unit), so a million units cost arrays, not
-        strings.
+        strings. Returns how many postings rows are new.
         """
         if not fresh:
-            return
+            return 0
         vocabulary: dict[str, dict[str, int]] = {}
         posted: dict[int, bool] = {}
         for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
@@ -322,6 +438,7 @@ class SQLiteMemory:
                     if group is None:
                         group = groups[token, length] = array(_UNIT_IDS)
                     group.append(unit_id)
+        new_rows = len(groups)
         if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
             for (token, length), group in groups.items():
                 row = self.db.execute("SELECT units FROM postings WHERE token = ? AND length = ?", (token, length)).fetchone()
@@ -329,16 +446,20 @@ class SQLiteMemory:
                     old = array(_UNIT_IDS)
                     old.frombytes(row[0])
                     groups[token, length] = old + group
+                    new_rows -= 1
         self.db.executemany(
             "INSERT OR REPLACE INTO postings (token, length, units) VALUES (?, ?, ?)",
             ((token, length, group.tobytes()) for (token, length), group in sorted(groups.items())),
         )
+        return new_rows
 
-    def _unit(self, row: tuple[str, str, str, str, str, str]) -> TranslationUnit:
-        locale, source_locale, source, target, origins, last_seen = row
-        return TranslationUnit(source, target, source_locale, locale, _decode_origins(origins), last_seen)
+    def _unit(self, row: tuple[str, ...]) -> TranslationUnit:
+        locale, source_locale, source, target, origins, first_seen, superseded = row
+        return TranslationUnit(source, target, source_locale, locale, _decode_origins(origins), first_seen,
+                               _decode_origins(superseded))  # fmt: skip
 
-    _COLUMNS = "locale, source_locale, source, target, origins, last_seen"
+    _COLUMNS = "locale, source_locale, source, target, origins, first_seen, superseded"
+    _U_COLUMNS = ", ".join(f"u.{name}" for name in _COLUMNS.split(", "))
 
     def lookup_exact(self, text: str, target_locale: str) -> list[TranslationUnit]:
         rows = self.db.execute(
@@ -401,41 +522,69 @@ class SQLiteMemory:
             yield self._unit(row)
 
     def stats(self) -> MemoryStats:
-        counts = dict(self.db.execute("SELECT locale, COUNT(*) FROM units GROUP BY locale ORDER BY locale").fetchall())
-        return MemoryStats(counts, self.path)
+        rows = self.db.execute(
+            f"SELECT locale, COUNT(*), SUM(origins != '{_NONE}'), SUM(origins = '{_NONE}' AND superseded != '{_NONE}')"
+            " FROM units GROUP BY locale ORDER BY locale"
+        ).fetchall()
+        ambiguous = dict(self.db.execute(
+            f"SELECT locale, COUNT(*) FROM (SELECT locale FROM units WHERE origins != '{_NONE}'"
+            " GROUP BY locale, norm HAVING COUNT(*) > 1) GROUP BY locale"
+        ).fetchall())  # fmt: skip
+        locales = {
+            locale: LocaleFigures(total, current, total - current - superseded, superseded, ambiguous.get(locale, 0))
+            for locale, total, current, superseded in rows
+        }
+        return MemoryStats({locale: f.units for locale, f in locales.items()}, self.path, locales, self.in_memory)
 
     def clear(self) -> None:
         for table in ("units", "tokens", "postings", "harvested"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         self._next_token = 1
+        self.set_meta(_ROWS, json.dumps({"units": 0, "tokens": 0, "postings": 0}, sort_keys=True))
+
+
+_UNIT_FIELDS = "locale, source_locale, norm, norm_target, length, source, target, origins, superseded, first_seen"
+_UNIT_VALUES = ", ".join("?" * len(_UNIT_FIELDS.split(", ")))
 
 
 def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], TranslationUnit]:
-    """One unit per identity, with every origin of the batch and the latest ``last_seen``
-    (a sentence repeated across a site is harvested many times in one update)."""
+    """One unit per identity, with every origin and superseded record of the batch and the
+    earliest date (a sentence repeated across a site is harvested many times in one update)."""
     first: dict[tuple[str, str, str], TranslationUnit] = {}
     origins: dict[tuple[str, str, str], set[Origin]] = {}
+    superseded: dict[tuple[str, str, str], set[Origin]] = {}
     seen: dict[tuple[str, str, str], str] = {}
     for unit in units:
         key = unit.key
         if not key[1] or not key[2]:
             continue
         if key not in first:
-            first[key], origins[key], seen[key] = unit, set(unit.origins), unit.last_seen
+            first[key], origins[key], superseded[key], seen[key] = unit, set(unit.origins), set(unit.superseded), unit.first_seen
         else:
             origins[key].update(unit.origins)
-            seen[key] = max(seen[key], unit.last_seen)
-    return {
-        key: TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale, _sorted(origins[key]), seen[key])
-        for key, unit in first.items()
-    }
-
-
-def _sorted(origins: Iterable[Origin]) -> tuple[Origin, ...]:
-    return tuple(sorted(origins, key=lambda o: (o.domain, o.reference, o.context)))
+            superseded[key].update(unit.superseded)
+            seen[key] = earliest(seen[key], unit.first_seen)
+    combined = {}
+    for key, unit in first.items():
+        domains = {o.domain for o in origins[key]}
+        replaced = sorted_origins(o for o in superseded[key] if o.domain not in domains)
+        combined[key] = TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
+                                        sorted_origins(origins[key]), seen[key], replaced)  # fmt: skip
+    return combined
 
 
 def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:
     """A pair seen again in a domain replaces that domain's old origins; other domains stay."""
     domains = {o.domain for o in seen}
-    return _sorted({o for o in known if o.domain not in domains} | set(seen))
+    return sorted_origins({o for o in known if o.domain not in domains} | set(seen))
+
+
+def merge_unit(stored: TranslationUnit, seen: TranslationUnit) -> TranslationUnit:
+    """A stored unit seen again: origins merged by domain, the earliest date kept (a catalogue
+    saved again does not make its translations newer), superseded records merged — and a
+    translation current again in a domain is no longer superseded there."""
+    origins = merge_origins(stored.origins, seen.origins)
+    domains = {o.domain for o in origins}
+    superseded = tuple(o for o in merge_origins(stored.superseded, seen.superseded) if o.domain not in domains)
+    return TranslationUnit(stored.source, stored.target, stored.source_locale, stored.target_locale, origins,
+                           earliest(stored.first_seen, seen.first_seen), superseded)  # fmt: skip

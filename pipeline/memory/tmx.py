@@ -14,20 +14,26 @@ Principles:
   1.1's ``lang``) codes are normalized by Babel (``EN-US`` → ``en_US``). A ``tu`` with *n*
   target variants gives *n* units. A segment's text is its character data, inline elements
   included (``ph``/``bpt``/``ept``/``it``/``ut`` hold native codes, kept as text; ``hi``/``sub``
-  their inner text), whitespace as in the file. ``last_seen`` is the first well-formed
-  ``lastusagedate``, ``changedate``, ``creationdate`` — the target ``tuv``'s (where OmegaT puts
-  them) before the ``tu``'s; a malformed date is ignored. Origins come from our props (below).
-  A unit whose source or target is empty is skipped: a memory never offers an empty translation.
+  their inner text), whitespace as in the file. ``first_seen`` — when the translation as it
+  stands was made — is the first well-formed ``changedate``, ``creationdate``, ``lastusagedate``
+  (the last only in files translatio wrote before it recorded first appearances), the target
+  ``tuv``'s (where OmegaT puts them) before the ``tu``'s; a malformed date is ignored. Origins
+  come from our props (below). A unit whose source or target is empty is skipped: a memory
+  never offers an empty translation.
 - Writing is deterministic: the same units give the same bytes in any order — units sorted by
   normalized source, target locale, normalized target (then the raw fields), origins sorted and
   deduplicated, two-space indentation, UTF-8, ``\\n`` line ends, no timestamp but each unit's own
-  ``last_seen`` (as ``lastusagedate``). One ``tu`` per unit, each ``tuv`` on one line; line
-  breaks inside a text are written ``&#10;`` (and CR ``&#13;``), so a line is an element and a
-  diff shows exactly the changed units. Locale codes are written as BCP 47 tags (``pt-BR``).
+  ``first_seen`` (as ``creationdate``: it never moves once written). One ``tu`` per unit, each
+  ``tuv`` on one line; line breaks inside a text are written ``&#10;`` (and CR ``&#13;``), so a
+  line is an element and a diff shows exactly the changed units. Locale codes are written as
+  BCP 47 tags (``pt-BR``).
 - Provenance is a user-defined property, as TMX 1.4b §3 recommends (``x-`` prefix): one
   ``<prop type="x-translatio-origin">domain|reference|context</prop>`` per origin, in which
   ``%`` and ``|`` inside a field are written ``%25`` and ``%7C``. Files without such props
-  (OmegaT, Translate Toolkit) give units with no origins.
+  (OmegaT, Translate Toolkit) give units with no origins. A translation replaced in a catalogue
+  entry keeps its record of that place as ``<prop type="x-translatio-superseded">``, same
+  encoding: the unit is kept (nothing approved is dropped) and visibly not current. Other tools
+  read it as an ordinary unit (props are informative in TMX); translatio never offers it again.
 - XML 1.0 cannot carry some characters at all (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F,
   U+FFFE, U+FFFF, lone surrogates; not even as ``&#1;``). A unit containing one is not written:
   :func:`representable` tells which, so a caller can report them; no such text is a useful match.
@@ -53,13 +59,16 @@ from .. import __version__
 from ..errors import LocaleError, MemoryFileError
 from ..files import write_atomic
 from ..locales import locale_info, normalize_locale
-from .units import Origin, TranslationUnit, normalize
+from .units import Origin, TranslationUnit, normalize, origin_key, sorted_origins
 
 ORIGIN_PROP = "x-translatio-origin"
 """The ``prop`` type holding one :class:`Origin` as ``domain|reference|context``."""
+SUPERSEDED_PROP = "x-translatio-superseded"
+"""The ``prop`` type holding one place where the unit was replaced, encoded as an origin."""
 VERSIONS = frozenset({"1.4", "1.4b"})
 ALL = "*all*"
-DATE_ATTRIBUTES = ("lastusagedate", "changedate", "creationdate")
+DATE_ATTRIBUTES = ("changedate", "creationdate", "lastusagedate")
+"""Read in this order: the date the translation as it stands was made comes first."""
 
 _TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
 _PO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d))?\s*(?:([+-])(\d\d):?(\d\d)|Z)?")
@@ -157,6 +166,7 @@ class _Unit:
     srclang: str | None
     dates: dict[str, str]
     origins: list[Origin] = field(default_factory=list)
+    superseded: list[Origin] = field(default_factory=list)
     variants: list[_Variant] = field(default_factory=list)
 
 
@@ -177,6 +187,7 @@ class _Handler(ContentHandler):
         self._seg: list[str] | None = None
         self._seg_depth = 0
         self._prop: list[str] | None = None
+        self._prop_type = ""
         self._prop_line = 0
 
     @property
@@ -216,8 +227,8 @@ class _Handler(ContentHandler):
         elif parent == "body" and name == "tu":
             self._start_tu(attrs)
         elif parent in ("tu", "tuv") and name in ("note", "prop"):
-            if parent == "tu" and name == "prop" and attrs.get("type") == ORIGIN_PROP:
-                self._prop, self._prop_line = [], self.line or 0
+            if parent == "tu" and name == "prop" and attrs.get("type") in (ORIGIN_PROP, SUPERSEDED_PROP):
+                self._prop, self._prop_type, self._prop_line = [], attrs["type"], self.line or 0
             else:
                 self._skip = 1
         elif parent == "tu" and name == "tuv":
@@ -241,7 +252,8 @@ class _Handler(ContentHandler):
             self._skip -= 1
         elif name == "prop" and self._prop is not None:
             assert self._tu is not None
-            self._tu.origins.append(self._origin("".join(self._prop)))
+            kept = self._tu.origins if self._prop_type == ORIGIN_PROP else self._tu.superseded
+            kept.append(self._origin("".join(self._prop)))
             self._prop = None
         elif name == "tuv":
             assert self._tu is not None and self._tuv is not None
@@ -293,21 +305,23 @@ class _Handler(ContentHandler):
     def _origin(self, text: str) -> Origin:
         fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in text.split("|")]
         if len(fields) > 3:
-            raise self.error(f"a {ORIGIN_PROP} prop has {len(fields)} fields, at most 3", self._prop_line)
+            raise self.error(f"a {self._prop_type} prop has {len(fields)} fields, at most 3", self._prop_line)
         return Origin(*fields)
 
     def _units(self, tu: _Unit) -> Iterator[TranslationUnit]:
         source = _source_variant(tu)
         if source is None:
             raise self.error(f"a <tu> without a variant in the source language {tu.srclang}", tu.line)
-        origins = tuple(sorted(set(tu.origins), key=_origin_key))
+        origins = sorted_origins(tu.origins)
+        domains = {o.domain for o in origins}  # current in a domain wins over superseded there
+        superseded = sorted_origins(o for o in tu.superseded if o.domain not in domains)
         for target in tu.variants:
             if target.locale == source.locale:
                 continue
             assert source.text is not None and target.text is not None
             if normalize(source.text) and normalize(target.text):
-                last_seen = next((d for a in DATE_ATTRIBUTES for d in (target.dates.get(a), tu.dates.get(a)) if d), "")
-                yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, last_seen)
+                first_seen = next((d for a in DATE_ATTRIBUTES for d in (target.dates.get(a), tu.dates.get(a)) if d), "")
+                yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, first_seen, superseded)
 
 
 def _dates(attrs: AttributesImpl) -> dict[str, str]:
@@ -332,7 +346,8 @@ def _source_variant(tu: _Unit) -> _Variant | None:
 
 def representable(unit: TranslationUnit) -> bool:
     """Whether :func:`write_tmx` writes the unit: texts not empty, every character XML 1.0 allows."""
-    texts = (unit.source, unit.target, unit.last_seen, *(f for o in unit.origins for f in _origin_key(o)))
+    places = (*unit.origins, *unit.superseded)
+    texts = (unit.source, unit.target, unit.first_seen, *(f for o in places for f in origin_key(o)))
     return bool(normalize(unit.source) and normalize(unit.target)) and not any(_NOT_XML.search(t) for t in texts)
 
 
@@ -369,15 +384,16 @@ def _tu(unit: TranslationUnit, header_source: str) -> Iterator[str]:
     attributes: dict[str, str] = {}
     if source.code != header_source:
         attributes["srclang"] = source.tag
-    if unit.last_seen:
-        date = tmx_date(unit.last_seen)
+    if unit.first_seen:
+        date = tmx_date(unit.first_seen)
         if not date:
-            raise ValueError(f"last_seen {unit.last_seen!r} is not a TMX or PO date")
-        attributes["lastusagedate"] = date
+            raise ValueError(f"first_seen {unit.first_seen!r} is not a TMX or PO date")
+        attributes["creationdate"] = date
     yield f"    <tu{_attributes(attributes)}>"
-    for origin in sorted(set(unit.origins), key=_origin_key):
-        encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in _origin_key(origin))
-        yield f'      <prop type="{ORIGIN_PROP}">{encoded.translate(_TEXT_ESCAPES)}</prop>'
+    for kind, places in ((ORIGIN_PROP, unit.origins), (SUPERSEDED_PROP, unit.superseded)):
+        for origin in sorted_origins(places):
+            encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in origin_key(origin))
+            yield f'      <prop type="{kind}">{encoded.translate(_TEXT_ESCAPES)}</prop>'
     for code, text in ((source.tag, unit.source), (locale_info(unit.target_locale).tag, unit.target)):
         yield f'      <tuv xml:lang="{code}"><seg>{text.translate(_TEXT_ESCAPES)}</seg></tuv>'
     yield "    </tu>"
@@ -387,11 +403,8 @@ def _attributes(values: dict[str, str]) -> str:
     return "".join(f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in values.items())
 
 
-def _origin_key(origin: Origin) -> tuple[str, str, str]:
-    return (origin.domain, origin.reference, origin.context)
-
-
 def _unit_key(unit: TranslationUnit) -> tuple[Any, ...]:
-    origins = sorted({_origin_key(o) for o in unit.origins})
+    origins = sorted({origin_key(o) for o in unit.origins})
+    superseded = sorted({origin_key(o) for o in unit.superseded})
     return (normalize(unit.source), unit.target_locale, normalize(unit.target), unit.source,
-            unit.target, unit.source_locale, origins, unit.last_seen)  # fmt: skip
+            unit.target, unit.source_locale, origins, superseded, unit.first_seen)  # fmt: skip

@@ -3,16 +3,35 @@
 A unit is one approved pair of texts in one language pair, with where it came from. The same
 pair seen in several places is one unit with several origins, so the memory does not grow with
 repetitions, and its TMX file lists each origin once.
+
+Principles:
+
+- Nothing approved is ever dropped. A translation that a translator replaced in a catalogue
+  entry stays in the memory, *superseded* there: its origin in that domain moves from
+  ``origins`` to ``superseded``, so the record of where it was used is kept and the memory can
+  say why it no longer offers it.
+- A unit's date is when the pair first appeared (the earliest PO-Revision-Date or TMX date it
+  was seen with), not when it was last seen: it does not move when a catalogue is saved again,
+  so "the most recent translation" means the one made last, and TMX files change only where
+  the memory does.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")
+
+CURRENT = "current"
+"""Seen approved in a catalogue entry and not replaced there since."""
+ARCHIVED = "archived"
+"""Approved once, with no known place: imported without provenance, or from an obsolete entry."""
+SUPERSEDED = "superseded"
+"""Replaced by another translation in every catalogue entry it was seen in."""
 
 
 def normalize(text: str) -> str:
@@ -22,6 +41,14 @@ def normalize(text: str) -> str:
     if _ODD_SPACE.search(text):
         text = _SPACE.sub(" ", text)
     return text.strip()
+
+
+def earliest(first: str, second: str) -> str:
+    """The earlier of two TMX dates (``YYYYMMDDThhmmssZ`` sorts as text); an empty date is
+    unknown, so the other one is taken."""
+    if first and second:
+        return min(first, second)
+    return first or second
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +63,15 @@ class Origin:
     """A digest of the neighbouring segments' source texts, for in-context (101%) matches."""
 
 
+def origin_key(origin: Origin) -> tuple[str, str, str]:
+    return (origin.domain, origin.reference, origin.context)
+
+
+def sorted_origins(origins: Iterable[Origin]) -> tuple[Origin, ...]:
+    """Origins deduplicated and in their one stable order."""
+    return tuple(sorted(set(origins), key=origin_key))
+
+
 @dataclass(frozen=True, slots=True)
 class TranslationUnit:
     """One approved translation."""
@@ -46,12 +82,39 @@ class TranslationUnit:
     source_locale: str
     target_locale: str
     origins: tuple[Origin, ...] = ()
-    """Every place the pair was seen, sorted; empty for a unit imported without provenance."""
-    last_seen: str = ""
-    """When the pair was last seen approved: the catalogue's PO-Revision-Date, or the TMX
-    ``changedate``/``creationdate`` of an imported unit (``YYYYMMDDTHHMMSSZ``)."""
+    """Every place the pair is current in, sorted; empty for a unit imported without provenance
+    or one superseded everywhere it was seen."""
+    first_seen: str = ""
+    """When the pair first appeared approved: the earliest PO-Revision-Date of a catalogue it was
+    harvested from, or the TMX date of an imported unit (``YYYYMMDDThhmmssZ``); empty if unknown,
+    which ranks as older than any date."""
+    superseded: tuple[Origin, ...] = ()
+    """Places where another translation of the same source replaced this one, sorted; never in a
+    domain the unit is current in."""
 
     @property
     def key(self) -> tuple[str, str, str]:
         """Identity: one unit per target locale, normalized source and target."""
         return (self.target_locale, normalize(self.source), normalize(self.target))
+
+    @property
+    def status(self) -> str:
+        """:data:`CURRENT`, :data:`SUPERSEDED` or :data:`ARCHIVED` (see each)."""
+        if self.origins:
+            return CURRENT
+        return SUPERSEDED if self.superseded else ARCHIVED
+
+
+@dataclass(frozen=True, slots=True)
+class EntryState:
+    """What one catalogue entry holds now, approved or awaiting review: the input of supersession.
+
+    A harvested catalogue says, for each of its entries, which translation of the entry's source
+    it holds in its domain; every *other* translation the memory knows in that domain is then
+    superseded there.
+    """
+
+    target_locale: str
+    domain: str
+    source: str
+    target: str

@@ -87,7 +87,7 @@ def move_locale(config: Config, code: str, scheme: str, dry_run: bool = False) -
     locale = normalize_locale(code)
     if locale == config.source_locale:
         raise LocaleError(f"{locale!r} is the source language; it has no catalogues")
-    folder = config.locale_dir / locale / "LC_MESSAGES"
+    folder = config.folder("locale_dir") / locale / "LC_MESSAGES"
     if not folder.is_dir():
         raise LocaleError(f"locale {locale!r} has no catalogues yet: run 'translatio init {locale}' first")
     target = standard_rule(locale, scheme)
@@ -126,7 +126,7 @@ def _current(catalog: Catalog, path: Path, locale: str) -> KnownRule:
 def show_locale(config: Config, code: str) -> list[dict[str, Any]]:
     """The rule each catalogue of ``code`` uses, with example numbers per form."""
     locale = normalize_locale(code)
-    folder = config.locale_dir / locale / "LC_MESSAGES"
+    folder = config.folder("locale_dir") / locale / "LC_MESSAGES"
     if not folder.is_dir():
         raise LocaleError(f"locale {locale!r} has no catalogues yet: run 'translatio init {locale}' first")
     rows = []
