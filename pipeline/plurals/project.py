@@ -91,7 +91,7 @@ def move_locale(config: Config, code: str, scheme: str, dry_run: bool = False) -
     if not folder.is_dir():
         raise LocaleError(f"locale {locale!r} has no catalogues yet: run 'translatio init {locale}' first")
     target = standard_rule(locale, scheme)
-    with memory_lock(config):
+    with memory_lock(config, read_only=dry_run):  # a dry run only reads: a read-only locale/ is fine
         planned: list[tuple[PluralMove, str]] = []
         for path in sorted(folder.glob("*.po")):
             catalog = read_po(path)
