@@ -336,7 +336,7 @@ class _Writing:
                 self._swap(path)
             for stale in stale_templates(self.config, self.plan.extraction.texts):
                 stale.unlink()
-            results = [self._catalogue(result, catalog) for result, catalog in self.plan.catalogs]
+            results = [self._catalogue(result, text) for (result, _), text in zip(self.plan.catalogs, self.plan.texts)]
             self._memory_files()
         finally:
             self.discard()
@@ -352,7 +352,7 @@ class _Writing:
                 raise
         return staged
 
-    def _catalogue(self, result: LocaleDomainResult, catalog: Catalog) -> LocaleDomainResult:
+    def _catalogue(self, result: LocaleDomainResult, text: str) -> LocaleDomainResult:
         state = self.inputs.states.get(result.path)
         try:
             staged = self._swap(result.path, state)
@@ -364,7 +364,7 @@ class _Writing:
                 return result
         if staged is not None:
             self.harvested[result.path] = staged.signature
-        elif state is not None and _same_file(self.inputs, result.path, format_po(catalog)):
+        elif state is not None and _same_file(self.inputs, result.path, text):
             self.harvested[result.path] = state.signature
         return replace(result, written=staged is not None)
 
