@@ -104,6 +104,7 @@ ls -A /dev > listing.txt
 """
 
 
+@pytest.mark.system
 def test_outputs_to_devices_write_to_them_and_leave_them_devices(shipped_project: Path, tmp_path: Path) -> None:
     """``tm export /dev/stdout``, ``check -o /dev/null``, ``check --html /dev/stdout``: as root
     these once replaced the device node with a regular file. Run in a private mount namespace

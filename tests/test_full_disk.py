@@ -19,6 +19,8 @@ import pytest
 from pipeline.memory.tmx import format_tmx
 from pipeline.memory.units import TranslationUnit
 
+pytestmark = pytest.mark.system  # full disks in private mount namespaces
+
 from .conftest import REPO
 
 PROBE = r"""

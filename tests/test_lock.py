@@ -24,6 +24,9 @@ from pipeline.lock import LOCK_FILE, lock_path, project_lock, tidy, waiting
 from pipeline.memory.project import memory_lock
 from pipeline.update import update_locales
 
+pytestmark = pytest.mark.system  # real processes, signals and mounts
+
+from .confine import read_only_prefix
 from .conftest import REPO, write
 
 ARTICLES = 420
@@ -278,16 +281,10 @@ def test_a_read_only_locale_can_be_read_without_the_lock(valium_project: Path, l
     update_locales(config)
     if lock_file:  # as a killed run leaves it
         lock_path(config).write_text("4242\n")
-    locale = str(config.locale_dir)
-    script = f"mount --bind {locale} {locale} && mount -o remount,bind,ro {locale} && exec {sys.executable} -c \"$0\" {valium_project}"
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", "true"], capture_output=True)
-    if probe.returncode != 0:
-        probe = subprocess.run(["unshare", "-rm", "sh", "-c", "true"], capture_output=True)
-        if probe.returncode != 0:
-            pytest.skip(f"no mount namespace on this machine: {probe.stderr.decode().strip()}")
-        done = subprocess.run(["unshare", "-rm", "sh", "-c", script, READ_ONLY], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
-    else:
-        done = subprocess.run(["unshare", "-m", "sh", "-c", script, READ_ONLY], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    prefix = read_only_prefix(config.locale_dir)
+    if prefix is None:
+        pytest.skip("no read-only mount on this machine (unshare is not installed or not permitted)")
+    done = subprocess.run([*prefix, sys.executable, "-c", READ_ONLY, str(valium_project)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
     first, second = done.stdout.splitlines()
     assert first == "read-only lock ok"

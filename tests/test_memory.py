@@ -20,6 +20,7 @@ from pipeline.memory.tmx import read_tmx
 from pipeline.memory.units import EntryState, Origin, TranslationUnit
 from pipeline.update import init_locale, po_path, update_locales
 
+from .confine import read_only_prefix
 from .conftest import translate_entries, write
 from .test_update import snapshot
 
@@ -398,6 +399,7 @@ def _update_in_process(root: str) -> None:
     update_locales(load_config(root))
 
 
+@pytest.mark.system
 def test_concurrent_updates_do_not_corrupt_the_store(tm_project: Path) -> None:
     write(tm_project / "source" / "beta.md", ARTICLE_A.replace("slug: alpha", "slug: beta").replace("Alpha", "Beta"))
     context = multiprocessing.get_context("spawn")
@@ -695,9 +697,7 @@ def _confined(how: str, locale: Path) -> list[str] | None:
     import subprocess
 
     if how == "mount":
-        if shutil.which("unshare") is None:
-            return None
-        prefix = ["unshare", "-rm", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(locale)]
+        return read_only_prefix(locale)
     else:
         if shutil.which("setpriv") is None or os.geteuid() != 0:
             return None
@@ -708,6 +708,7 @@ def _confined(how: str, locale: Path) -> list[str] | None:
     return prefix if probe.returncode == 0 else None
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("how", "index"), [("mount", "sound"), ("mount", "absent"), ("mount", "stale"), ("nobody", "sound")])
 def test_a_read_only_locale_folder(tm_project: Path, tmp_path: Path, how: str, index: str) -> None:
     """Reading commands work without write access (the index is held in memory for the run) and

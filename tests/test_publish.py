@@ -29,6 +29,8 @@ from pipeline.config import load_config
 from pipeline.errors import OutputError
 from pipeline.publish import STAMP, STAMP_TEXT, prepare_target
 
+pytestmark = pytest.mark.system  # real kills, other users and mounts
+
 from .conftest import REPO, write
 from .test_update import snapshot
 

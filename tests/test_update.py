@@ -395,6 +395,7 @@ with open(log, "w") as handle:
 """
 
 
+@pytest.mark.system
 def test_saves_racing_real_updates_are_never_lost(valium_project: Path) -> None:
     """A translator's editor saving (by rename, then in place) again and again while real
     ``update`` processes run: every save is still in the file at the next save, and the memory
