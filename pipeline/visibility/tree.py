@@ -101,7 +101,7 @@ class Document:
 
 
 class _Builder(HTMLParser):
-    CDATA_CONTENT_ELEMENTS = RAW_TEXT  # type: ignore[misc]  # Final in typeshed, meant to be extended
+    CDATA_CONTENT_ELEMENTS = RAW_TEXT  # type: ignore[misc,unused-ignore]  # Final in newer typeshed, meant to be extended
 
     def __init__(self, marker: str) -> None:
         super().__init__(convert_charrefs=True)
