@@ -158,10 +158,18 @@ def merge_catalog(
 
 
 def _flags(previous: Message, fresh: Message, fuzzy: bool) -> tuple[str, ...]:
-    """Format flags come from the template; the translator's other flags stay."""
-    own = [f for f in previous.flags if f != FUZZY and not _FORMAT_FLAG.fullmatch(f)]
+    """Format flags come from the template where it states the format; the translator's other
+    flags stay, and so does a translator's ``no-c-format`` (or ``python-format``) for a format the
+    template says nothing about — GNU msgmerge would drop it; a translator who wrote it meant it."""
+    stated = {_format_name(f) for f in fresh.flags if _FORMAT_FLAG.fullmatch(f)}
+    own = [f for f in previous.flags if f != FUZZY and (not _FORMAT_FLAG.fullmatch(f) or _format_name(f) not in stated)]
     flags = [*fresh.flags, *(f for f in own if f not in fresh.flags)]
     return ((FUZZY,) if fuzzy else ()) + tuple(dict.fromkeys(flags))
+
+
+def _format_name(flag: str) -> str:
+    """``c`` for ``c-format`` and ``no-c-format``."""
+    return flag.removeprefix("no-").removesuffix("-format")
 
 
 def _sized(msgstr: tuple[str, ...], fresh: Message, nplurals: int) -> tuple[str, ...]:

@@ -246,13 +246,22 @@ def test_a_memory_match_keeps_the_translators_comments_and_flags_of_the_entry_it
     live = by_id(result)["Dependency"]
     assert (live.msgstr, live.fuzzy) == (("Abhängigkeit",), False)
     assert live.translator_comments == ("the translator's note",)
-    assert live.flags == ("translatio-keep",)  # format flags come from the template, as in msgmerge
+    assert live.flags == ("no-c-format", "translatio-keep")  # the template says nothing about C format: the translator's flag stays
     assert live.extracted_comments == ("heading level 2", "translation memory: exact match from a")
     assert "Dependence" not in by_id(result)  # the same translation lives on: no obsolete copy
     # A close entry that stays in the catalogue is not replaced: its note is not copied.
     assert by_id(result)["Stays the same!"].translator_comments == ()
     assert by_id(result)["Stays the same."].translator_comments == ("a note on a message that stays",)
     assert summary.memory == 2 and summary.obsolete == 0
+
+
+def test_format_flags_come_from_the_template_where_it_states_the_format() -> None:
+    """A translator's no-c-format survives a merge whose template says nothing about C format
+    (msgmerge would drop it); where the template states a format, its flag wins."""
+    old = parse_po('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, no-c-format, no-python-format\nmsgid "50% off"\nmsgstr "50 % Rabatt"\n')
+    template = parse_po('msgid ""\nmsgstr ""\n\n#, python-format\nmsgid "50% off"\nmsgstr ""\n')
+    result, _ = merge_catalog(old, template)
+    assert by_id(result)["50% off"].flags == ("python-format", "no-c-format")
 
 
 def test_an_entry_replaced_by_a_different_memory_translation_is_kept_obsolete() -> None:
