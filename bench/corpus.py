@@ -627,12 +627,13 @@ def revise_text(text: str, index: int, seed: int = SEED, edit: float = 0.05, del
     return "\n\n".join(out) + "\n", Revision(edited, deleted, added, paragraphs)
 
 
-def revise_sources(root: Path, seed: int = SEED) -> Revision:
-    """Apply the revision to every ``source/article-NNNN.md`` of a project, in place."""
+def revise_sources(root: Path, seed: int = SEED, edit: float = 0.05) -> Revision:
+    """Apply the revision to every ``source/article-NNNN.md`` of a project, in place (``edit``:
+    the share of body paragraphs edited by a word)."""
     total = Revision(0, 0, 0, 0)
     for path in sorted((root / "source").glob("article-*.md")):
         index = int(path.stem.rsplit("-", 1)[1])
-        text, revision = revise_text(path.read_text(encoding="utf-8"), index, seed)
+        text, revision = revise_text(path.read_text(encoding="utf-8"), index, seed, edit=edit)
         path.write_text(text, encoding="utf-8")
         total = Revision(*(a + b for a, b in zip(_astuple(total), _astuple(revision))))
     return total
@@ -657,16 +658,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="project folder to create (replaced if it exists)")
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--translate", action="store_true", help="extract and fill catalogues for de, fr, es")
+    parser.add_argument("--locales", default=",".join(LOCALES), help="target locales (default de,fr,es)")
+    parser.add_argument("--translate", action="store_true", help="extract and fill every locale's catalogues")
     parser.add_argument("--revise", action="store_true", help="then apply the editorial revision to the sources")
+    parser.add_argument("--edit", type=float, default=0.05, help="share of body paragraphs the revision edits (default 0.05)")
     args = parser.parse_args(argv)
-    write_site(args.folder, args.articles, args.seed)
+    locales = tuple(code for code in args.locales.split(",") if code)
+    write_site(args.folder, args.articles, args.seed, locales)
     unique, total = unique_segments(args.folder)
     print(f"{args.articles} articles in {args.folder}: {unique} unique segments of {total}")
     if args.translate:
-        print(f"{translate_project(args.folder)} catalogues translated")
+        print(f"{translate_project(args.folder, locales)} catalogues translated")
     if args.revise:
-        revision = revise_sources(args.folder, args.seed)
+        revision = revise_sources(args.folder, args.seed, args.edit)
         print(f"revision: {revision.edited} paragraphs edited, {revision.deleted} deleted, {revision.added} added of {revision.paragraphs}")
     return 0
 

@@ -62,12 +62,32 @@ def _emit_json(data: Any) -> None:
     metavar="SECONDS",
     help="How long to wait for another translatio process working in the same project (default: as long as it takes; 0: not at all). Also TRANSLATIO_LOCK_TIMEOUT.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse and check everything again, neither reading nor writing the cache of earlier runs (also TRANSLATIO_CACHE=0).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="TRANSLATIO_JOBS",
+    metavar="N",
+    help="Worker processes for reading, merging and rendering (default: one per usable core). Also TRANSLATIO_JOBS.",
+)
 @click.version_option(package_name="translatio")
 @click.pass_context
-def cli(ctx: click.Context, project: Path, wait: float | None) -> None:
+def cli(ctx: click.Context, project: Path, wait: float | None, no_cache: bool, jobs: int | None) -> None:
     """translatio: articles → gettext catalogues → localized pages, with a translation memory."""
+    from .cache import switched_off
     from .lock import waiting
+    from .parallel import limited_jobs
 
+    if no_cache:
+        ctx.with_resource(switched_off())
+    if jobs is not None:
+        ctx.with_resource(limited_jobs(jobs))
     ctx.ensure_object(dict)["config"] = load_config(project)
     ctx.with_resource(waiting(wait, lambda line: click.echo(line, err=True)))
 
@@ -416,6 +436,15 @@ def analyze(ctx: click.Context, locales: tuple[str, ...], domains: tuple[str, ..
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of exiting, so tests can call it in-process."""
+    from .cache import close_all
+
+    try:
+        return _main(argv)
+    finally:
+        close_all()  # what the run computed is kept for the next one
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="translatio", standalone_mode=False)
     except PipelineError as exc:

@@ -30,6 +30,7 @@ must not silently become the default). Errors name the file and the key.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,10 +104,19 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` as written in references and messages: relative to the root, with ``/``."""
+        if path.is_absolute() == self.root.is_absolute() and ".." not in path.parts:
+            try:  # built from the root, as almost every path is: no file system calls needed
+                return path.relative_to(self.root).as_posix()
+            except ValueError:
+                pass
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return _resolved(path).relative_to(_resolved(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def fingerprint(self) -> str:
+        """Every setting, as text: part of the key of each cached result that settings shape."""
+        return repr(self)
 
     def target_locales(self) -> tuple[str, ...]:
         """The configured locales, or every ``locale/<code>/LC_MESSAGES`` folder, sorted."""
@@ -133,6 +143,11 @@ class Config:
     def min_percent_for(self, locale: str) -> float:
         own = self.settings_for(locale).min_percent
         return self.min_percent if own is None else own
+
+
+@lru_cache(maxsize=4096)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 _PATH_KEYS = ("source_dir", "locale_dir", "build_dir", "templates_dir")

@@ -27,9 +27,10 @@ from .config import Config
 from .errors import CatalogError, OutputError, SourceError
 from .files import write_atomic
 from .lock import project_lock
-from .parallel import parallel_map
 from .segments import Segment, extract_segments
-from .sources import Article, find_articles, read_article
+from .cache import project_cache
+from .loading import load_articles
+from .sources import Article
 from .ui import ui_template
 
 UI_DOMAIN = "ui"
@@ -45,11 +46,18 @@ class Template:
     catalog: Catalog
     path: Path
     """``locale/<domain>.pot``."""
+    source_key: str = ""
+    """The cache key of the article it comes from (``""`` for the ``ui`` domain)."""
 
 
 def read_articles(config: Config) -> list[Article]:
     """Every article of the project, checked: unique slugs, a disclaimer where one is required."""
-    articles = parallel_map(read_article, find_articles(config.folder("source_dir"), config.root))
+    return checked_articles(config)[0]
+
+
+def checked_articles(config: Config) -> tuple[list[Article], list[str]]:
+    """:func:`read_articles` with each article's cache key (see :mod:`pipeline.loading`)."""
+    articles, keys = load_articles(config)
     seen: dict[str, Article] = {}
     for article in articles:
         if article.slug in seen:
@@ -67,7 +75,7 @@ def read_articles(config: Config) -> list[Article]:
                 None,
                 f"no disclaimer: add {hint}, or set require_disclaimer = false in [tool.translatio]",
             )
-    return articles
+    return articles, keys
 
 
 def article_template(article: Article, config: Config) -> Catalog:
@@ -115,12 +123,15 @@ def template_header(domain: str, config: Config, created: str) -> Message:
 
 def extract_templates(config: Config) -> list[Template]:
     """Read every source and build the templates, without writing anything."""
-    templates = []
-    for article in read_articles(config):
-        catalog = article_template(article, config)
-        templates.append(Template(article.slug, catalog, config.locale_dir / f"{article.slug}.pot"))
+    articles, keys = checked_articles(config)
+    templates = [_template(config, article, key) for article, key in zip(articles, keys)]
     templates.append(Template(UI_DOMAIN, ui_template(config), config.locale_dir / f"{UI_DOMAIN}.pot"))
     return templates
+
+
+def _template(config: Config, article: Article, key: str, catalog: Catalog | None = None) -> Template:
+    catalog = catalog if catalog is not None else article_template(article, config)
+    return Template(article.slug, catalog, config.locale_dir / f"{article.slug}.pot", key)
 
 
 def now_stamp() -> str:
@@ -130,23 +141,31 @@ def now_stamp() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def finish_template(template: Template, config: Config) -> tuple[Catalog, str]:
+def _current_bytes(path: Path, domain: str) -> bytes | None:
+    """The template file as it is now (``None`` when there is none yet)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError as exc:
+        raise OutputError(f"{path}: is a folder, where the template of {domain!r} goes; move it away") from exc
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def finish_template(template: Template, config: Config, current: bytes | None = None) -> tuple[Catalog, str]:
     """The template with its header, and its file text; the old creation date is kept when
-    nothing else changed."""
+    nothing else changed (``current``: the file's bytes, read by the caller, or read here)."""
 
     def dated(created: str) -> tuple[Catalog, str]:
         header = template_header(template.domain, config, created)
         catalog = replace(template.catalog, header=header, path=template.path)
         return catalog, format_po(catalog)
 
-    try:
-        current = template.path.read_bytes()
-    except FileNotFoundError:
+    if current is None:
+        current = _current_bytes(template.path, template.domain)
+    if current is None:
         return dated(now_stamp())
-    except IsADirectoryError as exc:
-        raise OutputError(f"{template.path}: is a folder, where the template of {template.domain!r} goes; move it away") from exc
-    except OSError as exc:
-        raise OutputError(f"{template.path}: cannot read: {exc.strerror or exc}") from exc
     found = _CREATION_DATE.search(current)
     if found:  # the old date, read from the bytes: parsing the whole file is not needed here
         kept = dated(found.group(1).decode("utf-8", "replace"))
@@ -167,12 +186,34 @@ class Extraction:
 
 
 def extract_project(config: Config) -> Extraction:
-    """Extract every domain and finish its template; nothing is written yet."""
-    templates = extract_templates(config)
-    finished = {t.path: finish_template(t, config) for t in templates}
-    return Extraction(
-        tuple(templates), {path: pair[0] for path, pair in finished.items()}, {path: pair[1] for path, pair in finished.items()}
-    )
+    """Extract every domain and finish its template; nothing is written yet.
+
+    A template whose article and file are as when it was last finished (the cache) is neither
+    built nor formatted again: formatting a thousand templates to find them unchanged was most
+    of an ``update`` after a small edit."""
+    articles, keys = checked_articles(config)
+    cache = project_cache(config.root)
+    templates: list[Template] = []
+    finished: dict[Path, tuple[Catalog, str]] = {}
+    for article, source_key in zip(articles, keys):
+        path = config.locale_dir / f"{article.slug}.pot"
+        current = _current_bytes(path, article.slug)
+        key = cache.key("template", source_key, config.fingerprint(), current) if current is not None else ""
+        found = cache.get(key) if key else None
+        if found is None:
+            template = _template(config, article, source_key)
+            found = finish_template(template, config, current)
+            if key and found[1].encode("utf-8") == current:
+                cache.put(key, found)
+        else:
+            template = _template(config, article, source_key, found[0])
+        templates.append(template)
+        finished[path] = found
+    ui = Template(UI_DOMAIN, ui_template(config), config.locale_dir / f"{UI_DOMAIN}.pot")
+    templates.append(ui)
+    finished[ui.path] = finish_template(ui, config)
+    cache.flush()
+    return Extraction(tuple(templates), {path: pair[0] for path, pair in finished.items()}, {path: pair[1] for path, pair in finished.items()})
 
 
 def write_templates(config: Config, texts: dict[Path, str]) -> list[Path]:

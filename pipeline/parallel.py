@@ -22,7 +22,8 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -32,8 +33,26 @@ MIN_ITEMS = 400
 _PR_SET_PDEATHSIG = 1
 
 
+_JOBS: int | None = None
+"""A limit set by ``--jobs`` (see :func:`limited_jobs`)."""
+
+
 def usable_cpus() -> int:
+    """How many worker processes to use: ``--jobs``, else one per core this process may use."""
+    if _JOBS is not None:
+        return _JOBS
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def limited_jobs(count: int) -> Iterator[None]:
+    """At most ``count`` workers inside the block (1: everything in this process)."""
+    global _JOBS
+    previous, _JOBS = _JOBS, count
+    try:
+        yield
+    finally:
+        _JOBS = previous
 
 
 def can_fork() -> bool:

@@ -26,11 +26,13 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Cache, project_cache
 from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
-from .errors import CatalogError, ChangedError, LocaleError, OutputError
+from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputError
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, stale_templates, write_templates
-from .files import FileState, Staged, is_disk_full, read_with_state, stage, stat_state, write_atomic
+from .files import FileState, Staged, is_disk_full, read_with_state, stage, stat_state, sync_staged, write_atomic
+from .loading import parse_catalogs
 from .locales import locale_info, normalize_locale
 from .memory.project import file_signature, harvest_into, memory_lock, memory_suggester, open_memory, record_files, tmx_files, tmx_path
 from .memory.store import SQLiteMemory
@@ -164,14 +166,13 @@ class UpdateInputs:
     """Each locale's current catalogue per domain (``None`` where it does not exist yet)."""
     states: dict[Path, FileState] = field(default_factory=dict)
     """What each catalogue file was when read (absent ones too): replaced only while it still is."""
+    data: dict[Path, bytes] = field(default_factory=dict)
+    """The bytes each catalogue was parsed from."""
 
 
 def read_catalogue(path: Path) -> tuple[Catalog | None, FileState]:
     """A catalogue and the state of the very bytes it was parsed from (``None`` if absent)."""
-    try:
-        data, state = read_with_state(path)
-    except OutputError as exc:
-        raise CatalogError(path, None, str(exc).removeprefix(f"{path}: ")) from exc
+    data, state = read_catalogue_bytes(path)
     return (None if data is None else parse_po(data, path)), state
 
 
@@ -183,9 +184,27 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
     extraction = extract_project(config)
     wanted = [(code, t.domain, po_path(config, code, t.domain)) for code in codes for t in extraction.templates]
     paths = [path for _, _, path in wanted]
-    read = dict(zip(paths, parallel_map(read_catalogue, paths)))
-    olds = {(code, domain): read[path][0] for code, domain, path in wanted}
-    return UpdateInputs(tuple(codes), extraction, olds, {path: state for path, (_, state) in read.items()})
+    states: dict[Path, FileState] = {}
+    sources: list[tuple[Path, bytes]] = []
+    for path in paths:
+        data, states[path] = read_catalogue_bytes(path)
+        if data is not None:
+            sources.append((path, data))
+    parsed: dict[Path, Catalog] = {}
+    for (path, _), catalog in zip(sources, parse_catalogs(config, sources)):
+        if isinstance(catalog, InputError):
+            raise catalog
+        parsed[path] = catalog
+    olds = {(code, domain): parsed.get(path) for code, domain, path in wanted}
+    return UpdateInputs(tuple(codes), extraction, olds, states, dict(sources))
+
+
+def read_catalogue_bytes(path: Path) -> tuple[bytes | None, FileState]:
+    """A catalogue file's bytes (``None`` if absent) and the state they were read in."""
+    try:
+        return read_with_state(path)
+    except OutputError as exc:
+        raise CatalogError(path, None, str(exc).removeprefix(f"{path}: ")) from exc
 
 
 def plan_update(
@@ -214,8 +233,28 @@ def plan_update(
         ]
         touched |= harvest_into(memory, edited, config.source_locale)
 
-    plans = [_merge(config, inputs, code, template, olds[code, template.domain], memory) for code in codes for template in templates]
-    texts = tuple(parallel_map(format_po, [catalog for _, catalog in plans]))
+    cache = project_cache(config.root)
+    pairs = [(code, template) for code in codes for template in templates]
+    keys = {pair: _merge_key(cache, config, inputs, *pair) for pair in pairs}
+    known = cache.get_many(key for key in keys.values() if key)
+    plans: list[tuple[LocaleDomainResult, Catalog]] = []
+    known_texts: dict[int, str] = {}
+    for index, (code, template) in enumerate(pairs):
+        summary = known.get(keys[code, template])
+        old = olds[code, template.domain]
+        if summary is not None and old is not None:  # this template and this file merged to the file itself before
+            path = po_path(config, code, template.domain)
+            plans.append((LocaleDomainResult(code, template.domain, path, summary), old))
+            known_texts[index] = inputs.data[path].decode("utf-8")
+        else:
+            plans.append(_merge(config, inputs, code, template, old, memory))
+    formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts]))
+    texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
+    for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
+        data = inputs.data.get(result.path)
+        if keys[pair] and data is not None and keys[pair] not in known and text.encode("utf-8") == data:
+            cache.put(keys[pair], result.summary)
+    cache.flush()
 
     memory_files: dict[Path, str] = {}
     if memory is not None:
@@ -228,6 +267,16 @@ def plan_update(
         for code in sorted(touched):
             memory_files[tmx_path(config, code)] = format_tmx(memory.iterate(code), config.source_locale)
     return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)
+
+
+def _merge_key(cache: Cache, config: Config, inputs: UpdateInputs, code: str, template: Template) -> str:
+    """The key of a merge that changes nothing: the template's text, the catalogue's bytes and
+    the settings decide it entirely (the memory is only asked for messages the catalogue lacks,
+    and then the merge changes the file)."""
+    state = inputs.states.get(po_path(config, code, template.domain))
+    if state is None or not state.exists:
+        return ""
+    return cache.key("merge", inputs.extraction.texts[template.path], state.sha256, config.fingerprint())
 
 
 def _merge(
@@ -318,7 +367,8 @@ class _Writing:
         a full disk fails here, with no file and no unit changed."""
         try:
             for path, text in self.plan.outputs():
-                self.staged[path] = stage(path, text.encode("utf-8"))
+                self.staged[path] = stage(path, text.encode("utf-8"), sync=False)
+            sync_staged([item for item in self.staged.values() if item is not None])
             if self.memory is not None:
                 self.memory.commit()
         except BaseException:

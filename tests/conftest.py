@@ -20,6 +20,12 @@ from pipeline.catalogs import Message, read_po, write_po
 from pipeline.config import Config, load_config
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests' cache of parsed files lives in their own temporary folder, never the user's."""
+    os.environ["TRANSLATIO_CACHE_DIR"] = str(tmp_path_factory.mktemp("translatio-cache"))
 REQUIRE_TOOLS = os.environ.get("TRANSLATIO_REQUIRE_TOOLS") == "1"
 """Set by CI, which installs every peer tool: a test skipped because a tool is missing fails."""
 

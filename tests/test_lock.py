@@ -36,12 +36,12 @@ DRIVER = """
 import sys, time
 import pipeline.parallel as parallel
 parallel.usable_cpus = lambda: 4  # workers even on a one-CPU machine
-import pipeline.update as update
-real = update.read_catalogue
-def slow(path):  # reading catalogues in the workers takes a while, so they can be killed at it
+import pipeline.loading as loading
+real = loading._catalog_or_error
+def slow(source):  # parsing catalogues in the workers takes a while, so they can be killed at it
     time.sleep(0.05)
-    return real(path)
-update.read_catalogue = slow
+    return real(source)
+loading._catalog_or_error = slow
 from pipeline.cli import main
 sys.exit(main(sys.argv[1:]))
 """

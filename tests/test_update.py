@@ -321,7 +321,7 @@ def test_a_save_during_update_is_merged_not_lost(valium_project: Path, monkeypat
 
 def test_a_catalogue_that_keeps_changing_is_left_as_saved_with_one_line(valium_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     config, po = _saving_project(valium_project)
-    real_read = update_module.read_catalogue
+    real_read = update_module.read_catalogue_bytes
     count = [0]
 
     def read_then_save(path: Path) -> Any:
@@ -332,7 +332,7 @@ def test_a_catalogue_that_keeps_changing_is_left_as_saved_with_one_line(valium_p
                 handle.write(f"\n# save {count[0]}\n")
         return found
 
-    monkeypatch.setattr(update_module, "read_catalogue", read_then_save)
+    monkeypatch.setattr(update_module, "read_catalogue_bytes", read_then_save)
     assert main(["-C", str(valium_project), "update"]) == 2
     err = capsys.readouterr().err
     assert err == (

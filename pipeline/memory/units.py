@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,8 +35,11 @@ SUPERSEDED = "superseded"
 """Replaced by another translation in every catalogue entry it was seen in."""
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """The form texts are compared in: Unicode NFC, runs of whitespace as one space, trimmed."""
+    """The form texts are compared in: Unicode NFC, runs of whitespace as one space, trimmed
+    (cached: a site's sentences repeat across its catalogues, and every harvest and lookup
+    normalizes them)."""
     if not text.isascii():  # ASCII is NFC already; the check is cheaper than normalizing
         text = unicodedata.normalize("NFC", text)
     if _ODD_SPACE.search(text):

@@ -1,0 +1,225 @@
+"""The cache of earlier work (pipeline/cache.py): never trusted, and never visible in results.
+
+Every command gives the same bytes cold, warm, without the cache, with one worker and with
+many; a damaged cache or one that cannot be written is simply not used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pipeline import cache as cache_module
+from pipeline import parallel
+from pipeline.cache import Cache, cached_map, project_cache
+from pipeline.cli import main
+from pipeline.sources import Block, read_article
+
+from .conftest import REPO
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (but the memory's index, a database) with its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".tm-index" not in path.name and path.name != ".translatio.lock"
+    }
+
+
+def _run(project: Path, *args: str) -> None:
+    assert main(["-C", str(project), *args]) == 0, args
+
+
+def _edit_source(project: Path) -> None:
+    """A translator-visible change: one word of one paragraph and a new paragraph."""
+    path = project / "source" / "valium.md"
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("Valium", "Valium (diazepam)", 1)
+    assert changed != text
+    path.write_text(changed.replace("\n## ", "\nA new paragraph for the cache test.\n\n## ", 1), encoding="utf-8")
+
+
+def _cycle(project: Path, *options: str) -> dict[str, bytes]:
+    """update, check (may fail on the edit's new entries), build; the project's files after."""
+    _run(project, *options, "update")
+    main(["-C", str(project), *options, "check"])
+    _run(project, *options, "build")
+    return _tree(project)
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of this test's own, empty at the start."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TRANSLATIO_CACHE_DIR", str(folder))
+    cache_module.close_all()
+    yield folder
+    cache_module.close_all()
+
+
+def _copy(shipped: Path, name: str) -> Path:
+    target = shipped.parent / name
+    shutil.copytree(shipped, target)
+    return target
+
+
+def test_cold_warm_and_uncached_runs_write_the_same_bytes(shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cached, uncached = _copy(shipped_project, "cached"), _copy(shipped_project, "uncached")
+    first = _cycle(cached)
+    assert any(cache_dir.iterdir()), "the cold run stored nothing"
+    assert _cycle(uncached, "--no-cache") == first
+
+    found: list[int] = []
+    real = Cache.get_many
+
+    def spying(self: Cache, keys):  # type: ignore[no-untyped-def]
+        result = real(self, keys)
+        found.append(len(result))
+        return result
+
+    monkeypatch.setattr(Cache, "get_many", spying)
+    assert _cycle(cached) == first
+    assert sum(found) > 0, "the warm run found nothing in the cache"
+
+    for project in (cached, uncached):
+        _edit_source(project)
+    assert _cycle(cached) == _cycle(uncached, "--no-cache")
+
+
+def test_a_warm_run_takes_parsed_files_from_the_cache(valium_project: Path, cache_dir: Path) -> None:
+    _run(valium_project, "init", "de")
+    _run(valium_project, "update")
+    calls: list[Path] = []
+    real = cache_module.cached_map
+
+    def counting(cache: Cache, kind: str, items, parts, compute, keep=None):  # type: ignore[no-untyped-def]
+        def counted(item):  # type: ignore[no-untyped-def]
+            calls.append(item[0])
+            return compute(item)
+
+        return real(cache, kind, items, parts, counted, keep)
+
+    import pipeline.loading as loading
+
+    original = loading.cached_map
+    loading.cached_map = counting
+    try:
+        _run(valium_project, "update")
+        assert calls == [], f"parsed again although unchanged: {calls}"
+        (valium_project / "source" / "valium.md").write_text(
+            (valium_project / "source" / "valium.md").read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8"
+        )
+        _run(valium_project, "update")
+        assert valium_project / "source" / "valium.md" in calls
+    finally:
+        loading.cached_map = original
+
+
+def test_a_damaged_value_is_computed_again_not_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    cache = Cache(path)
+    key = cache.key("test", "input")
+    cache.put(key, ["the right result"])
+    cache.close()
+    db = sqlite3.connect(path)
+    stored = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()[0]
+    forged = pickle.dumps(["a planted result"])
+    db.execute("UPDATE entries SET value = ? WHERE key = ?", (forged, key))
+    db.commit()
+    db.close()
+    assert stored != forged
+    cache = Cache(path)
+    assert cache.get(key) is None
+    results, _ = cached_map(cache, "test", ["input"], lambda item: (item,), lambda item: ["the right result"])
+    assert results == [["the right result"]]
+    cache.close()
+
+
+def test_a_damaged_database_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    cache = Cache(path)
+    assert cache.enabled
+    key = cache.key("test", "x")
+    cache.put(key, 42)
+    cache.close()
+    assert Cache(path).get(key) == 42
+
+
+def test_an_unwritable_cache_folder_only_turns_the_cache_off(valium_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go\n")
+    monkeypatch.setenv("TRANSLATIO_CACHE_DIR", str(blocker / "cache"))
+    cache_module.close_all()
+    try:
+        assert not project_cache(valium_project).enabled
+        _run(valium_project, "init", "de")
+        _run(valium_project, "update")
+        assert (valium_project / "locale" / "de" / "LC_MESSAGES" / "valium.po").is_file()
+    finally:
+        cache_module.close_all()
+
+
+def test_a_change_of_the_code_changes_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(tmp_path / "c.sqlite")
+    before = cache.key("article", "path", b"bytes")
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: hashlib.sha256(b"another version").hexdigest())
+    assert cache.key("article", "path", b"bytes") != before
+    cache.close()
+
+
+def test_a_change_of_settings_is_not_answered_from_the_cache(valium_project: Path, cache_dir: Path) -> None:
+    _run(valium_project, "init", "de")
+    _run(valium_project, "update")
+    uncached = _copy(valium_project, "uncached")
+    for project in (valium_project, uncached):
+        (project / "pyproject.toml").write_text('[tool.translatio]\nproject_name = "Health Library"\n', encoding="utf-8")
+    _run(valium_project, "update")
+    _run(uncached, "--no-cache", "update")
+    assert "Project-Id-Version: Health Library" in (valium_project / "locale" / "valium.pot").read_text(encoding="utf-8")
+    assert _tree(valium_project / "locale") == _tree(uncached / "locale")
+
+
+def test_no_cache_is_for_one_command_only(valium_project: Path, cache_dir: Path) -> None:
+    _run(valium_project, "--no-cache", "extract")
+    assert not cache_module.cache_disabled()
+    assert "TRANSLATIO_CACHE" not in os.environ
+
+
+def test_environment_switches_the_cache_off(valium_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATIO_CACHE", "0")
+    _run(valium_project, "extract")
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())
+
+
+def test_serial_and_parallel_runs_write_the_same_bytes(shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial, spread = _copy(shipped_project, "serial"), _copy(shipped_project, "spread")
+    for project in (serial, spread):
+        _edit_source(project)
+    expected = _cycle(serial, "--no-cache", "--jobs", "1")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a pool even for the few files of this project
+    assert _cycle(spread, "--no-cache", "--jobs", "2") == expected
+    assert _cycle(spread, "--jobs", "2") == expected  # and from its cache
+
+
+def test_jobs_must_be_a_positive_number(valium_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["-C", str(valium_project), "--jobs", "0", "extract"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_block_survives_pickling_with_every_field() -> None:
+    article = read_article(REPO / "source" / "valium.md")
+    blocks = [block for top in article.blocks for block in top.walk()]
+    assert blocks
+    for block in blocks:
+        again = pickle.loads(pickle.dumps(block))
+        for field in dataclasses.fields(Block):
+            assert getattr(again, field.name) == getattr(block, field.name), field.name
