@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,12 @@ class Config:
             return path.as_posix()
 
     def fingerprint(self) -> str:
-        """Every setting, as text: part of the key of each cached result that settings shape."""
-        return repr(self)
+        """Every setting, as text: part of the key of each cached result that settings shape.
+        The same settings give the same text in every process (sets are sorted: their order
+        follows string hashing, which is randomized per process)."""
+        values = {name: getattr(self, name) for name in (f.name for f in fields(self))}
+        values["configured"] = sorted(self.configured)
+        return repr(values)
 
     def target_locales(self) -> tuple[str, ...]:
         """The configured locales, or every ``locale/<code>/LC_MESSAGES`` folder, sorted."""

@@ -12,6 +12,8 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +225,22 @@ def test_a_block_survives_pickling_with_every_field() -> None:
         again = pickle.loads(pickle.dumps(block))
         for field in dataclasses.fields(Block):
             assert getattr(again, field.name) == getattr(block, field.name), field.name
+
+
+def test_the_settings_fingerprint_is_the_same_in_every_process(valium_project: Path) -> None:
+    """Keys must not depend on string hashing, which Python randomizes per process."""
+    (valium_project / "pyproject.toml").write_text(
+        '[tool.translatio]\nlocales = ["de", "fr"]\nproject_name = "Health"\nfuzzy_threshold = 70\nmin_percent = 90\n'
+        '[tool.translatio.locale.de]\nignore_checks = ["length-ratio"]\n',
+        encoding="utf-8",
+    )
+    script = "import sys; from pathlib import Path; from pipeline.config import load_config; print(load_config(Path(sys.argv[1])).fingerprint())"
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(valium_project)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }  # fmt: skip
+    assert len(seen) == 1, seen
