@@ -27,15 +27,16 @@ from typing import Any, Callable
 
 from jinja2 import Environment
 
-from .catalogs import Catalog, read_po
+from .catalogs import Catalog
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config
 from .errors import VerificationError
-from .extract import UI_DOMAIN, read_articles
+from .extract import UI_DOMAIN, checked_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
-from .parallel import can_fork, parallel_map, usable_cpus, worker_pool
+from .loading import load_catalogs
+from .parallel import can_fork, usable_cpus, worker_pool
 from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
@@ -111,7 +112,7 @@ def build_site(
     source = locale_info(config.source_locale)
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
-    articles = read_articles(config)
+    articles, article_keys = checked_articles(config)
     catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
     env = make_environment(templates)
     for name in TEMPLATES:
@@ -124,7 +125,7 @@ def build_site(
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
         site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources)
-        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles)
+        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
         def status() -> CheckReport:
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
@@ -143,10 +144,11 @@ def build_site(
 
 
 def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
-    """Every catalogue the pages need (``None`` where a locale has none yet), read in parallel."""
+    """Every catalogue the pages need (``None`` where a locale has none yet), each parsed once
+    per content (:mod:`pipeline.loading`)."""
     wanted = [(code, domain, po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
     present = [path for _, _, path in wanted if path.is_file()]
-    read = dict(zip(present, parallel_map(read_po, present)))
+    read = load_catalogs(config, present)
     return {(code, domain): read.get(path) for code, domain, path in wanted}
 
 

@@ -70,6 +70,8 @@ class Cache:
         self.written: dict[str, tuple[bytes, bytes]] = {}
         """Values put since the last flush: ``(checksum, pickled value)``."""
         self.used: set[str] = set()
+        self.memo: dict[str, Any] = {}
+        """Values already unpickled in this process (values are immutable: shared, not copied)."""
         self.hits = 0
         self.misses = 0
 
@@ -89,6 +91,9 @@ class Cache:
         wanted = list(dict.fromkeys(keys))
         if self.db is None:
             return {}
+        found: dict[str, Any] = {k: self.memo[k] for k in wanted if k in self.memo}
+        self.hits += len(found)
+        wanted = [k for k in wanted if k not in found]
         rows: dict[str, tuple[bytes, bytes]] = {k: self.written[k] for k in wanted if k in self.written}
         missing = [k for k in wanted if k not in rows]
         for start in range(0, len(missing), 500):
@@ -98,7 +103,6 @@ class Cache:
                 rows.update((key, (bytes(checksum), bytes(value))) for key, checksum, value in self.db.execute(query, batch))
             except sqlite3.DatabaseError:
                 pass
-        found: dict[str, Any] = {}
         for key in wanted:
             value = _load(rows.get(key))
             if value is None:
@@ -106,7 +110,7 @@ class Cache:
                 continue
             self.hits += 1
             self.used.add(key)
-            found[key] = value
+            self.memo[key] = found[key] = value
         return found
 
     def put(self, key: str, value: Any) -> None:
@@ -114,6 +118,7 @@ class Cache:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.written[key] = (hashlib.sha256(data).digest(), data)
+        self.memo[key] = value
 
     def flush(self) -> None:
         """Write what was put and note what was used; errors (a full disk) only lose the cache."""
@@ -135,6 +140,7 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+        self.memo.clear()
 
 
 def _load(row: tuple[bytes, bytes] | None) -> Any | None:
@@ -241,6 +247,7 @@ def cached_map(
     parts: Callable[[Item], tuple[bytes | str, ...]],
     compute: Callable[[Item], Result],
     keep: Callable[[Result], bool] | None = None,
+    workers: int | None = None,
 ) -> tuple[list[Result], list[str]]:
     """``[compute(item) for item in items]``, taking what the cache holds and computing only the
     rest (in worker processes when there are many, see :func:`pipeline.parallel.parallel_map`);
@@ -251,7 +258,7 @@ def cached_map(
     keys = [cache.key(kind, *parts(item)) for item in items]
     found = cache.get_many(keys) if cache.enabled else {}
     missing = [index for index, key in enumerate(keys) if key not in found]
-    computed = parallel_map(compute, [items[index] for index in missing])
+    computed = parallel_map(compute, [items[index] for index in missing], workers)
     results: dict[int, Result] = {index: found[key] for index, key in enumerate(keys) if key in found}
     for index, result in zip(missing, computed):
         results[index] = result

@@ -18,6 +18,7 @@ from .errors import PipelineError
 
 if TYPE_CHECKING:
     from .memory.matching import MemoryMatch
+    from .merge import MergeSummary
 
 FORMAT = click.option(
     "--format",
@@ -125,10 +126,14 @@ def init(ctx: click.Context, lang: str) -> None:
 @cli.command()
 @LOCALES
 @FORMAT
+@click.option("-v", "--verbose", is_flag=True, help="A line per catalogue as well as the summary per locale.")
 @click.pass_context
-def update(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> None:
-    """Extract, then merge the templates into every locale's catalogues."""
-    from .update import update_locales
+def update(ctx: click.Context, locales: tuple[str, ...], output_format: str, verbose: bool) -> None:
+    """Extract, then merge the templates into every locale's catalogues.
+
+    Prints a summary per locale and the articles whose catalogue changed; -v adds a line per
+    catalogue, --format json gives one object per catalogue."""
+    from .update import summarize, update_locales
 
     config = _config(ctx)
     results = update_locales(config, list(locales) or None)
@@ -149,14 +154,26 @@ def update(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> 
         return
     if not results:
         click.echo("no locales yet: add one with 'translatio init LANG'")
-    for r in results:
-        s = r.summary
-        memory = f", {s.memory} from memory" if s.memory else ""
-        click.echo(
-            f"{r.locale} {r.domain}: {s.new} new, {s.changed} changed (fuzzy), {s.obsolete} obsolete, "
-            f"{s.revived} revived, {s.unchanged} unchanged{memory}"
-            + (" (created)" if r.created else "")
-        )
+    for locale in summarize(results):
+        if verbose:
+            for r in results:
+                if r.locale == locale.locale:
+                    click.echo(f"{r.locale} {r.domain}: {_merge_figures(r.summary)}" + (" (created)" if r.created else ""))
+        files = f"{_count(locale.catalogues, 'catalogue')}, {locale.written} written" + (f", {locale.created} created" if locale.created else "")
+        click.echo(f"{locale.locale}: {_merge_figures(locale.totals)} ({files})")
+        if locale.touched and not verbose:
+            shown = ", ".join(locale.touched[:_SHOWN_DOMAINS])
+            more = f" and {len(locale.touched) - _SHOWN_DOMAINS} more (-v lists every catalogue)" if len(locale.touched) > _SHOWN_DOMAINS else ""
+            click.echo(f"  changed: {shown}{more}")
+
+
+_SHOWN_DOMAINS = 8
+"""Domains named in an update's summary line; ``-v`` lists them all."""
+
+
+def _merge_figures(s: MergeSummary) -> str:
+    memory = f", {s.memory} from memory" if s.memory else ""
+    return f"{s.new} new, {s.changed} changed (fuzzy), {s.obsolete} obsolete, {s.revived} revived, {s.unchanged} unchanged{memory}"
 
 
 @cli.command()

@@ -57,6 +57,34 @@ class LocaleDomainResult:
     """Its bytes changed on disk."""
 
 
+@dataclass(frozen=True, slots=True)
+class LocaleSummary:
+    """What ``update`` did to one locale, all catalogues together: at a thousand articles one
+    line per catalogue is a thousand lines per locale, so this is what is printed by default."""
+
+    locale: str
+    catalogues: int
+    written: int
+    created: int
+    totals: MergeSummary
+    touched: tuple[str, ...]
+    """The domains whose catalogue the merge changed (new, changed, obsolete, revived or filled
+    from memory), in the order they were merged."""
+
+
+def summarize(results: list[LocaleDomainResult]) -> list[LocaleSummary]:
+    """One :class:`LocaleSummary` per locale, in the order the locales were updated."""
+    by_locale: dict[str, list[LocaleDomainResult]] = {}
+    for result in results:
+        by_locale.setdefault(result.locale, []).append(result)
+    summaries = []
+    for code, group in by_locale.items():
+        totals = MergeSummary(**{name: sum(getattr(r.summary, name) for r in group) for name in MergeSummary.__slots__})
+        touched = tuple(r.domain for r in group if r.summary.touched or r.created)
+        summaries.append(LocaleSummary(code, len(group), sum(r.written for r in group), sum(r.created for r in group), totals, touched))
+    return summaries
+
+
 def po_path(config: Config, locale: str, domain: str) -> Path:
     return config.locale_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from ..catalogs import Catalog, Message, plural_forms, read_po
+from ..cache import cached_map, project_cache
+from ..catalogs import Catalog, Message, parse_po, plural_forms
 from ..config import Config
 from ..errors import InputError, PipelineError
-from ..extract import UI_DOMAIN, read_articles
+from ..extract import UI_DOMAIN, checked_articles
 from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
 from ..locales import LocaleInfo, locale_info, normalize_locale
 from ..plurals.rules import describe, identify, known_rules, standard_rule
@@ -126,30 +128,27 @@ def entry_ignores(message: Message) -> set[str]:
     return found
 
 
-class _Run:
-    def __init__(self, config: Config, codes: list[str], min_percent: float | None, loaded: Loaded | None) -> None:
+class _Findings:
+    """Where checks put what they find; the per-catalogue work (:func:`_check_unit`) has its own."""
+
+    def __init__(self, config: Config, min_percent: float | None) -> None:
         self.config = config
-        self.loaded = loaded
-        self.codes = codes
         self.min_percent = min_percent
         self.findings: list[Finding] = []
-        self.stats: list[CatalogStats] = []
-        self.required: list[RequiredResult] = []
-        self.broken: set[Path] = set()
 
     def add(self, check: str, path: Path, line: int | None, message: str, locale: str | None = None, domain: str | None = None, msgid: str | None = None) -> None:
         severity = _severity(check)
         self.findings.append(Finding(check, severity, path, line, message, locale, domain, msgid))
 
-    def parse(self, path: Path, locale: str | None) -> Catalog | None:
-        if self.loaded is not None and path in self.loaded.catalogs:
-            return self.loaded.catalogs[path]
-        try:
-            return read_po(path)
-        except InputError as exc:
-            self.broken.add(path)
-            self.add("syntax", path, exc.line, exc.message, locale, path.stem)
-            return None
+
+class _Run(_Findings):
+    def __init__(self, config: Config, codes: list[str], min_percent: float | None, loaded: Loaded | None) -> None:
+        super().__init__(config, min_percent)
+        self.loaded = loaded
+        self.codes = codes
+        self.stats: list[CatalogStats] = []
+        self.required: list[RequiredResult] = []
+        self.broken: set[Path] = set()
 
 
 def _severity(check: str) -> Severity:
@@ -160,10 +159,42 @@ def _severity(check: str) -> Severity:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """What a caller has read already (the build): catalogues by path and the articles."""
+    """What a caller has read already (the build): catalogues by path, the articles and their
+    cache keys (:func:`pipeline.extract.checked_articles`)."""
 
     catalogs: dict[Path, Catalog]
     articles: list[Article]
+    article_keys: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One catalogue (or template) to check, with everything its checks depend on besides the
+    settings: checked in a worker process, and its result cached by these contents."""
+
+    path: Path
+    data: bytes
+    locale: str | None
+    """``None`` for a template, which is only parsed."""
+    glossary: tuple[GlossaryEntry, ...] = ()
+    required: tuple[str, ...] | None = None
+    """The disclaimer texts of the article this catalogue translates (``None``: not an article's)."""
+    catalog: Catalog | None = None
+    """Parsed already by the caller (the build), else parsed here from :attr:`data`."""
+
+    def key_parts(self) -> tuple[bytes | str, ...]:
+        required = "\0".join(self.required) if self.required is not None else "-"
+        return (str(self.path), self.data, self.locale or "", repr(self.glossary), required)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What checking one catalogue found."""
+
+    findings: tuple[Finding, ...]
+    stats: CatalogStats | None
+    required: tuple[tuple[RequiredResult, Finding | None], ...]
+    broken: bool
 
 
 def run_checks(
@@ -182,24 +213,27 @@ def run_checks(
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     run = _Run(config, codes, min_percent, loaded)
     glossary = _glossary(run)
-    for pot in sorted(config.locale_dir.glob("*.pot")):
-        run.parse(pot, None)
-    catalogs: dict[tuple[str, str], Catalog] = {}
+    articles, unreadable = _required_texts(run)
+    units = [_read_unit(run, pot, None) for pot in sorted(config.locale_dir.glob("*.pot"))]
     for code in codes:
-        info = locale_info(code)
         folder = config.locale_dir / code / "LC_MESSAGES"
         entries = tuple(g for g in glossary if g.locale == code and g.enforced)
+        required = articles[1] if articles is not None else {}
         for path in sorted(folder.glob("*.po")):
-            catalog = run.parse(path, code)
-            if catalog is None:
-                continue
-            catalogs[code, path.stem] = catalog
-            _check_header(run, catalog, path, info)
-            figures = catalog_stats(catalog, code, path.stem)
-            run.stats.append(figures)
-            _check_completeness(run, figures, path)
-            _check_entries(run, catalog, path, info, entries)
-    _check_required(run, catalogs)
+            units.append(_read_unit(run, path, code, entries, required.get(path.stem) if articles is not None else None))
+    checked = _check_units(run, [unit for unit in units if unit is not None])
+    results: dict[tuple[str, str], _Checked] = {}
+    for unit, result in checked:
+        run.findings.extend(result.findings)
+        if result.broken:
+            run.broken.add(unit.path)
+        if unit.locale is not None and result.stats is not None:
+            run.stats.append(result.stats)
+            results[unit.locale, unit.path.stem] = result
+    if articles is not None:
+        _check_required(run, *articles, results)
+    else:  # the articles do not read: that is reported, and no disclaimer can be judged
+        run.findings.extend(unreadable)
     if freshness:
         _check_freshness(run)
     ignored = {code: config.settings_for(code).ignore_checks for code in codes if config.settings_for(code).ignore_checks}
@@ -208,8 +242,78 @@ def run_checks(
     return CheckReport(config.root, tuple(codes), tuple(run.stats), thresholds, tuple(run.required), tuple(findings), ignored)
 
 
-def _threshold(run: _Run, code: str) -> float:
+def _threshold(run: _Findings, code: str) -> float:
     return run.min_percent if run.min_percent is not None else run.config.min_percent_for(code)
+
+
+def _required_texts(run: _Run) -> tuple[tuple[list[Article], dict[str, tuple[str, ...]]] | None, list[Finding]]:
+    """The articles and each one's disclaimer texts (cached per article); or ``None`` and the
+    finding to report when the articles do not read."""
+    try:
+        if run.loaded is not None:
+            articles, keys = run.loaded.articles, run.loaded.article_keys
+        else:
+            articles, keys = checked_articles(run.config)
+    except InputError as exc:
+        return None, [Finding("syntax", _severity("syntax"), exc.path, exc.line, exc.message)]
+    texts, _ = cached_map(project_cache(run.config.root), "required-texts", list(zip(keys, articles)), _key_only, _disclaimers)
+    return (articles, {article.slug: found for article, found in zip(articles, texts)}), []
+
+
+def _key_only(item: tuple[str, Article]) -> tuple[str]:
+    return (item[0],)
+
+
+def _disclaimers(item: tuple[str, Article]) -> tuple[str, ...]:
+    return tuple(s.text for s in extract_segments(item[1]) if s.required)
+
+
+def _read_unit(
+    run: _Run, path: Path, locale: str | None, glossary: tuple[GlossaryEntry, ...] = (), required: tuple[str, ...] | None = None
+) -> _Unit | None:
+    """The unit for one file, or ``None`` with a finding when it cannot be read."""
+    known = run.loaded.catalogs.get(path) if run.loaded is not None else None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem = "is a folder, where a catalogue was expected" if isinstance(exc, IsADirectoryError) else f"cannot read: {exc.strerror or exc}"
+        run.broken.add(path)
+        run.add("syntax", path, None, problem, locale, path.stem)
+        return None
+    return _Unit(path, data, locale, glossary, required, known)
+
+
+def _check_units(run: _Run, units: list[_Unit]) -> list[tuple[_Unit, _Checked]]:
+    """Check each unit, taking what an earlier run found for the same contents and settings
+    from the cache; only new or changed catalogues are checked again."""
+    settings = (run.config.fingerprint(), repr(run.min_percent))
+    check = partial(_check_unit, run.config, run.min_percent)
+    workers = 1 if run.loaded is not None else None  # the build's workers are rendering meanwhile
+    results, _ = cached_map(project_cache(run.config.root), "check", units, lambda unit: (*settings, *unit.key_parts()), check, workers=workers)
+    return list(zip(units, results))
+
+
+def _check_unit(config: Config, min_percent: float | None, unit: _Unit) -> _Checked:
+    """Every check of one catalogue: parse, header and plural rule, figures, entries, and the
+    disclaimer's verdict."""
+    out = _Findings(config, min_percent)
+    path, code = unit.path, unit.locale
+    catalog = unit.catalog
+    if catalog is None:
+        try:
+            catalog = parse_po(unit.data, path)
+        except InputError as exc:
+            out.add("syntax", path, exc.line, exc.message, code, path.stem)
+            return _Checked(tuple(out.findings), None, (), True)
+    if code is None:
+        return _Checked(tuple(out.findings), None, (), False)
+    info = locale_info(code)
+    _check_header(out, catalog, path, info)
+    figures = catalog_stats(catalog, code, path.stem)
+    _check_completeness(out, figures, path)
+    _check_entries(out, catalog, path, info, unit.glossary)
+    required = _required_for(out, code, path, catalog, unit.required) if unit.required is not None else ()
+    return _Checked(tuple(out.findings), figures, required, False)
 
 
 def _glossary(run: _Run) -> list[GlossaryEntry]:
@@ -221,7 +325,7 @@ def _glossary(run: _Run) -> list[GlossaryEntry]:
         return []
 
 
-def _check_header(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
+def _check_header(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
     fields = catalog.header_fields
     line = catalog.header.line or 1
     code, domain = info.code, path.stem
@@ -247,7 +351,7 @@ def _check_header(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> 
     _check_plural_rule(run, catalog, path, info)
 
 
-def _check_plural_rule(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
+def _check_plural_rule(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
     """The header's own rule is the authority (as for libintl); it must be sound and one the
     project knows for the language, and every plural entry must have its number of forms."""
     code, domain, line = info.code, path.stem, catalog.header.line or 1
@@ -278,7 +382,7 @@ def _check_plural_rule(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo
             run.add("plural-forms", path, message.line, f"{len(message.msgstr)} plural forms, the header's Plural-Forms has {declared.nplurals}", code, domain, message.msgid)
 
 
-def _check_completeness(run: _Run, figures: CatalogStats, path: Path) -> None:
+def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> None:
     minimum = _threshold(run, figures.locale)
     if figures.percent < minimum:
         run.add(
@@ -292,7 +396,7 @@ def _check_completeness(run: _Run, figures: CatalogStats, path: Path) -> None:
         )
 
 
-def _check_entries(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...]) -> None:
+def _check_entries(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...]) -> None:
     markup = "format" if path.stem == UI_DOMAIN else "markdown"
     checks = entry_checks()
     for message in catalog.active:
@@ -313,35 +417,42 @@ def _check_entries(run: _Run, catalog: Catalog, path: Path, info: LocaleInfo, gl
                     run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
 
 
-def _check_required(run: _Run, catalogs: dict[tuple[str, str], Catalog]) -> None:
-    try:
-        articles = run.loaded.articles if run.loaded is not None else read_articles(run.config)
-    except InputError as exc:
-        run.add("syntax", exc.path, exc.line, exc.message)
-        return
+def _check_required(run: _Run, articles: list[Article], texts: dict[str, tuple[str, ...]], checked: dict[tuple[str, str], _Checked]) -> None:
+    """Every article's disclaimer in every locale, in that order: as its catalogue's check found
+    it, or missing where the catalogue does not exist (a broken one is reported already)."""
     for article in articles:
-        required = [s.text for s in extract_segments(article) if s.required]
         for code in run.codes:
             path = po_path(run.config, code, article.slug)
-            catalog = catalogs.get((code, article.slug))
-            if catalog is None and path in run.broken:
+            result = checked.get((code, article.slug))
+            if result is not None:
+                verdicts = result.required
+            elif path in run.broken:
                 continue
-            messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
-            for text in required:
-                message = messages.get(text)
-                status = required_status(text, message)
-                line = message.line if message is not None else None
-                run.required.append(RequiredResult(code, article.slug, path, line, status.usable, status.reason))
-                if not status.usable and "required" not in (entry_ignores(message) if message else set()):
-                    run.add(
-                        "required",
-                        path,
-                        line,
-                        f"the disclaimer of {article.slug!r} is {status.reason}: the English text would be published",
-                        code,
-                        article.slug,
-                        text,
-                    )
+            else:
+                verdicts = _required_for(run, code, path, None, texts[article.slug])
+            for found, finding in verdicts:
+                run.required.append(found)
+                if finding is not None:
+                    run.findings.append(finding)
+
+
+def _required_for(
+    out: _Findings, code: str, path: Path, catalog: Catalog | None, texts: tuple[str, ...]
+) -> tuple[tuple[RequiredResult, Finding | None], ...]:
+    """The disclaimer's verdict in one catalogue, and its finding when it would fall back."""
+    messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
+    slug = path.stem
+    verdicts: list[tuple[RequiredResult, Finding | None]] = []
+    for text in texts:
+        message = messages.get(text)
+        status = required_status(text, message)
+        line = message.line if message is not None else None
+        finding = None
+        if not status.usable and "required" not in (entry_ignores(message) if message else set()):
+            message_text = f"the disclaimer of {slug!r} is {status.reason}: the English text would be published"
+            finding = Finding("required", _severity("required"), path, line, message_text, code, slug, text)
+        verdicts.append((RequiredResult(code, slug, path, line, status.usable, status.reason), finding))
+    return tuple(verdicts)
 
 
 def _check_freshness(run: _Run) -> None:
