@@ -266,7 +266,7 @@ def print_table(title: str, rows: list[Row], skipped: list[Skipped]) -> None:
     for row in rows:
         if row.ours and row.group and row.group not in baselines and row.times:
             baselines[row.group] = row
-    header = ("tool", "what it did", "runs", "min", "median", "cores", "× ours")
+    header = ("tool", "what it did", "runs", "min", "median", "CPU", "cores", "× ours")
     table = [header]
     notes: list[str] = []
     for row in rows:
@@ -278,7 +278,8 @@ def print_table(title: str, rows: list[Row], skipped: list[Skipped]) -> None:
         if row.note:
             notes.append(row.note)
             mark = f" [{len(notes)}]"
-        table.append((row.tool, row.label + mark, str(len(row.times)), _seconds(row.best), _seconds(row.median), f"{row.cores:.1f}", ratio))
+        cpu = _seconds(row.cpu / len(row.times))
+        table.append((row.tool, row.label + mark, str(len(row.times)), _seconds(row.best), _seconds(row.median), cpu, f"{row.cores:.1f}", ratio))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     print(f"\n{title}")
     for n, line in enumerate(table):
@@ -286,7 +287,8 @@ def print_table(title: str, rows: list[Row], skipped: list[Skipped]) -> None:
         print("  " + "  ".join(cells).rstrip())
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
-    print("  min, median: seconds per run; cores: CPU time / wall time; × ours: median / our median for the same job")
+    print("  min, median: wall-clock seconds per run; CPU: CPU seconds per run (user + system, workers included);")
+    print("  cores: CPU time / wall time; × ours: median / our median for the same job")
     for number, note in enumerate(notes, start=1):
         print(f"  [{number}] {note}")
     for skip in skipped:
