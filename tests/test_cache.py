@@ -244,3 +244,31 @@ def test_the_settings_fingerprint_is_the_same_in_every_process(valium_project: P
         for seed in ("1", "2", "3", "4")
     }  # fmt: skip
     assert len(seen) == 1, seen
+
+
+def test_a_warm_check_checks_again_only_the_catalogue_that_changed(
+    shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.checks import runner
+
+    checked: list[Path] = []
+    real = runner._check_unit
+
+    def counting(config, min_percent, unit):  # type: ignore[no-untyped-def]
+        checked.append(unit.path)
+        return real(config, min_percent, unit)
+
+    monkeypatch.setattr(runner, "_check_unit", counting)
+    assert main(["-C", str(shipped_project), "check"]) == 0
+    assert len(checked) > 10  # every catalogue and template, the first time
+    checked.clear()
+    assert main(["-C", str(shipped_project), "check"]) == 0
+    assert checked == []
+    german = shipped_project / "locale" / "de" / "LC_MESSAGES" / "ui.po"
+    german.write_text(german.read_text(encoding="utf-8").replace("# German", "# The German", 1), encoding="utf-8")
+    capsys.readouterr()
+    first = main(["-C", str(shipped_project), "check", "--format", "json"]), capsys.readouterr().out
+    assert checked == [german]
+    checked.clear()
+    uncached = main(["-C", str(shipped_project), "--no-cache", "check", "--format", "json"]), capsys.readouterr().out
+    assert first == uncached and len(checked) > 10
