@@ -103,10 +103,12 @@ def run(*command: str | Path) -> None:
     "command",
     [
         ["msgcat"],
-        ["msgcat", "--width=40"],  # Poedit saves through msgcat with the file's wrapping width
+        ["msgcat", "--force-po", "--width=40"],  # Poedit saves through msgcat with the file's wrapping width
+        ["msgcat", "--force-po", "--width=79"],  # …79 columns by default (src/catalog_po.cpp)
         ["msgcat", "--no-wrap"],
         ["msguniq"],
         ["msgattrib", "--no-obsolete"],
+        ["msgconv", "--to-code=UTF-8"],
     ],
 )
 def test_gnu_tools_that_rewrite_a_catalogue_keep_every_approval(signed: Path, tmp_path: Path, command: list[str]) -> None:
@@ -227,6 +229,19 @@ def test_translate_toolkit_pot2po_keeps_the_approvals_of_unchanged_entries(signe
     states = {m.msgid: review_state(m) for m in read_po(out).active}
     assert {k for k, s in states.items() if s.valid} == {m.msgid for m in ENTRIES if m.msgid != "Dosage"}
     assert not states["Dosages"].valid
+
+
+def test_translate_toolkit_pomerge_brings_the_approvals_into_a_template(signed: Path, tmp_path: Path) -> None:
+    """pomerge (how a reviewed file from a vendor or a Weblate export is merged back): the input's
+    translator comments come with its translations."""
+    translate_toolkit()
+    pomerge = shutil.which("pomerge")
+    if pomerge is None:
+        pytest.skip("pomerge (Translate Toolkit) is not installed")
+    template, out = tmp_path / "template.po", tmp_path / "out.po"
+    template.write_text(TEMPLATE.replace("Dosages", "Dosage"), encoding="utf-8")
+    run(pomerge, "--progress=none", "-t", template, "-i", signed, "-o", out)
+    assert reviewed(out) == ALL_REVIEWED
 
 
 def test_our_own_update_keeps_them_after_every_tool(signed: Path, tmp_path: Path) -> None:
