@@ -321,7 +321,7 @@ def _show_review(config: Config, locale: str, items: list[ReviewItem], output_fo
                 click.echo(f"  {label} (changed since approved): {word_diff(item.previous_translation, form)}", err=approving)
             else:
                 click.echo(f"  {label}: {form}", err=approving)
-    click.echo(f"{_count(len(items), 'entry', 'entries')} of {locale} wait for review", err=approving)
+    click.echo(f"{_count(len(items), 'entry', 'entries')} of {locale} {'waits' if len(items) == 1 else 'wait'} for review", err=approving)
 
 
 @cli.command()
