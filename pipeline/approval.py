@@ -44,6 +44,7 @@ _APPROVAL = re.compile(
 )
 _END = re.compile(r"\[sha256:[^\]]*\]\s*$")
 _SPACE = re.compile(r"\s+")
+_FUZZY = re.compile(r",\s*fuzzy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,8 @@ def clean_reviewer(name: str) -> str:
         raise ValueError("the reviewer's name is empty")
     if "[sha256:" in cleaned:
         raise ValueError("the reviewer's name must not contain '[sha256:'")
+    if _FUZZY.search(cleaned):  # Lokalize deletes ", fuzzy" anywhere in an entry's comments when it clears the flag
+        raise ValueError("the reviewer's name must not contain ', fuzzy' (Lokalize would remove it from the comment)")
     return cleaned
 
 

@@ -295,6 +295,12 @@ def review(
         click.echo(f"{config.relative(r.path)}: {_count(len(r.ids), 'entry', 'entries')} signed by {reviewer} on {when.isoformat()}")
 
 
+def _visible(text: str) -> str:
+    """A text as a reviewer must see it: quoted when spaces at its ends or line breaks matter (the
+    byline's " · ")."""
+    return json.dumps(text, ensure_ascii=False) if text != text.strip() or "\n" in text else text
+
+
 def _show_review(config: Config, locale: str, items: list[ReviewItem], output_format: str, approving: bool) -> None:
     """The review list: for people (text, on stderr when a confirmation follows) or scripts (json)."""
     from .review import word_diff
@@ -314,13 +320,13 @@ def _show_review(config: Config, locale: str, items: list[ReviewItem], output_fo
         if item.previous_source is not None:
             click.echo(f"  en (changed): {word_diff(item.previous_source, m.msgid)}", err=approving)
         else:
-            click.echo(f"  en: {m.msgid}", err=approving)
+            click.echo(f"  en: {_visible(m.msgid)}", err=approving)
         for index, form in enumerate(m.msgstr):
             label = f"{locale}[{index}]" if m.msgid_plural is not None else locale
             if index == 0 and item.previous_translation is not None:
                 click.echo(f"  {label} (changed since approved): {word_diff(item.previous_translation, form)}", err=approving)
             else:
-                click.echo(f"  {label}: {form}", err=approving)
+                click.echo(f"  {label}: {_visible(form)}", err=approving)
     click.echo(f"{_count(len(items), 'entry', 'entries')} of {locale} {'waits' if len(items) == 1 else 'wait'} for review", err=approving)
 
 

@@ -124,6 +124,8 @@ def test_only_translated_entries_can_be_signed_and_names_must_read_back() -> Non
         clean_reviewer("  ")
     with pytest.raises(ValueError):
         clean_reviewer("x [sha256:0123456789ab]")
+    with pytest.raises(ValueError, match="Lokalize"):
+        clean_reviewer("Doe, fuzzy logic team")  # Lokalize's unsetFuzzy would delete ", fuzzy" from the comment
     assert clean_reviewer(" Jane\n  Doe ") == "Jane Doe"
 
 

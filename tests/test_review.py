@@ -139,6 +139,14 @@ def test_a_changed_english_is_listed_with_a_word_diff_and_signing_it_again_renew
     assert "# translatio-approved: 2026-12-02 by Dr. Max Beispiel [sha256:" in path.read_text(encoding="utf-8")
 
 
+def test_the_list_shows_spaces_at_the_ends_of_a_text(german: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(german, "review", "-l", "de", "-d", "ui") == 0
+    text = capsys.readouterr().out
+    assert '  en: " · "\n  de: "DE  · "\n' in text  # the byline's separator, quoted
+    assert "  en: Other languages\n  de: DE Other languages\n" in text  # the others as they are
+    assert text.endswith("13 entries of de wait for review\n")
+
+
 def test_an_entry_changed_since_it_was_listed_is_refused_and_nothing_is_signed(german: Path, capsys: pytest.CaptureFixture[str]) -> None:
     items = listed(german, capsys)
     path = po_path(load_config(german), "de", "a")
