@@ -11,6 +11,9 @@ Principles:
   bad input fails fast with ``path:line``.
 - Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
   builds without a change are byte-identical.
+- Each locale is built under its publish policy (``publish``, ``required_review``); the
+  manifest records, per page and per segment, the state each was published in, where its
+  translation came from and who reviewed it (:mod:`pipeline.provenance`).
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
 - Beside the pages: ``status.html`` (completeness, the disclaimer per locale, findings of
@@ -30,13 +33,14 @@ from jinja2 import Environment
 from .catalogs import Catalog
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
-from .config import Config
+from .config import Config, PublishPolicy
 from .errors import VerificationError
 from .extract import UI_DOMAIN, checked_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .loading import load_catalogs
 from .parallel import can_fork, usable_cpus, worker_pool
+from .provenance import SegmentRecord
 from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
@@ -82,9 +86,35 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class PageRecord:
+    """One article in one locale, as the manifest's ``pages`` lists it: how each segment went out."""
+
+    locale: str
+    article: str
+    outputs: tuple[str, ...]
+    """The page's files (HTML and text), relative to the build folder."""
+    in_english: int
+    """Segments shown in English (what the notice at the top of the page counts)."""
+    segments: tuple[SegmentRecord, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        states = [s.state for s in self.segments if s.kind != "description"]
+        return {
+            "locale": self.locale,
+            "article": self.article,
+            "outputs": list(self.outputs),
+            "in_english": self.in_english,
+            "reviewed": states.count("reviewed"),
+            "translated": states.count("translated"),
+            "segments": [s.as_dict() for s in self.segments],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     folder: Path
     outputs: tuple[Output, ...]
+    pages: tuple[PageRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,23 +154,35 @@ def build_site(
     with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources)
+        policies = {t.code: config.policy_for(t.code) for t in targets}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
         def status() -> CheckReport:
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, failures, report = _render_locales(site, workers, status)
+        outputs, pages, failures, report = _render_locales(site, workers, status)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
         outputs += _render_shared(env, staging, targets, stylesheet)
         write_status(report, staging / "status.html", staging / "badges")
-        manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
+        manifest = {
+            "version": 1,
+            "source_locale": source.code,
+            "locales": [t.code for t in targets],
+            "policies": {t.code: _policy_dict(policies[t.code]) for t in targets[1:]},
+            "outputs": [o.as_dict() for o in outputs],
+            "pages": [p.as_dict() for p in pages],
+        }
         write_new(staging / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         publish(staging, target)
-    return BuildResult(out, tuple(outputs))
+    return BuildResult(out, tuple(outputs), tuple(pages))
+
+
+def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
+    return {"publish": policy.publish, "required_review": policy.required_review}
 
 
 def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
@@ -178,6 +220,8 @@ class _Site:
     that nothing hides the disclaimer."""
     sources: dict[str, str]
     """Each article's file as references name it (``source/valium.md``), by slug."""
+    policies: dict[str, PublishPolicy]
+    """Each target locale's publish policy."""
 
 
 _SITE: _Site | None = None
@@ -187,7 +231,7 @@ _MIN_PAGES_PER_WORKER = 50
 
 def _render_locales(
     site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport]
-) -> tuple[list[Output], list[tuple[str, str]], CheckReport]:
+) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], CheckReport]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
     run ``meanwhile`` in this process while the workers render."""
     global _SITE
@@ -208,21 +252,24 @@ def _render_locales(
     finally:
         _SITE = None
     outputs = [o for result in results for o in result[0]]
-    failures = [f for result in results for f in result[1]]
-    return outputs, failures, other
+    pages = [p for result in results for p in result[1]]
+    failures = [f for result in results for f in result[2]]
+    return outputs, pages, failures, other
 
 
-def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
+def _render_locale(index: int) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]]]:
     """One locale: every article as HTML and text, its index, then every page read back."""
     site = _SITE
     assert site is not None
     source, locale = site.targets[0], site.targets[index]
-    ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)))
+    policy = site.policies.get(locale.code, PublishPolicy())
+    ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)), policy)
     outputs: list[Output] = []
     pages: list[ArticlePage] = []
+    records: list[PageRecord] = []
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
+        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui, policy)
         pages.append(page)
         context = {
             "locale": locale,
@@ -238,6 +285,9 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
         for suffix, content in ((".html", html), (".txt", text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
             outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content), withheld))
+        if locale is not source:
+            files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
+            records.append(PageRecord(locale.code, article.slug, files, page.in_english, page.segments))
     index_context = {
         "locale": locale,
         "root": "../",
@@ -247,7 +297,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     relative = f"{locale.code}/index.html"
     digest = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
     outputs.append(Output(relative, locale.code, None, None, None, digest))
-    return outputs, _verify_locale(site, locale)
+    return outputs, records, _verify_locale(site, locale)
 
 
 def _render_shared(env: Environment, staging: Path, targets: list[LocaleInfo], stylesheet: Path) -> list[Output]:
@@ -268,7 +318,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
     failures = []
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        expected = expected_disclaimer(article, catalog, source.tag)
+        expected = expected_disclaimer(article, catalog, source.tag, site.policies.get(locale.code, PublishPolicy()))
         for suffix in (".html", ".txt"):
             relative = f"{locale.code}/{article.slug}{suffix}"
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)

@@ -19,6 +19,7 @@ from .errors import PipelineError
 if TYPE_CHECKING:
     from .memory.matching import MemoryMatch
     from .merge import MergeSummary
+    from .review import ReviewItem
 
 FORMAT = click.option(
     "--format",
@@ -181,7 +182,7 @@ def _merge_figures(s: MergeSummary) -> str:
 @FORMAT
 @click.pass_context
 def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> None:
-    """Messages and words translated / fuzzy / untranslated, per locale and domain."""
+    """Messages and words translated (and of those, reviewed) / fuzzy / untranslated, per locale and domain."""
     from .stats import project_stats
 
     config = _config(ctx)
@@ -189,15 +190,16 @@ def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> N
     if output_format == "json":
         _emit_json([f.as_dict() for f in figures])
         return
-    header = f"{'locale':<8} {'domain':<16} {'translated':>16} {'fuzzy':>12} {'untranslated':>14} {'done':>7}"
+    header = f"{'locale':<8} {'domain':<16} {'translated':>16} {'reviewed':>16} {'fuzzy':>12} {'untranslated':>14} {'done':>7} {'reviewed':>9}"
     click.echo(header)
     for f in figures:
         click.echo(
             f"{f.locale:<8} {f.domain:<16} "
             f"{f'{f.translated.messages} ({f.translated.words} w)':>16} "
+            f"{f'{f.reviewed.messages} ({f.reviewed.words} w)':>16} "
             f"{f'{f.fuzzy.messages} ({f.fuzzy.words} w)':>12} "
             f"{f'{f.untranslated.messages} ({f.untranslated.words} w)':>14} "
-            f"{f.percent:>6.1f}%"
+            f"{f.percent:>6.1f}% {f.reviewed_percent:>8.1f}%"
         )
 
 
@@ -238,14 +240,19 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--html", "html_page", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write an HTML status page (and badges beside it).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to a file instead of standard output.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, help="An earlier 'check --format json' report: fail if a locale's translated or reviewed share dropped, or a translated disclaimer fell back.")
 @click.pass_context
-def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_percent: float | None, strict: bool, html_page: Path | None, output: Path | None) -> None:
-    """Check catalogues: freshness, syntax, completeness, the disclaimer, quality. Exit 1 on failure."""
-    from .checks import FORMATS, run_checks, write_status
+def check(
+    ctx: click.Context, locales: tuple[str, ...], output_format: str, min_percent: float | None, strict: bool, html_page: Path | None, output: Path | None, baseline: Path | None
+) -> None:
+    """Check catalogues: freshness, syntax, completeness, the disclaimer, reviews, quality. Exit 1 on failure."""
+    from .checks import FORMATS, run_checks, with_baseline, write_status
     from .files import is_special, write_atomic
 
     config = _config(ctx)
     report = run_checks(config, list(locales) or None, min_percent)
+    if baseline is not None:
+        report = with_baseline(report, baseline, config)
     if output_format == "text":
         color = output is None and sys.stdout.isatty()
         text = FORMATS["text"](report, color=color, strict=strict)
@@ -259,6 +266,105 @@ def check(ctx: click.Context, locales: tuple[str, ...], output_format: str, min_
         write_status(report, html_page, None if is_special(html_page) else html_page.parent / "badges")
     if not report.passed(strict):
         ctx.exit(1)
+
+
+@cli.command()
+@click.option("-l", "--locale", "locale", required=True, metavar="LANG", help="The locale to review.")
+@click.option("-d", "--domain", "domains", multiple=True, metavar="DOMAIN", help="Only this article (slug) or 'ui' (repeatable).")
+@click.option("--approve", is_flag=True, help="Sign the given entries (IDs), or every listed one after a confirmation.")
+@click.option("--by", "reviewer", metavar="NAME", default=None, help="Who signs (with --approve), e.g. 'Jane Doe <jane@example.org>'.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", default=None, help="The date of the approval (default: today, taken once).")
+@click.option("--yes", is_flag=True, help="Sign every listed entry without asking (for scripts).")
+@FORMAT
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@click.pass_context
+def review(
+    ctx: click.Context, locale: str, domains: tuple[str, ...], approve: bool, reviewer: str | None, day: str | None, yes: bool, output_format: str, ids: tuple[str, ...]
+) -> None:
+    """List what waits for review in a locale (translated, never or no longer approved), or sign it.
+
+    Each entry is listed with its ID, the hash of its exact text; where the English changed since
+    the translation or its last approval, with a word diff ([-old-]{+new+}). With --approve --by
+    NAME, the given IDs are signed, or every listed entry after a confirmation (--yes: without).
+    Signing adds a '# translatio-approved: DATE by NAME [sha256:ID]' comment; it never changes a
+    translation, and any later change of the text voids the approval by itself.
+    """
+    from datetime import date
+
+    from .review import approve as sign, pending
+
+    config = _config(ctx)
+    if approve and not reviewer:
+        raise click.UsageError("--approve needs --by NAME: the reviewer who signs")
+    if not approve and (reviewer or day or yes):
+        raise click.UsageError("--by, --date and --yes go with --approve")
+    try:
+        when = date.fromisoformat(day) if day else date.today()  # taken once: never re-computed
+    except ValueError as exc:
+        raise click.BadParameter(f"{day!r} is not a date YYYY-MM-DD", param_hint="--date") from exc
+    items = pending(config, locale, domains)
+    if ids:
+        unknown = sorted(set(ids) - {i.id for i in items})
+        items = [i for i in items if i.id in set(ids)]
+        if unknown and not approve:
+            raise click.UsageError(f"no entry waiting for review has the id {unknown[0]}")
+    if not approve or not ids:
+        _show_review(config, locale, items, output_format, approve)
+    if not approve or (not items and not ids):
+        return
+    if not ids and not yes:
+        try:
+            agreed = click.confirm(f"Sign {_count(len(items), 'entry', 'entries')} as {reviewer} on {when.isoformat()}?", default=False, err=True)
+        except click.exceptions.Abort:
+            agreed = False
+        if not agreed:
+            click.echo("nothing signed", err=True)
+            ctx.exit(1)
+    assert reviewer is not None
+    try:
+        results = sign(config, locale, list(ids) or [i.id for i in items], reviewer, when, domains)
+    except ValueError as exc:  # a reviewer's name that an approval cannot hold
+        raise click.BadParameter(str(exc), param_hint="--by") from exc
+    if output_format == "json":
+        _emit_json({"reviewer": reviewer, "date": when.isoformat(), "signed": [{"path": config.relative(r.path), "domain": r.domain, "ids": list(r.ids)} for r in results]})
+        return
+    for r in results:
+        click.echo(f"{config.relative(r.path)}: {_count(len(r.ids), 'entry', 'entries')} signed by {reviewer} on {when.isoformat()}")
+
+
+def _visible(text: str) -> str:
+    """A text as a reviewer must see it: quoted when spaces at its ends or line breaks matter (the
+    byline's " · ")."""
+    return json.dumps(text, ensure_ascii=False) if text != text.strip() or "\n" in text else text
+
+
+def _show_review(config: Config, locale: str, items: list[ReviewItem], output_format: str, approving: bool) -> None:
+    """The review list: for people (text, on stderr when a confirmation follows) or scripts (json)."""
+    from .review import word_diff
+
+    if output_format == "json":
+        if not approving:
+            _emit_json([item.as_dict(config.relative) for item in items])
+        return
+    if not items:
+        click.echo(f"nothing waits for review in {locale}")
+        return
+    for item in items:
+        m = item.message
+        why = f"approval by {item.stale[-1].describe()} is stale" if item.stale else "not reviewed"
+        label = "disclaimer, " if item.required else ""
+        click.echo(f"{config.relative(item.path)}:{item.line}  [{item.id}]  {label}{why}", err=approving)
+        if item.previous_source is not None:
+            click.echo(f"  en (changed): {word_diff(item.previous_source, m.msgid)}", err=approving)
+        else:
+            click.echo(f"  en: {_visible(m.msgid)}", err=approving)
+        for index, form in enumerate(m.msgstr):
+            label = f"{locale}[{index}]" if m.msgid_plural is not None else locale
+            if index == 0 and item.previous_translation is not None:
+                click.echo(f"  {label} (changed since approved): {word_diff(item.previous_translation, form)}", err=approving)
+            else:
+                click.echo(f"  {label}: {_visible(form)}", err=approving)
+    click.echo(f"{_count(len(items), 'entry', 'entries')} of {locale} {'waits' if len(items) == 1 else 'wait'} for review", err=approving)
 
 
 @cli.command()

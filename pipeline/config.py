@@ -20,11 +20,15 @@ must not silently become the default). Errors name the file and the key.
     project_name = "translatio"    # catalogue headers
     bugs_address = ""              # Report-Msgid-Bugs-To
     team = "translatio translation team <i18n@example.org>"
+    publish = "translated"         # what pages show: "translated", or "reviewed" (signed) only
+    required_review = false        # the disclaimer is shown translated only once reviewed
 
     [tool.translatio.locale.de]    # per-locale overrides
     min_percent = 90
     ignore_checks = ["length-ratio"]
     plural_rules = "cldr"
+    publish = "reviewed"
+    required_review = true
 """
 
 from __future__ import annotations
@@ -40,6 +44,24 @@ from .locales import normalize_locale
 from .plurals.rules import DEFAULT_SCHEME, SCHEMES
 
 DEFAULT_TEAM = "translatio translation team <i18n@translatio.example>"
+PUBLISH_CHOICES = ("translated", "reviewed")
+"""What a locale publishes: every approved (translated, not fuzzy) translation, or only those a
+reviewer signed (:mod:`pipeline.approval`); the rest is shown in English."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPolicy:
+    """What one locale's pages may show translated (applied by :func:`pipeline.policy.verdict`)."""
+
+    publish: str = "translated"
+    """``translated``: every approved translation; ``reviewed``: only those with a valid approval."""
+    required_review: bool = False
+    """The required segments (the disclaimer) are shown translated only with a valid approval,
+    whatever ``publish`` says."""
+
+    def needs_review(self, required: bool) -> bool:
+        """Whether a segment (required or not) is published only once reviewed."""
+        return self.publish == "reviewed" or (required and self.required_review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +74,10 @@ class LocaleSettings:
     """Quality checks switched off for this locale."""
     plural_rules: str | None = None
     """``gettext`` or ``cldr`` for this locale's new catalogues; ``None`` means the global value."""
+    publish: str | None = None
+    """``translated`` or ``reviewed`` for this locale; ``None`` means the global value."""
+    required_review: bool | None = None
+    """Whether this locale's disclaimer must be reviewed; ``None`` means the global value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +106,9 @@ class Config:
     project_name: str = "translatio"
     bugs_address: str = ""
     team: str = DEFAULT_TEAM
+    publish: str = "translated"
+    """The project's default publish policy (see :class:`PublishPolicy`)."""
+    required_review: bool = False
     locale_settings: dict[str, LocaleSettings] = field(default_factory=dict)
     config_file: str = "pyproject.toml"
     """Where the settings were read, as errors name it (``site/pyproject.toml`` with ``-C site``)."""
@@ -148,6 +177,14 @@ class Config:
         own = self.settings_for(locale).min_percent
         return self.min_percent if own is None else own
 
+    def policy_for(self, locale: str) -> PublishPolicy:
+        """What ``locale``'s pages may show translated: its own settings, else the project's."""
+        own = self.settings_for(locale)
+        return PublishPolicy(
+            self.publish if own.publish is None else own.publish,
+            self.required_review if own.required_review is None else own.required_review,
+        )
+
 
 @lru_cache(maxsize=4096)
 def _resolved(path: Path) -> Path:
@@ -168,8 +205,11 @@ _KNOWN = {
     "project_name",
     "bugs_address",
     "team",
+    "publish",
+    "required_review",
     "locale",
 }
+_LOCALE_KEYS = ("ignore_checks", "min_percent", "plural_rules", "publish", "required_review")
 
 
 def load_config(root: Path | str = ".") -> Config:
@@ -222,6 +262,16 @@ def config_from_table(
         except LocaleError as exc:
             raise fail(key, str(exc)) from exc
 
+    def flag(key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise fail(key, f"expected true or false, got {value!r}")
+        return value
+
+    def publish(key: str, value: Any) -> str:
+        if value not in PUBLISH_CHOICES:
+            raise fail(key, f"expected one of {', '.join(repr(p) for p in PUBLISH_CHOICES)}, got {value!r}")
+        return str(value)
+
     def scheme(key: str, value: Any) -> str:
         if value not in SCHEMES:
             raise fail(key, f"expected one of {', '.join(repr(s) for s in SCHEMES)}, got {value!r}")
@@ -256,8 +306,8 @@ def config_from_table(
         if not isinstance(values, dict):
             raise fail(f"locale.{raw_code}", "expected a table")
         for key in values:
-            if key not in ("min_percent", "ignore_checks", "plural_rules"):
-                raise fail(f"locale.{raw_code}.{key}", "unknown key (known: ignore_checks, min_percent, plural_rules)")
+            if key not in _LOCALE_KEYS:
+                raise fail(f"locale.{raw_code}.{key}", f"unknown key (known: {', '.join(_LOCALE_KEYS)})")
         own_min = None
         if "min_percent" in values:
             own_min = number("min_percent", 100, 0, 100, values, f"locale.{raw_code}.min_percent")
@@ -265,7 +315,9 @@ def config_from_table(
         if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
             raise fail(f"locale.{raw_code}.ignore_checks", "expected a list of check ids")
         own_rules = scheme(f"locale.{raw_code}.plural_rules", values["plural_rules"]) if "plural_rules" in values else None
-        settings[code] = LocaleSettings(min_percent=own_min, ignore_checks=tuple(ignore), plural_rules=own_rules)
+        own_publish = publish(f"locale.{raw_code}.publish", values["publish"]) if "publish" in values else None
+        own_review = flag(f"locale.{raw_code}.required_review", values["required_review"]) if "required_review" in values else None
+        settings[code] = LocaleSettings(own_min, tuple(ignore), own_rules, own_publish, own_review)
 
     source_dir, locale_dir, build_dir = paths["source_dir"], paths["locale_dir"], paths["build_dir"]
     assert source_dir and locale_dir and build_dir
@@ -286,6 +338,8 @@ def config_from_table(
         project_name=text("project_name", project_name),
         bugs_address=text("bugs_address", ""),
         team=text("team", DEFAULT_TEAM),
+        publish=publish("publish", table.get("publish", "translated")),
+        required_review=flag("required_review", table.get("required_review", False)),
         locale_settings=settings,
         config_file=where,
         configured=frozenset(table),

@@ -16,6 +16,7 @@ its path and line so that the message reads ``path:line: what is wrong`` like a 
     │   │                              of the project, a device where a file should be)
     │   └── ChangedError               a file changed on disk after we read it: not overwritten
     ├── LockBusy                       another translatio process kept the lock past --wait
+    ├── ReviewError                    review: an entry named for signing is not waiting for review
     └── CheckFailed                    exit 1: the pipeline ran, the content failed a gate
         └── VerificationError          build: a rendered page breaks the disclaimer guarantee
 """
@@ -101,6 +102,11 @@ class ChangedError(OutputError):
 
 class LockBusy(PipelineError):
     """Another translatio process held the project's lock for longer than we were told to wait."""
+
+
+class ReviewError(PipelineError):
+    """``review --approve`` was asked to sign what is not waiting for review (an unknown id, or
+    an entry that changed since it was listed): nothing is signed."""
 
 
 class CheckFailed(PipelineError):

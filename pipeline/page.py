@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .inline import LinkList, tokens_plain
 from .locales import LocaleInfo
+from .provenance import SegmentRecord
 from .sources import Article
 
 
@@ -92,6 +93,10 @@ class ArticlePage:
     """The disclaimer's blocks as HTML; the template wraps them in the marked container."""
     fallbacks: tuple[tuple[int, str], ...] = ()
     """Segments shown in English for a reason other than a missing translation: (line, why)."""
+    in_english: int = 0
+    """How many segments the page shows in English (the notice at its top says so)."""
+    segments: tuple[SegmentRecord, ...] = ()
+    """How each segment was published (state, why, origin, reviewers), for the manifest."""
 
     @property
     def has_fallback(self) -> bool:

@@ -2,12 +2,16 @@
 
 Principles:
 
-- Translate, then fall back: each segment shows its approved translation, or the English
-  source marked ``lang="en"`` (and ``dir="ltr"``) so browsers, screen readers and search engines
-  know. Fuzzy entries are suggestions, never published.
+- Translate, then fall back: each segment shows its translation when the publish rule
+  (:func:`pipeline.policy.verdict`, with the locale's policy) allows it, or the English source
+  marked ``lang="en"`` (and ``dir="ltr"``) so browsers, screen readers and search engines know.
+  Fuzzy entries are suggestions, never published; under ``publish = "reviewed"`` neither are
+  unreviewed ones. The page says at the top how many segments it shows in English.
 - The disclaimer is one unit: its translation is used only when every required segment passes
-  the rule in :mod:`pipeline.required`; otherwise the whole disclaimer is the English text. A
-  disclaimer half in one language and half in another is not intact.
+  the rule; otherwise the whole disclaimer is the English text. A disclaimer half in one
+  language and half in another is not intact.
+- Every segment's verdict is recorded (:class:`pipeline.provenance.SegmentRecord`) for the
+  build's manifest.
 - Templates receive frozen view objects whose inline HTML was produced here (escaped by
   :mod:`pipeline.inline`); the Jinja2 environment always autoescapes everything else.
 - Template problems are errors naming the template file and line, never tracebacks.
@@ -28,13 +32,15 @@ from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 from markupsafe import Markup
 
 from .catalogs import Catalog, Message
+from .config import PublishPolicy
 from .errors import TemplateError
 from .blockhtml import HtmlContext, render_blocks
 from .inline import PageFootnotes, inline_tokens, render_plain, tokens_html
 from .locales import LocaleInfo
 from .page import ArticlePage, PageBlock, PageText
-from .rawhtml import has_html, sanitize, tags_of
-from .required import required_status
+from .policy import FALLBACK, TAGS_CHANGED, Verdict, verdict
+from .provenance import SegmentRecord
+from .rawhtml import sanitize
 from .segments import extract_segments
 from .sources import Article, Block, BlockKind, TEXT_KINDS
 from .stats import word_count
@@ -48,34 +54,45 @@ _MARKUP_OF: dict[BlockKind, str] = {BlockKind.HTML_TEXT: "html"}
 
 
 class Localizer:
-    """Looks segments up in one catalogue, applying the publish rules."""
+    """Looks segments up in one catalogue, applying the publish rule with the locale's policy."""
 
-    def __init__(self, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo, article: Article) -> None:
+    def __init__(
+        self, catalog: Catalog | None, locale: LocaleInfo, source: LocaleInfo, article: Article, policy: PublishPolicy = PublishPolicy()
+    ) -> None:
         self.messages: dict[str, Message] = {}
         if catalog is not None:
             self.messages = {m.msgid: m for m in catalog.active if m.msgctxt is None}
         self.is_source = catalog is None
         self.locale, self.source, self.markup, self.references = locale, source, article.markup, article.references
+        self.policy = policy
         self.footnotes = PageFootnotes(article.footnotes) if article.footnotes else None
         self.shown = 0
         self.total = 0
         self.fallbacks: list[tuple[int, str]] = []
+        self.verdicts: dict[str, Verdict] = {}
+        """The verdict on each source text looked up, for the page's records."""
+        self.records: list[SegmentRecord] = []
 
-    def translation(self, text: str, line: int = 0) -> str | None:
-        """The approved translation of ``text``, if it may be published; a translation that
-        would change the author's HTML tags is not (and the page says why)."""
+    def translation(self, text: str, line: int = 0, required: bool = False) -> str | None:
+        """The translation of ``text`` if the publish rule lets the page show it; a translation
+        withheld because it would change the author's HTML tags is noted (the page says why)."""
         message = self.messages.get(text)
-        if message is None or not message.translated:
+        result = verdict(text, message, self.policy, required)
+        self.verdicts[text] = result
+        if not result.usable:
+            if result.reason == TAGS_CHANGED:
+                self.fallbacks.append((line, result.reason))
             return None
-        translation = message.msgstr[0]
-        if has_html(text) and tags_of(translation) != tags_of(text):
-            self.fallbacks.append((line, "its translation changes the source's HTML tags"))
-            return None
-        return translation
+        assert message is not None
+        return message.msgstr[0]
 
-    def text(self, source: str, translation: str | None, mark_fallback: bool = True, markup: str | None = None) -> PageText:
+    def text(
+        self, source: str, translation: str | None, mark_fallback: bool = True, markup: str | None = None, line: int = 0, kind: str = ""
+    ) -> PageText:
         self.total += 1
         self.shown += translation is not None or self.is_source
+        if kind:
+            self.record(source, line, kind, translation is not None)
         used = source if translation is None else translation
         markup = markup or self.markup
         tokens = inline_tokens(used, source, markup, self.references, self.footnotes)
@@ -84,8 +101,28 @@ class Localizer:
             return PageText(html, used, source, self.source.tag, self.source.direction, tokens)
         return PageText(html, used, source, tokens=tokens)
 
+    def record(self, source: str, line: int, kind: str, shown: bool) -> None:
+        """Note how the segment ``source`` was published, for the manifest."""
+        if self.is_source:
+            self.records.append(SegmentRecord(line, kind, "source"))
+            return
+        result = self.verdicts.get(source) or verdict(source, self.messages.get(source), self.policy)
+        required = kind.startswith("disclaimer")
+        if result.usable and not shown:  # the disclaimer falls back as one unit
+            result = Verdict(FALLBACK, "another part of the disclaimer cannot be published", digest=result.digest)
+        self.records.append(SegmentRecord.of(line, kind, result, self.messages.get(source), required))
+
+    @property
+    def in_english(self) -> int:
+        """How many segments of the page show the English text (0 on the source-language page)."""
+        return 0 if self.is_source else self.total - self.shown
+
     def blocks(
-        self, blocks: tuple[Block, ...], translations: dict[str, str | None] | None = None, mark_fallback: bool = True
+        self,
+        blocks: tuple[Block, ...],
+        translations: dict[str, str | None] | None = None,
+        mark_fallback: bool = True,
+        kind: str = "",
     ) -> tuple[PageBlock, ...]:
         """Localized blocks; ``translations`` overrides the lookup (the disclaimer's rule decides)."""
         out = []
@@ -95,8 +132,8 @@ class Localizer:
                 content = PageText(Markup(""), "", "")  # an empty table cell: nothing to translate or mark
             elif block.kind in TEXT_KINDS:
                 translated = translations[block.text] if translations is not None else self.translation(block.text, block.line)
-                content = self.text(block.text, translated, mark_fallback, _MARKUP_OF.get(block.kind))
-            children = self.blocks(block.children, translations, mark_fallback)
+                content = self.text(block.text, translated, mark_fallback, _MARKUP_OF.get(block.kind), block.line, kind or str(block.kind))
+            children = self.blocks(block.children, translations, mark_fallback, kind)
             text = block.text if block.kind in (BlockKind.CODE, BlockKind.HTML_MARKUP) else ""
             out.append(PageBlock(str(block.kind), block.level, block.info, text, content, children, block.tight, block.anchor))
         return tuple(out)
@@ -104,16 +141,15 @@ class Localizer:
 
 def disclaimer_translations(article: Article, localizer: Localizer) -> tuple[dict[str, str | None], str]:
     """The disclaimer's texts to show: all translated if every segment passes, else all English."""
-    required = [s.text for s in extract_segments(article) if s.required]
+    segments = [s for s in extract_segments(article) if s.required]
+    required = [s.text for s in segments]
     if localizer.is_source:
         return {text: None for text in required}, ""
+    shown = {s.text: localizer.translation(s.text, s.line, required=True) for s in segments}
     for text in required:
-        status = required_status(text, localizer.messages.get(text))
-        if not status.usable:
-            return {t: None for t in required}, status.reason
-        if has_html(text) and tags_of(localizer.messages[text].msgstr[0]) != tags_of(text):
-            return {t: None for t in required}, "its translation changes the source's HTML tags"
-    return {text: localizer.messages[text].msgstr[0] for text in required}, ""
+        if shown[text] is None:
+            return {t: None for t in required}, localizer.verdicts[text].reason
+    return shown, ""
 
 
 def article_page(
@@ -123,13 +159,17 @@ def article_page(
     source: LocaleInfo,
     minutes: int | None = None,
     ui: CatalogTranslations | None = None,
+    policy: PublishPolicy = PublishPolicy(),
 ) -> ArticlePage:
-    """The view of ``article`` in ``locale``; ``catalog`` is ``None`` for the source language."""
-    localizer = Localizer(catalog, locale, source, article)
-    title = localizer.text(article.title, localizer.translation(article.title, article.title_line))
+    """The view of ``article`` in ``locale``; ``catalog`` is ``None`` for the source language,
+    ``policy`` the locale's publish policy."""
+    localizer = Localizer(catalog, locale, source, article, policy)
+    title = localizer.text(article.title, localizer.translation(article.title, article.title_line), line=article.title_line, kind="title")
     description = ""
     if article.description:
-        described = localizer.translation(article.description, article.description_line) or article.description
+        shown = localizer.translation(article.description, article.description_line)
+        localizer.record(article.description, article.description_line, "description", shown is not None)
+        described = shown or article.description
         description = render_plain(described, article.description, article.markup, None, article.references)
     body = localizer.blocks(tuple(b for b in article.blocks if b.kind is not BlockKind.DISCLAIMER))
     translations, reason = disclaimer_translations(article, localizer)
@@ -137,7 +177,7 @@ def article_page(
     translated = localizer.is_source or (bool(translations) and all(t is not None for t in translations.values()))
     fallback = not translated
     # A fallback disclaimer is marked once, on its container, rather than on each paragraph.
-    disclaimer = localizer.blocks(disclaimer_blocks, translations, mark_fallback=False)
+    disclaimer = localizer.blocks(disclaimer_blocks, translations, mark_fallback=False, kind="disclaimer")
     if minutes is None:
         minutes = reading_minutes(article)
     context = HtmlContext((ui or CatalogTranslations(None)).pgettext, _footnote_counter(localizer.footnotes))
@@ -163,6 +203,8 @@ def article_page(
         body_html=Markup(body_html),
         disclaimer_html=Markup(disclaimer_html),
         fallbacks=tuple(localizer.fallbacks),
+        in_english=localizer.in_english,
+        segments=tuple(localizer.records),
     )
 
 

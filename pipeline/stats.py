@@ -2,7 +2,9 @@
 
 Counting follows gettext and Translate Toolkit's ``pocount``: a message is *translated* when every
 form has a translation and it is not fuzzy, *fuzzy* when it carries the flag, *untranslated*
-otherwise; obsolete entries are counted apart and never in the total. Words are counted in the
+otherwise; obsolete entries are counted apart and never in the total. A translated message is
+also *reviewed* when it carries a valid approval (:mod:`pipeline.approval`): reviewed is a part of
+translated, counted beside it, not a fourth state. Words are counted in the
 source text, the way translation is priced, with Markdown link targets left out (a URL is not
 translated) and each CJK character counted as a word.
 """
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .approval import is_reviewed
 from .catalogs import Catalog, Message, read_po
 from .config import Config
 from .locales import normalize_locale
@@ -51,6 +54,8 @@ class CatalogStats:
     fuzzy: Counts = Counts()
     untranslated: Counts = Counts()
     obsolete: Counts = Counts()
+    reviewed: Counts = Counts()
+    """The translated messages that carry a valid approval (a part of ``translated``)."""
 
     @property
     def total(self) -> Counts:
@@ -65,6 +70,15 @@ class CatalogStats:
     def word_percent(self) -> float:
         return 100.0 * self.translated.words / self.total.words if self.total.words else 100.0
 
+    @property
+    def reviewed_percent(self) -> float:
+        """Share of messages translated and reviewed; an empty catalogue is complete."""
+        return 100.0 * self.reviewed.messages / self.total.messages if self.total.messages else 100.0
+
+    @property
+    def reviewed_word_percent(self) -> float:
+        return 100.0 * self.reviewed.words / self.total.words if self.total.words else 100.0
+
     def __add__(self, other: CatalogStats) -> CatalogStats:
         """Totals over several catalogues (the domain becomes ``*``)."""
         return CatalogStats(
@@ -75,6 +89,7 @@ class CatalogStats:
             self.fuzzy + other.fuzzy,
             self.untranslated + other.untranslated,
             self.obsolete + other.obsolete,
+            self.reviewed + other.reviewed,
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -91,6 +106,9 @@ class CatalogStats:
             "total": pair(self.total),
             "percent": round(self.percent, 2),
             "word_percent": round(self.word_percent, 2),
+            "reviewed": pair(self.reviewed),
+            "reviewed_percent": round(self.reviewed_percent, 2),
+            "reviewed_word_percent": round(self.reviewed_word_percent, 2),
         }
 
 
@@ -104,10 +122,13 @@ def message_state(message: Message) -> str:
 
 
 def catalog_stats(catalog: Catalog, locale: str, domain: str) -> CatalogStats:
-    counts = {"translated": Counts(), "fuzzy": Counts(), "untranslated": Counts(), "obsolete": Counts()}
+    counts = {"translated": Counts(), "fuzzy": Counts(), "untranslated": Counts(), "obsolete": Counts(), "reviewed": Counts()}
     for message in catalog.messages:
         state = message_state(message)
-        counts[state] = counts[state] + Counts(1, word_count(message.msgid))
+        words = Counts(1, word_count(message.msgid))
+        counts[state] = counts[state] + words
+        if state == "translated" and is_reviewed(message):
+            counts["reviewed"] = counts["reviewed"] + words
     return CatalogStats(locale, domain, catalog.path or Path(), **counts)
 
 

@@ -17,6 +17,7 @@ Principles:
   from the source, as in HTML.
 - The disclaimer is the last block of the article, after a rule line (:data:`DISCLAIMER_RULE`),
   so a reader — and :mod:`pipeline.verify` — finds it in one place.
+- A page that shows segments in English says how many under its byline, as the HTML page does.
 - This module's own words go through the ``ui`` catalogue (Babel extracts the ``_()`` calls).
 """
 
@@ -83,6 +84,13 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     # Translators: between the date and the reading time, spaces included (Japanese: 「・」 without).
     separator = pgettext("byline", " · ")
     out += [*wrap(separator.join(byline)), ""]
+    if page.in_english:
+        notice = ngettext(
+            "%(num)s part of this page is not yet translated and is shown in English.",
+            "%(num)s parts of this page are not yet translated and are shown in English.",
+            page.in_english,
+        )
+        out += [*wrap(notice % {"num": page.in_english}), ""]
     context = _Context(plain, translations.pgettext)
     for block in page.body:
         out += _block(block, context, "", "")

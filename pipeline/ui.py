@@ -8,8 +8,9 @@ Principles:
   ``update``, counted by ``stats`` and ``check``.
 - A template that does not parse is an error naming the file and line, at extract time as at
   build time: Jinja's ``silent`` extraction, which skips broken templates, is switched off.
-- At build time only approved translations are used (translated and not fuzzy), through a
-  ``gettext.NullTranslations`` subclass reading our catalogue directly, so no ``.mo`` step is
+- At build time only the translations the publish rule allows are used (translated and not
+  fuzzy; under ``publish = "reviewed"`` also reviewed: :func:`pipeline.policy.verdict`), through
+  a ``gettext.NullTranslations`` subclass reading our catalogue directly, so no ``.mo`` step is
   needed and what ``check`` counts is exactly what the page shows.
 """
 
@@ -28,8 +29,9 @@ from jinja2 import TemplateSyntaxError
 
 from .catalogs import Catalog, Message, plural_forms
 from .plurals.expression import PluralExpressionError, compile_expression
-from .config import Config
+from .config import Config, PublishPolicy
 from .errors import TemplateError
+from .policy import verdict
 
 PACKAGE_TEMPLATES = Path(str(resources.files("pipeline") / "templates"))
 RENDERERS = (Path(__file__).with_name("blockhtml.py"), Path(__file__).with_name("textpage.py"))
@@ -109,9 +111,11 @@ def placeholders_match(message: Message) -> bool:
 
 
 class CatalogTranslations(gettext.NullTranslations):
-    """gettext's interface over a catalogue's approved translations (fuzzy ones are ignored)."""
+    """gettext's interface over the translations of a catalogue the locale's policy publishes
+    (fuzzy ones never; unreviewed ones not under ``publish = "reviewed"``)."""
 
-    def __init__(self, catalog: Catalog | None) -> None:
+    def __init__(self, catalog: Catalog | None, policy: PublishPolicy = PublishPolicy()) -> None:
+
         super().__init__()
         self._singular: dict[tuple[str | None, str], str] = {}
         self._plural: dict[tuple[str | None, str], tuple[str, ...]] = {}
@@ -119,7 +123,7 @@ class CatalogTranslations(gettext.NullTranslations):
         if catalog is None:
             return
         for message in catalog.active:
-            if not message.translated or not placeholders_match(message):
+            if not verdict(message.msgid, message, policy).usable or not placeholders_match(message):
                 continue  # a translation that would break the page's formatting is not used
             if message.msgid_plural is None:
                 self._singular[message.key] = message.msgstr[0]

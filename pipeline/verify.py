@@ -1,8 +1,9 @@
 """Verification: every rendered page is read back and its disclaimer checked before publishing.
 
 The guarantee, for every output (HTML and text, every locale): the disclaimer is there exactly
-once, complete, as the last block of the article — the locale's translation when the rule of
-:mod:`pipeline.required` accepts it, otherwise the English text (``lang="en"`` in HTML).
+once, complete, as the last block of the article — the locale's translation when the publish
+rule (:func:`pipeline.policy.verdict`, with the locale's policy) accepts it, otherwise the
+English text (``lang="en"`` in HTML).
 
 The check does not trust the renderer or the templates: the expected text is computed anew
 from the source and the catalogue, and the page is parsed (HTML with an HTML parser, text by
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import Catalog
+from .config import PublishPolicy
 from .inline import render_plain
-from .required import required_status
+from .policy import verdict
 from .segments import extract_segments
 from .sources import Article
 from .textpage import DISCLAIMER_RULE
@@ -52,11 +54,14 @@ def normalized(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def expected_disclaimer(article: Article, catalog: Catalog | None, source_tag: str) -> ExpectedDisclaimer:
-    """The disclaimer a page must show, decided from the source and catalogue alone."""
+def expected_disclaimer(
+    article: Article, catalog: Catalog | None, source_tag: str, policy: PublishPolicy = PublishPolicy()
+) -> ExpectedDisclaimer:
+    """The disclaimer a page must show, decided from the source, the catalogue and the locale's
+    publish policy alone."""
     required = [s.text for s in extract_segments(article) if s.required]
-    messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
-    usable = catalog is not None and all(required_status(t, messages.get(t)).usable for t in required)
+    messages = {m.msgid: m for m in catalog.active if m.msgctxt is None} if catalog is not None else {}
+    usable = catalog is not None and all(verdict(t, messages.get(t), policy, required=True).usable for t in required)
     shown = [messages[t].msgstr[0] if usable else t for t in required]
     plain = " ".join(render_plain(text, src, article.markup, None, article.references) for text, src in zip(shown, required))
     return ExpectedDisclaimer(normalized(plain), usable, source_tag, present=bool(required))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_site
-from pipeline.catalogs import Message, read_po
+from pipeline.catalogs import read_po
 from pipeline.config import load_config
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path
@@ -144,12 +144,12 @@ def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Pat
 def test_a_renderer_that_would_publish_a_fuzzy_translation_is_caught(de_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The verifier decides from the catalogue itself, not from what the renderer believed."""
     from pipeline import render
-    from pipeline.required import RequiredStatus
+    from pipeline.policy import Verdict
 
     config = load_config(de_project)
     set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE}, fuzzy=("Disclaimer:",))
-    monkeypatch.setattr(render, "required_status", lambda source, message: RequiredStatus(True))
-    monkeypatch.setattr(Message, "translated", property(lambda self: any(self.msgstr)))
+    # A renderer whose copy of the rule publishes anything that has a translation:
+    monkeypatch.setattr(render, "verdict", lambda source, message, *args, **kwargs: Verdict("translated" if message and any(message.msgstr) else "fallback"))
     with pytest.raises(VerificationError, match="differs from the English text"):
         build_site(config)
 

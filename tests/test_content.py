@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.approval import review_state
 from pipeline.build import build_site
 from pipeline.catalogs import read_po
 from pipeline.config import load_config
@@ -55,6 +56,24 @@ def test_complete_no_fuzzy_headers_and_plurals(code: str, domain: str) -> None:
             assert len(message.msgstr) == rule.nplurals, message.msgid
 
 
+REVIEW_TEAM = "translatio medical review team"
+
+
+@pytest.mark.parametrize(("code", "domain"), CATALOGUES)
+def test_every_entry_is_signed_by_the_review_team(code: str, domain: str) -> None:
+    """The content review of every shipped translation, recorded in the catalogue: one approval by
+    the project's medical review team, valid for the text as it is."""
+    for message in catalogue(code, domain).active:
+        state = review_state(message)
+        assert [(a.reviewer, a.date) for a in state.valid] == [(REVIEW_TEAM, "2026-12-01")], message.msgid
+        assert state.stale == () and state.malformed == (), message.msgid
+
+
+def test_the_shipped_site_publishes_reviewed_translations_only() -> None:
+    config = load_config(REPO)
+    assert {config.policy_for(code).publish for code in LOCALES} == {"reviewed"}
+
+
 @pytest.mark.parametrize("code", LOCALES)
 def test_links_sentences_and_disclaimer(code: str) -> None:
     for message in catalogue(code, "valium").active:
@@ -98,6 +117,10 @@ def test_the_shipped_site_builds_with_no_english_fallback(shipped_project: Path)
     pages = [o for o in manifest["outputs"] if o["article"] and o["locale"] != "en"]
     assert {o["locale"] for o in pages} == set(LOCALES)
     assert all(o["translated"] == 1.0 and o["disclaimer"] == "translated" for o in pages)
+    records = [s for page in manifest["pages"] for s in page["segments"]]
+    assert {page["locale"] for page in manifest["pages"]} == set(LOCALES)
+    assert {s["state"] for s in records} == {"reviewed"}
+    assert {r["name"] for s in records for r in s["reviewers"]} == {REVIEW_TEAM}
     for code in LOCALES:
         html = (project / "build" / code / "valium.html").read_text(encoding="utf-8")
         direction = "rtl" if code == "ar" else "ltr"

@@ -11,6 +11,7 @@ from .formats import FORMATS
 from .registry import REGISTRY, CheckInfo, check
 from .runner import CheckReport, RequiredResult, run_checks
 from .status import badge_svg, write_status
+from .baseline import with_baseline
 
 __all__ = [
     "FORMATS",
@@ -23,5 +24,6 @@ __all__ = [
     "badge_svg",
     "check",
     "run_checks",
+    "with_baseline",
     "write_status",
 ]

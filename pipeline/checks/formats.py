@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 import click
 
 from .. import __version__
+from ..config import PublishPolicy
 from ..stats import CatalogStats
 from .findings import Finding, Severity
 from .registry import REGISTRY
@@ -48,19 +49,21 @@ def format_text(report: CheckReport, color: bool = False, strict: bool = False) 
     for code in report.locales:
         rows = [s for s in report.stats if s.locale == code]
         minimum = report.thresholds.get(code, 100.0)
-        lines.append(style(f"{code}", bold=True) + f"  (minimum {minimum:g}%)")
+        lines.append(style(f"{code}", bold=True) + f"  (minimum {minimum:g}%{_policy_note(report, code)})")
         for s in rows:
             good = s.percent >= minimum
             percent = style(f"{s.percent:5.1f}%", fg="green" if good else "red")
             lines.append(
                 f"  {s.domain:<14} {_bar(s.percent)} {percent}  "
                 f"{s.translated.messages}/{s.total.messages} msgs, {s.translated.words}/{s.total.words} words"
+                f"  reviewed {s.reviewed.messages} msgs, {s.reviewed.words} words"
                 f"  fuzzy {s.fuzzy.messages}, untranslated {s.untranslated.messages}, obsolete {s.obsolete.messages}"
             )
         disclaimer = [r for r in report.required if r.locale == code]
         if disclaimer:
             ok = all(r.usable for r in disclaimer)
-            state = style("translated", fg="green") if ok else style("English fallback", fg="red")
+            shown = "reviewed" if all(r.state == "reviewed" for r in disclaimer) else "translated"
+            state = style(shown, fg="green") if ok else style("English fallback", fg="red")
             lines.append(f"  disclaimer     {state}")
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
@@ -78,6 +81,16 @@ def format_text(report: CheckReport, color: bool = False, strict: bool = False) 
     if report.findings:
         lines.append(HOW_TO_IGNORE)
     return "\n".join(lines) + "\n"
+
+
+def _policy_note(report: CheckReport, code: str) -> str:
+    """``, publish reviewed``, ``, disclaimer reviewed``: a locale's policy where it is not the default."""
+    policy = report.policies.get(code)
+    if policy is None:
+        return ""
+    if policy.publish == "reviewed":
+        return ", publish reviewed"
+    return ", disclaimer reviewed" if policy.required_review else ""
 
 
 def _finding_dict(report: CheckReport, f: Finding) -> dict[str, Any]:
@@ -102,6 +115,11 @@ def _total(totals: dict[str, CatalogStats], code: str) -> dict[str, object] | No
     return figures
 
 
+def _policy_dict(report: CheckReport, code: str) -> dict[str, Any]:
+    policy = report.policies.get(code, PublishPolicy())
+    return {"publish": policy.publish, "required_review": policy.required_review}
+
+
 def format_json(report: CheckReport, strict: bool = False) -> str:
     totals = locale_totals(report)
     data = {
@@ -119,12 +137,13 @@ def format_json(report: CheckReport, strict: bool = False) -> str:
                 "disclaimer": {
                     "translated": all(r.usable for r in report.required if r.locale == code),
                     "articles": [
-                        {"article": r.article, "usable": r.usable, "reason": r.reason}
+                        {"article": r.article, "usable": r.usable, "reason": r.reason, "state": r.state}
                         for r in report.required
                         if r.locale == code
                     ],
                 },
                 "ignored_checks": list(report.ignored.get(code, ())),
+                "policy": _policy_dict(report, code),
             }
             for code in report.locales
         ],

@@ -7,10 +7,13 @@ Order of work, so that one broken file never hides the others:
 2. headers are checked (what ``msgfmt --check`` checks, in our words); each catalogue's own
    Plural-Forms must be sound and a rule the project knows for the language (GNU gettext's,
    CLDR's, or one a supported Babel release wrote), never "whatever the installed Babel says";
-   figures come from :mod:`pipeline.stats`, the same code ``stats`` uses;
-3. each approved entry goes through the quality checks of :mod:`.quality`;
-4. the disclaimer of every article is judged by :mod:`pipeline.required`, the rule the build
-   applies, so CI rejects exactly what the build would fall back on;
+   figures come from :mod:`pipeline.stats`, the same code ``stats`` uses (under ``publish =
+   "reviewed"`` the completeness gate measures the reviewed share: what the pages show);
+3. each approved entry goes through the quality checks of :mod:`.quality`, each catalogue
+   through the catalogue checks registered with a function (:mod:`.review`: stale approvals);
+4. the disclaimer of every article is judged by :func:`pipeline.policy.verdict` with the
+   locale's policy, the rule the build applies, so CI rejects exactly what the build would
+   fall back on;
 5. freshness: ``update`` is planned in memory and compared byte for byte with the files.
 
 A check is switched off for a locale with ``ignore_checks`` in ``[tool.translatio.locale.<code>]``,
@@ -26,21 +29,21 @@ from pathlib import Path
 
 from ..cache import cached_map, project_cache
 from ..catalogs import Catalog, Message, parse_po, plural_forms
-from ..config import Config
+from ..config import Config, PublishPolicy
 from ..errors import InputError, PipelineError
 from ..extract import UI_DOMAIN, checked_articles
 from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
 from ..locales import LocaleInfo, locale_info, normalize_locale
 from ..plurals.rules import describe, identify, known_rules, standard_rule
-from ..required import required_status
+from ..policy import verdict
 from ..segments import extract_segments
 from ..sources import Article
 from ..stats import CatalogStats, catalog_stats
 from ..memory.project import memory_lock, open_memory
 from ..update import plan_update, po_path, read_inputs
-from . import quality  # noqa: F401  (registers the entry checks)
+from . import quality, review  # noqa: F401  (register the entry and catalogue checks)
 from .findings import Finding, Severity
-from .registry import EntryContext, catalogue_check, entry_checks
+from .registry import CatalogueContext, EntryContext, catalogue_check, catalogue_functions, entry_checks
 
 catalogue_check("syntax", Severity.ERROR, "The file parses as a PO file (strings, escapes, keywords, charset, duplicates).")
 catalogue_check("header", Severity.ERROR, "Header fields are present, filled in and agree with the catalogue's locale.")
@@ -48,7 +51,7 @@ catalogue_check("plural-forms", Severity.ERROR, "Plural-Forms is a sound rule kn
 catalogue_check("newline", Severity.ERROR, "A translation begins and ends with a newline exactly when its source does (as msgfmt --check).")
 catalogue_check("freshness", Severity.ERROR, "The catalogues are up to date with the sources and templates.")
 catalogue_check("completeness", Severity.ERROR, "The share of translated messages reaches the locale's minimum.")
-catalogue_check("required", Severity.ERROR, "The disclaimer is translated, not fuzzy and complete, so it is published translated.")
+catalogue_check("required", Severity.ERROR, "The disclaimer is translated, not fuzzy and complete (and reviewed where the locale requires it), so it is published translated.")
 
 IGNORE_MARK = "translatio-ignore:"
 _CHECK_ID = re.compile(r"[a-z][a-z0-9-]*")
@@ -82,6 +85,8 @@ class RequiredResult:
     line: int | None
     usable: bool
     reason: str
+    state: str = ""
+    """``reviewed``, ``translated`` or ``fallback`` (:func:`pipeline.policy.verdict`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,8 @@ class CheckReport:
     findings: tuple[Finding, ...]
     ignored: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Checks switched off per locale by the configuration."""
+    policies: dict[str, PublishPolicy] = field(default_factory=dict)
+    """Each locale's publish policy, which the completeness and disclaimer gates applied."""
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -239,7 +246,8 @@ def run_checks(
     ignored = {code: config.settings_for(code).ignore_checks for code in codes if config.settings_for(code).ignore_checks}
     findings = [f for f in run.findings if f.check not in ignored.get(f.locale or "", ())]
     thresholds = {code: _threshold(run, code) for code in codes}
-    return CheckReport(config.root, tuple(codes), tuple(run.stats), thresholds, tuple(run.required), tuple(findings), ignored)
+    policies = {code: config.policy_for(code) for code in codes}
+    return CheckReport(config.root, tuple(codes), tuple(run.stats), thresholds, tuple(run.required), tuple(findings), ignored, policies)
 
 
 def _threshold(run: _Findings, code: str) -> float:
@@ -312,6 +320,7 @@ def _check_unit(config: Config, min_percent: float | None, unit: _Unit) -> _Chec
     figures = catalog_stats(catalog, code, path.stem)
     _check_completeness(out, figures, path)
     _check_entries(out, catalog, path, info, unit.glossary)
+    _check_catalogue(out, catalog, path, info)
     required = _required_for(out, code, path, catalog, unit.required) if unit.required is not None else ()
     return _Checked(tuple(out.findings), figures, required, False)
 
@@ -384,12 +393,16 @@ def _check_plural_rule(run: _Findings, catalog: Catalog, path: Path, info: Local
 
 def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> None:
     minimum = _threshold(run, figures.locale)
-    if figures.percent < minimum:
+    if run.config.policy_for(figures.locale).publish == "reviewed":  # what the pages show
+        share, done, what = figures.reviewed_percent, figures.reviewed.messages, 'reviewed (publish = "reviewed")'
+    else:
+        share, done, what = figures.percent, figures.translated.messages, "translated"
+    if share < minimum:
         run.add(
             "completeness",
             path,
             None,
-            f"{figures.percent:.1f}% translated ({figures.translated.messages} of {figures.total.messages} messages, "
+            f"{share:.1f}% {what} ({done} of {figures.total.messages} messages, "
             f"{figures.fuzzy.messages} fuzzy), below the minimum of {minimum:g}%",
             figures.locale,
             figures.domain,
@@ -417,6 +430,16 @@ def _check_entries(run: _Findings, catalog: Catalog, path: Path, info: LocaleInf
                     run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
 
 
+def _check_catalogue(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
+    """The catalogue checks registered with a function (stale approvals…), per entry they name;
+    a translator's ``translatio-ignore`` comment on the entry switches one off there."""
+    context = CatalogueContext(catalog, info)
+    for check_id, function in catalogue_functions().items():
+        for message, problem in function(context):
+            if check_id not in entry_ignores(message):
+                run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+
+
 def _check_required(run: _Run, articles: list[Article], texts: dict[str, tuple[str, ...]], checked: dict[tuple[str, str], _Checked]) -> None:
     """Every article's disclaimer in every locale, in that order: as its catalogue's check found
     it, or missing where the catalogue does not exist (a broken one is reported already)."""
@@ -440,18 +463,19 @@ def _required_for(
     out: _Findings, code: str, path: Path, catalog: Catalog | None, texts: tuple[str, ...]
 ) -> tuple[tuple[RequiredResult, Finding | None], ...]:
     """The disclaimer's verdict in one catalogue, and its finding when it would fall back."""
-    messages = {m.msgid: m for m in catalog.active} if catalog is not None else {}
+    messages = {m.msgid: m for m in catalog.active if m.msgctxt is None} if catalog is not None else {}
+    policy = out.config.policy_for(code)
     slug = path.stem
     verdicts: list[tuple[RequiredResult, Finding | None]] = []
     for text in texts:
         message = messages.get(text)
-        status = required_status(text, message)
+        status = verdict(text, message, policy, required=True)
         line = message.line if message is not None else None
         finding = None
         if not status.usable and "required" not in (entry_ignores(message) if message else set()):
             message_text = f"the disclaimer of {slug!r} is {status.reason}: the English text would be published"
             finding = Finding("required", _severity("required"), path, line, message_text, code, slug, text)
-        verdicts.append((RequiredResult(code, slug, path, line, status.usable, status.reason), finding))
+        verdicts.append((RequiredResult(code, slug, path, line, status.usable, status.reason, status.state), finding))
     return tuple(verdicts)
 
 

@@ -55,6 +55,9 @@ def status_page(report: CheckReport, page: Path, badges: dict[str, str] | None =
                 "total_words": s.total.words,
                 "fuzzy": s.fuzzy.messages,
                 "untranslated": s.untranslated.messages,
+                "reviewed_percent": s.reviewed_percent,
+                "reviewed": s.reviewed.messages,
+                "reviewed_words": s.reviewed.words,
                 "badge": (badges or {}).get(s.locale) if s.domain == _first_domain(report, s.locale) else None,
             }
         )
@@ -69,7 +72,22 @@ def status_page(report: CheckReport, page: Path, badges: dict[str, str] | None =
         }
         for f in report.findings
     ]
+    coverage = [
+        {
+            "locale": code,
+            "policy": report.policies[code].publish if code in report.policies else "translated",
+            "disclaimer_review": code in report.policies and report.policies[code].needs_review(required=True),
+            "percent": total.percent,
+            "reviewed_percent": total.reviewed_percent,
+            "reviewed": total.reviewed.messages,
+            "total": total.total.messages,
+            "reviewed_words": total.reviewed.words,
+            "total_words": total.total.words,
+        }
+        for code, total in locale_totals(report).items()
+    ]
     return _ENV.get_template("status.html.j2").render(
+        coverage=coverage,
         passed=report.passed(),
         errors=len(report.errors),
         warnings=len(report.warnings),
