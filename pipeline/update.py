@@ -22,6 +22,7 @@ Principles:
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -279,9 +280,14 @@ def plan_update(
     formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts]))
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
-        data = inputs.data.get(result.path)
-        if keys[pair] and data is not None and keys[pair] not in known and text.encode("utf-8") == data:
+        if keys[pair] in known:
+            continue
+        data = text.encode("utf-8")
+        if data == inputs.data.get(result.path):
             cache.put(keys[pair], result.summary)
+        else:  # merging is idempotent: the file this merge writes will merge to itself
+            again = MergeSummary(unchanged=len(inputs.extraction.catalogs[pair[1].path].active))
+            cache.put(_fixed_point_key(cache, config, inputs, pair[1], hashlib.sha256(data).hexdigest()), again)
     cache.flush()
 
     memory_files: dict[Path, str] = {}
@@ -304,7 +310,18 @@ def _merge_key(cache: Cache, config: Config, inputs: UpdateInputs, code: str, te
     state = inputs.states.get(po_path(config, code, template.domain))
     if state is None or not state.exists:
         return ""
-    return cache.key("merge", inputs.extraction.texts[template.path], state.sha256, config.fingerprint())
+    return _fixed_point_key(cache, config, inputs, template, state.sha256)
+
+
+def _fixed_point_key(cache: Cache, config: Config, inputs: UpdateInputs, template: Template, sha256: str) -> str:
+    """The key of "this template merged into the file with this SHA-256 gives the file back".
+
+    Besides the two texts, only the settings shape a merge: the memory is asked only for a
+    message the catalogue has no entry for, and then the merge adds one and the file changes.
+    So a merge's own output is such a fixed point (merging it again carries every entry over
+    unchanged — what ``check``'s freshness test relies on), and ``update`` records it for the
+    files it writes: the ``check`` that follows does not merge them again."""
+    return cache.key("merge", inputs.extraction.texts[template.path], sha256, config.fingerprint())
 
 
 def _merge(

@@ -272,3 +272,26 @@ def test_a_warm_check_checks_again_only_the_catalogue_that_changed(
     checked.clear()
     uncached = main(["-C", str(shipped_project), "--no-cache", "check", "--format", "json"]), capsys.readouterr().out
     assert first == uncached and len(checked) > 10
+
+
+def test_an_update_after_an_update_reports_what_an_uncached_one_reports(
+    shipped_project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An update records the files it writes as merging to themselves; the next update and the
+    next check must agree with a real merge: summary, bytes and findings."""
+    _edit_source(shipped_project)
+    uncached = _copy(shipped_project, "uncached")
+    _run(shipped_project, "update")
+    _run(uncached, "--no-cache", "update")
+    capsys.readouterr()
+    _run(shipped_project, "update", "-v")
+    warm = capsys.readouterr().out
+    _run(uncached, "--no-cache", "update", "-v")
+    assert warm == capsys.readouterr().out
+    assert "0 new, 0 changed (fuzzy), 0 obsolete, 0 revived" in warm
+    assert _tree(shipped_project / "locale") == _tree(uncached / "locale")
+    outcomes = []
+    for project, options in ((shipped_project, ()), (uncached, ("--no-cache",))):
+        code = main(["-C", str(project), *options, "check", "--format", "json"])
+        outcomes.append((code, capsys.readouterr().out.replace(str(project), "<project>")))
+    assert outcomes[0] == outcomes[1]
