@@ -20,6 +20,8 @@ must not silently become the default). Errors name the file and the key.
     project_name = "translatio"    # catalogue headers
     bugs_address = ""              # Report-Msgid-Bugs-To
     team = "translatio translation team <i18n@example.org>"
+    memory_url = ""                # a shared memory on PostgreSQL: "postgresql://user@host/db";
+                                   # TRANSLATIO_MEMORY_URL wins (keep passwords out of git)
 
     [tool.translatio.locale.de]    # per-locale overrides
     min_percent = 90
@@ -29,8 +31,9 @@ must not silently become the default). Errors name the file and the key.
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +87,10 @@ class Config:
     """Where the settings were read, as errors name it (``site/pyproject.toml`` with ``-C site``)."""
     configured: frozenset[str] = frozenset()
     """The keys the table sets explicitly (a default ``locale_dir`` may be absent: no locales yet)."""
+    memory_url: str = ""
+    """Where the translation memory is kept: empty for the project's own (TMX files and a SQLite
+    index in ``locale/``), or a shared server (``postgresql://…``) that the TMX files are synced
+    with. ``TRANSLATIO_MEMORY_URL`` overrides the configured value."""
 
     def folder(self, key: str) -> Path:
         """The configured folder ``key`` (``source_dir``, ``locale_dir``, ``templates_dir``), which
@@ -149,8 +156,12 @@ _KNOWN = {
     "project_name",
     "bugs_address",
     "team",
+    "memory_url",
     "locale",
 }
+MEMORY_SCHEMES = ("postgresql", "postgres")
+"""URL schemes of the shared memory servers translatio can use (see :mod:`pipeline.memory.project`)."""
+MEMORY_URL_ENV = "TRANSLATIO_MEMORY_URL"
 
 
 def load_config(root: Path | str = ".") -> Config:
@@ -168,7 +179,20 @@ def load_config(root: Path | str = ".") -> Config:
         project_name = str(data.get("project", {}).get("name", project_name))
         if not isinstance(table, dict):
             raise ConfigError(f"{pyproject}: [tool.translatio] must be a table")
-    return config_from_table(root, table, where=str(pyproject), project_name=project_name)
+    config = config_from_table(root, table, where=str(pyproject), project_name=project_name)
+    from_env = os.environ.get(MEMORY_URL_ENV)
+    if from_env:  # the environment wins, so a password never has to be committed
+        config = replace(config, memory_url=memory_url(from_env, MEMORY_URL_ENV))
+    return config
+
+
+def memory_url(value: str, where: str) -> str:
+    """``value`` if it is a URL of a memory server translatio can use; the error names ``where``
+    and never repeats the URL (it may hold a password)."""
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if value and scheme not in MEMORY_SCHEMES:
+        raise ConfigError(f"{where}: expected a URL such as postgresql://user@host:5432/database, or nothing for the project's own memory")
+    return value
 
 
 def config_from_table(
@@ -270,4 +294,5 @@ def config_from_table(
         locale_settings=settings,
         config_file=where,
         configured=frozenset(table),
+        memory_url=memory_url(text("memory_url", ""), f"{where}: tool.translatio.memory_url"),
     )
