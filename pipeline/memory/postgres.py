@@ -149,6 +149,8 @@ class PostgresMemory:
         self._side: Any = None
         self._in_transaction = False
         self._locked = False
+        self.found_schema = 0
+        """The schema version the server had before this connection (0: none yet)."""
         self.schema = self._migrate()
 
     # --- plumbing ------------------------------------------------------------------------
@@ -168,7 +170,7 @@ class PostgresMemory:
     def _migrate(self) -> int:
         """Create or migrate the schema (under a lock, so clients starting together agree)."""
         with self._errors("preparing the memory's schema"):
-            found = self._version()
+            found = self.found_schema = self._version()
             if found == SCHEMA_VERSION:
                 return found
             if found > SCHEMA_VERSION:

@@ -510,3 +510,16 @@ def sync_files(config: Config, push: bool = True, pull: bool = True) -> list[Syn
         finally:
             memory.close()
     return [reports[code] for code in sorted(reports)]
+
+
+def init_server(config: Config) -> tuple[str, int, int]:
+    """Create or migrate the shared memory's schema: (where, version found, version now)."""
+    if not config.memory_url:
+        raise ConfigError(f"{config.config_file}: tool.translatio.memory_url: not set (nor {MEMORY_URL_ENV}): no server to prepare")
+    from .postgres import PostgresMemory
+
+    memory = PostgresMemory(config.memory_url, config.project_name)
+    try:
+        return memory.location, memory.found_schema, memory.schema
+    finally:
+        memory.close()
