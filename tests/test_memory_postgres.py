@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -265,3 +267,66 @@ def test_redact_keeps_everything_but_the_password() -> None:
 
     assert redact("postgresql://u:p%40ss@h:5432/db?sslmode=require&password=x") == "postgresql://u@h:5432/db?sslmode=require"
     assert redact("postgresql:///db") == "postgresql:///db"
+
+
+# --- concurrency -----------------------------------------------------------------------------------
+
+
+def _sentences(prefix: str, count: int) -> dict[str, str]:
+    return {f"{prefix} sentence number {n} about the medicine.": f"{prefix} Satz Nummer {n} über das Arzneimittel." for n in range(count)}
+
+
+@pytest.mark.system
+def test_four_processes_on_two_projects_lose_nothing_and_duplicate_nothing(tmp_path: Path, pg_url: str) -> None:
+    """Two projects, two checkouts each, one process per checkout importing TMX files and running
+    update twice over, all at once against one server: every unit is there exactly once,
+    each project's record holds exactly what its checkouts gave it."""
+    import psycopg
+
+    from pipeline.memory.tmx import write_tmx
+    from pipeline.memory.units import TranslationUnit, normalize
+
+    shared_catalogue = _sentences("Shared", 15)  # in both projects' articles
+    shared_import = _sentences("Imported everywhere", 60)  # in every process's TMX file
+    catalogues = {project: {**shared_catalogue, **_sentences(f"Own {project}", 15)} for project in ("alpha", "beta")}
+    imports = {f"{project}-{n}": {**shared_import, **_sentences(f"Import {project} {n}", 40)} for project in ("alpha", "beta") for n in (1, 2)}
+    folders = {}
+    for checkout, pairs in imports.items():
+        project = checkout.split("-")[0]
+        root = tmp_path / checkout
+        write(root / "pyproject.toml", f'[tool.translatio]\nproject_name = "{project}"\nmemory_url = "{pg_url}"\nrequire_disclaimer = false\n')
+        body = "\n\n".join(catalogues[project])
+        write(root / "source" / f"{project}.md", f"---\ntitle: {project}\nslug: {project}\n---\n\n{body}\n")
+        init_locale(load_config(root), "de")
+        translate_entries(po_path(load_config(root), "de", project), catalogues[project])
+        write_tmx([TranslationUnit(s, t, "en", "de") for s, t in pairs.items()], tmp_path / f"{checkout}.tmx", "en")
+        folders[checkout] = root
+    python = f"{sys.executable} -m pipeline"
+    loops = [
+        subprocess.Popen(["sh", "-c", f'for i in 1 2; do {python} -C "$0" tm import "$1" >/dev/null && {python} -C "$0" update >/dev/null || exit 1; done',
+                          str(root), str(tmp_path / f"{checkout}.tmx")], stderr=subprocess.PIPE, text=True)  # fmt: skip
+        for checkout, root in folders.items()
+    ]
+    errors = [loop.communicate(timeout=600)[1] for loop in loops]
+    assert [loop.returncode for loop in loops] == [0, 0, 0, 0], errors
+
+    every_pair = {(normalize(s), normalize(t)) for pairs in [*catalogues.values(), *imports.values()] for s, t in pairs.items()}
+    with psycopg.connect(pg_url) as db:
+        units = db.execute("SELECT norm, norm_target FROM tm_units WHERE locale = 'de'").fetchall()
+        assert len(units) == len(set(units)) == len(every_pair) and set(units) == every_pair  # nothing lost, nothing twice
+        for project in ("alpha", "beta"):
+            rows = db.execute(
+                "SELECT u.norm, u.norm_target, p.origins FROM tm_places p JOIN tm_units u ON u.id = p.unit_id WHERE p.project = %s",
+                (project,),
+            ).fetchall()
+            expected = {(normalize(s), normalize(t)) for pairs in (catalogues[project], imports[f"{project}-1"], imports[f"{project}-2"])
+                        for s, t in pairs.items()}  # fmt: skip
+            assert len(rows) == len({(n, t) for n, t, _ in rows}) and {(n, t) for n, t, _ in rows} == expected
+            used = {(n, t) for n, t, origins in rows if json.loads(origins)}
+            assert used == {(normalize(s), normalize(t)) for s, t in catalogues[project].items()}  # current where a catalogue uses it
+            assert all(json.loads(origins)[0][0] == project for n, t, origins in rows if (n, t) in used)
+    for checkout, root in folders.items():  # and each checkout's TMX file ends as its project's record
+        assert run(root, "tm", "pull") == 0
+    assert tmx_path(load_config(folders["alpha-1"]), "de").read_bytes() == tmx_path(load_config(folders["alpha-2"]), "de").read_bytes()
+    beta_record = tmx_path(load_config(folders["beta-1"]), "de").read_text(encoding="utf-8")
+    assert beta_record.count("<tu>") + beta_record.count("<tu ") == len(catalogues["beta"]) + 60 + 80
