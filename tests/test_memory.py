@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -837,3 +838,24 @@ def test_a_reverted_heading_keeps_its_translators_note_through_update(project: P
     assert (heading.msgstr, heading.fuzzy, heading.obsolete) == (("Abhängigkeit",), False, False)
     assert heading.translator_comments == ("check with the glossary",) and "translatio-keep" in heading.flags
     assert not catalog.obsolete  # no stray copy of the note
+
+
+def test_concordance_search_on_the_command_line(tm_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A phrase in any case finds the unit that has it; ``--target`` searches the translations
+    and JSON gives where the phrase is; ``--words`` without ``--concordance`` is a usage error."""
+    source, target = "Do not drive or operate machinery after taking this medicine.", DE["Do not drive or operate machinery after taking this medicine."]
+    (stored,) = [u for u in read_tmx(tmx_path(load_config(tm_project), "de")) if u.source == source]
+    seen = f"{stored.first_seen[:4]}-{stored.first_seen[4:6]}-{stored.first_seen[6:8]}"
+    capsys.readouterr()
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "operate MACHINERY", "-l", "de"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [source, f"      {target}", f"      (current in alpha since {seen})"]
+    assert out.err == "1 unit\n"
+    tablet = "Take one tablet twice a day with water."
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "--target", "TABLETTE", "-l", "de", "--format", "json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)
+    at = DE[tablet].index("Tablette")
+    assert found["source"] == tablet and found["matches"] == [[at, at + len("Tablette")]]
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "tablet", "-l", "de"]) == 0  # the source side by default
+    assert capsys.readouterr().out.splitlines()[0] == tablet
+    assert main(["-C", str(tm_project), "tm", "search", "--words", "tablet", "-l", "de"]) == 2  # --words needs --concordance
