@@ -169,6 +169,7 @@ def load_config(root: Path | str = ".") -> Config:
     root = Path(root)
     pyproject = root / "pyproject.toml"
     table: dict[str, Any] = {}
+    data: dict[str, Any] = {}
     project_name = "translatio"
     if pyproject.is_file():
         try:
@@ -179,10 +180,18 @@ def load_config(root: Path | str = ".") -> Config:
         project_name = str(data.get("project", {}).get("name", project_name))
         if not isinstance(table, dict):
             raise ConfigError(f"{pyproject}: [tool.translatio] must be a table")
+    named = "project_name" in table or "name" in data.get("project", {})
     config = config_from_table(root, table, where=str(pyproject), project_name=project_name)
     from_env = os.environ.get(MEMORY_URL_ENV)
     if from_env:  # the environment wins, so a password never has to be committed
         config = replace(config, memory_url=memory_url(from_env, MEMORY_URL_ENV))
+    if config.memory_url and not named:
+        # A shared memory keeps each project's record under its name: two unnamed projects
+        # would both be "translatio", and each would write the other's units into its TMX files.
+        raise ConfigError(
+            f"{pyproject}: tool.translatio.project_name: a shared memory (memory_url) needs the project's name, "
+            "unique on the server: set project_name (or [project] name)"
+        )
     return config
 
 

@@ -89,8 +89,9 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """Start a throw-away server; raises RuntimeError saying why it could not."""
+def start_cluster(settings: str = "-c shared_buffers=32MB") -> Cluster:
+    """Start a throw-away server; raises RuntimeError saying why it could not. ``settings`` are
+    more ``postgres -c`` options (the benchmark gives the server more memory than the tests)."""
     programs = server_programs()
     if programs is None:
         raise FileNotFoundError(f"PostgreSQL is not installed: {INSTALL_HINT}")
@@ -112,7 +113,7 @@ def start_cluster() -> Cluster:
     for _ in range(5):  # another process may take the free port first
         port = _free_port()
         options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60 -c shared_buffers=32MB")  # fmt: skip
+                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=60 {settings}")  # fmt: skip
         started = subprocess.run(
             [*prefix, str(programs / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "-t", "60", "start"],
             capture_output=True, text=True, check=False,

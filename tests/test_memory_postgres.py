@@ -248,7 +248,7 @@ def test_init_server_on_an_empty_database(pg_url: str, tmp_path: Path, capsys: p
 
 
 def test_memory_url_from_the_configuration_and_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path / "pyproject.toml", '[tool.translatio]\nmemory_url = "postgresql://tm@db.example/tm"\n')
+    write(tmp_path / "pyproject.toml", '[tool.translatio]\nproject_name = "site"\nmemory_url = "postgresql://tm@db.example/tm"\n')
     assert load_config(tmp_path).memory_url == "postgresql://tm@db.example/tm"
     monkeypatch.setenv("TRANSLATIO_MEMORY_URL", "postgresql://tm:pw@other.example/tm")
     assert load_config(tmp_path).memory_url == "postgresql://tm:pw@other.example/tm"  # the environment wins
@@ -260,6 +260,20 @@ def test_memory_url_from_the_configuration_and_the_environment(tmp_path: Path, m
     write(tmp_path / "pyproject.toml", '[tool.translatio]\nmemory_url = "sqlite:///x"\n')
     with pytest.raises(ConfigError, match=r"pyproject.toml: tool.translatio.memory_url: expected a URL"):
         load_config(tmp_path)
+
+
+def test_a_shared_memory_needs_the_projects_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each project's record on the server is kept under its name: an unnamed project would be
+    the default "translatio", and two of them would write each other's units into their TMX files."""
+    write(tmp_path / "pyproject.toml", '[tool.translatio]\nmemory_url = "postgresql://tm@db.example/tm"\n')
+    assert run(tmp_path, "tm", "stats") == 2
+    err = capsys.readouterr().err
+    assert err.endswith("pyproject.toml: tool.translatio.project_name: a shared memory (memory_url) needs the project's name, "
+                        "unique on the server: set project_name (or [project] name)\n") and len(err.splitlines()) == 1
+    write(tmp_path / "pyproject.toml", '[project]\nname = "site"\n\n[tool.translatio]\nmemory_url = "postgresql://tm@db.example/tm"\n')
+    assert load_config(tmp_path).project_name == "site"
+    write(tmp_path / "pyproject.toml", '[tool.translatio]\n')
+    assert load_config(tmp_path).memory_url == ""  # without a server, no name is needed
 
 
 def test_redact_keeps_everything_but_the_password() -> None:
