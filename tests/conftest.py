@@ -126,5 +126,5 @@ def pg_cluster():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def pg_url(pg_cluster) -> str:  # type: ignore[no-untyped-def]
-    """The URL of a fresh, empty database on the test server (pg_trgm created)."""
-    return pg_cluster.database()
+    """The URL of a fresh, empty memory on the test server: a schema of its own (pg_trgm created)."""
+    return pg_cluster.schema()

@@ -1,7 +1,7 @@
 """The shared memory on a real PostgreSQL server: the backend contract, concurrency, two projects
 sharing one server, push/pull/sync, a server that is down or goes away, the schema's versions.
 
-Each test gets a fresh database on a throw-away server the tests start themselves (conftest's
+Each test gets a fresh schema on a throw-away server the tests start themselves (conftest's
 ``pg_cluster``: ``initdb`` in a temporary folder, 127.0.0.1, a free port); they are skipped
 where PostgreSQL is not installed, and CI (TRANSLATIO_REQUIRE_TOOLS=1) fails instead.
 """
