@@ -224,15 +224,33 @@ def test_the_schema_is_created_migrated_and_a_newer_one_refused(pg_url: str, tmp
 
     from pipeline.memory.postgres import MIGRATIONS, SCHEMA_VERSION
 
+    from pipeline.memory.postgres import PostgresMemory, _digest, _encode
+
     root = server_project(tmp_path / "site", "site", pg_url)
-    with psycopg.connect(pg_url, autocommit=True) as db:  # a server an older translatio prepared
+    with psycopg.connect(pg_url, autocommit=True) as db:  # a server an older translatio prepared, with a unit
         db.execute("CREATE TABLE translatio_meta (key text PRIMARY KEY, value text NOT NULL)")
-        db.execute(MIGRATIONS[0][1])
+        db.execute(str(MIGRATIONS[0][1]))
         db.execute("INSERT INTO translatio_meta VALUES ('schema', '1')")
+        norm, target = SENTENCE, DE[SENTENCE]
+        (unit_id,) = db.execute(
+            "INSERT INTO tm_units (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key)"
+            " VALUES ('de', 'en', %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (norm, target, norm, target, len(norm), _digest(norm), _digest(norm, target)),
+        ).fetchone()
+        db.execute("INSERT INTO tm_places VALUES ('site', %s, %s, %s, '')", (unit_id, _encode((Origin("site", "source/site.md:7"),)), _encode(())))
     assert run(root, "tm", "init-server") == 0
     assert capsys.readouterr().out.strip() == f"{pg_url}: schema version {SCHEMA_VERSION} (migrated from version 1)"
     with psycopg.connect(pg_url, autocommit=True) as db:
-        assert db.execute("SELECT to_regclass('tm_units_trigrams') IS NOT NULL").fetchone() == (True,)
+        assert db.execute("SELECT to_regclass('tm_units_words') IS NOT NULL, to_regclass('tm_units_trigrams') IS NOT NULL").fetchone() == (True, True)
+        assert dict(db.execute("SELECT word, units FROM tm_words WHERE locale = 'de'").fetchall()) == {
+            w: 1 for w in ("take", "one", "tablet", "twice", "a", "day", "with", "water")}  # the unit already there is indexed
+    memory = PostgresMemory(pg_url, "site")
+    try:
+        (found,) = memory.lookup_fuzzy("Take one tablet three times a day with water.", "de", 75, 5)
+        assert found.unit.target == DE[SENTENCE] and found.unit.origins == (Origin("site", "source/site.md:7"),)
+    finally:
+        memory.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
         db.execute("UPDATE translatio_meta SET value = '99' WHERE key = 'schema'")
     assert run(root, "update") == 2
     assert capsys.readouterr().err.strip() == (

@@ -24,16 +24,22 @@ Principles:
   password and what was being done.
 - The schema is the tool's: created on first use, migrated step by step, its version recorded
   in ``translatio_meta``; a server whose schema is newer than this translatio is refused.
-- Fuzzy candidates come from ``pg_trgm``: a trigram GiST index orders units by trigram distance
-  to the query (k-nearest neighbours), within the lengths that can reach the minimum score; they
-  are rescored with rapidfuzz exactly as the SQLite index's candidates are.
+- Fuzzy candidates come from the units' words, as in the SQLite index: each unit row keeps its
+  distinct lower-cased words (``words``, a GIN index), ``tm_words`` how many units of a locale
+  have each word; a lookup asks for units in the lengths that can reach the minimum score that
+  share the query's rarest words, the ones sharing most first, and rescores them with rapidfuzz
+  exactly as the SQLite index's candidates are. Measured first was ``pg_trgm``'s GiST index in
+  k-nearest-neighbour order (schema version 2): it finds every match brute force finds, but
+  costs 60–130 ms a lookup at 20,000 units and grows with the memory (``bench/memory.py``); a
+  trigram GIN index with ``%`` was slower still. ``pg_trgm`` serves concordance search (a
+  trigram GIN index answers ``ILIKE '%phrase%'``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -42,7 +48,8 @@ from rapidfuzz import fuzz, process
 
 from ..errors import ConfigError, MemoryServerError
 from .concordance import SOURCE, ConcordanceQuery, ordered
-from .store import Candidate, LocaleFigures, MemoryStats, combine, held_translations, length_bounds, merge_unit, supersede_unit
+from .store import (RAREST_WORDS, Candidate, LocaleFigures, MemoryStats, combine, held_translations,
+                    length_bounds, merge_unit, supersede_unit, words)
 from .units import EntryState, Origin, TranslationUnit, earliest, normalize, sorted_origins
 
 try:  # the optional extra: pip install 'translatio[postgresql]'
@@ -51,16 +58,20 @@ except ImportError:  # pragma: no cover - depends on the installation
     psycopg = None  # type: ignore[assignment]
 
 SCHEMES = ("postgresql", "postgres")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this translatio writes; :data:`MIGRATIONS` lead any older one here."""
-CANDIDATES = 300
-"""How many nearest units by trigram distance are rescored with rapidfuzz."""
+CANDIDATE_BUDGET = 4_000
+"""The query's rarest words select candidates (at least :data:`MIN_CANDIDATE_WORDS` of them, at
+most :data:`~.store.RAREST_WORDS`) until the units having them reach this many: every one of those
+units is rescored with rapidfuzz (about 1 ms a thousand). The server's work grows with the rows it
+returns, so the budget is smaller than the SQLite index's, whose postings cost nothing to count."""
+MIN_CANDIDATE_WORDS = 3
 BATCH = 20_000
 """Units written per round trip when a large file is imported."""
 _SCHEMA_LOCK = 0x7472616E736C6174
 """The advisory lock serializing schema creation and migration between clients."""
 
-MIGRATIONS: list[tuple[int, str]] = [
+MIGRATIONS: list[tuple[int, str | Callable[[Any], None]]] = [
     (1, """
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
         CREATE TABLE tm_units (
@@ -93,8 +104,30 @@ MIGRATIONS: list[tuple[int, str]] = [
     (2, """
         CREATE INDEX tm_units_trigrams ON tm_units USING gist (norm gist_trgm_ops(siglen=256));
     """),
+    (3, lambda db: _add_words(db)),
 ]
 """Each step brings the schema from the version before it to its own, in one transaction."""
+
+
+def _add_words(db: Any) -> None:
+    """Schema version 3: the word index for fuzzy candidates (filled in for the units already
+    there, with the same :func:`.store.words` new units get), and a trigram GIN index in place of
+    the GiST one for concordance search."""
+    db.execute("ALTER TABLE tm_units ADD COLUMN words text[] NOT NULL DEFAULT '{}'")
+    db.execute("CREATE TABLE tm_words (locale text NOT NULL, word text NOT NULL, units bigint NOT NULL, PRIMARY KEY (locale, word))")
+    rows = db.execute("SELECT id, norm FROM tm_units").fetchall()
+    if rows:
+        db.execute("CREATE TEMP TABLE tm_unit_words (id bigint, words text[]) ON COMMIT DROP")
+        with db.cursor().copy("COPY tm_unit_words (id, words) FROM STDIN") as copy:
+            for unit_id, norm in rows:
+                copy.write_row((unit_id, sorted(words(norm))))
+        db.execute("UPDATE tm_units u SET words = w.words FROM tm_unit_words w WHERE u.id = w.id")
+        db.execute(
+            "INSERT INTO tm_words (locale, word, units) SELECT locale, w, COUNT(*) FROM tm_units, unnest(words) AS w GROUP BY locale, w"
+        )
+    db.execute("CREATE INDEX tm_units_words ON tm_units USING gin (words)")
+    db.execute("DROP INDEX tm_units_trigrams")
+    db.execute("CREATE INDEX tm_units_trigrams ON tm_units USING gin (norm gin_trgm_ops)")
 
 
 def redact(url: str) -> str:
@@ -182,9 +215,12 @@ class PostgresMemory:
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS translatio_meta (key text PRIMARY KEY, value text NOT NULL)")
                 found = self._version()
-                for version, statements in MIGRATIONS:
+                for version, step in MIGRATIONS:
                     if version > found:
-                        self.db.execute(statements)
+                        if callable(step):
+                            step(self.db)
+                        else:
+                            self.db.execute(step)
                         self.db.execute(
                             "INSERT INTO translatio_meta (key, value) VALUES ('schema', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                             (str(version),),
@@ -251,14 +287,16 @@ class PostgresMemory:
             self._side = psycopg.connect(self.url, autocommit=True, connect_timeout=self._connect_timeout, application_name="translatio")
             self._side.execute(
                 "CREATE TEMP TABLE tm_new (locale text, source_locale text, norm text, norm_target text, source text,"
-                " target text, length integer, source_key bytea, pair_key bytea)"
+                " target text, length integer, source_key bytea, pair_key bytea, words text[])"
             )
         return self._side
 
     # --- writing -------------------------------------------------------------------------
 
     def _identities(self, batch: dict[tuple[str, str, str], TranslationUnit]) -> dict[tuple[str, str, str], int]:
-        """The id of each pair's row, created where missing, in key order."""
+        """The id of each pair's row, created where missing, in key order; the words of the rows
+        created are counted in ``tm_words`` by the same statement (in word order: concurrent
+        importers take those rows' locks in one order, so they never wait on each other in a cycle)."""
         side = self._side_connection()
         keyed = sorted((locale, _digest(norm, target), (locale, norm, target)) for locale, norm, target in batch)
         ids: dict[tuple[str, str, str], int] = {}
@@ -266,15 +304,20 @@ class PostgresMemory:
             part = keyed[start : start + BATCH]
             side.execute("TRUNCATE tm_new")
             with side.cursor().copy(
-                "COPY tm_new (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key) FROM STDIN"
+                "COPY tm_new (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key, words) FROM STDIN"
             ) as copy:
                 for locale, pair, key in part:
                     unit = batch[key]
-                    copy.write_row((locale, unit.source_locale, key[1], key[2], unit.source, unit.target, len(key[1]), _digest(key[1]), pair))
+                    copy.write_row((locale, unit.source_locale, key[1], key[2], unit.source, unit.target, len(key[1]), _digest(key[1]), pair,
+                                    sorted(words(key[1]))))  # fmt: skip
             side.execute(
-                "INSERT INTO tm_units (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key)"
-                " SELECT locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key FROM tm_new"
-                " ORDER BY locale, pair_key ON CONFLICT (locale, pair_key) DO NOTHING"
+                "WITH created AS ("
+                " INSERT INTO tm_units (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key, words)"
+                " SELECT locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key, words FROM tm_new"
+                " ORDER BY locale, pair_key ON CONFLICT (locale, pair_key) DO NOTHING RETURNING locale, words)"
+                " INSERT INTO tm_words (locale, word, units)"
+                " SELECT locale, word, COUNT(*) FROM created, unnest(words) AS word GROUP BY locale, word ORDER BY locale, word"
+                " ON CONFLICT (locale, word) DO UPDATE SET units = tm_words.units + EXCLUDED.units"
             )
             found = {
                 (locale, bytes(pair)): unit_id
@@ -412,9 +455,21 @@ class PostgresMemory:
             return []
         low, high = length_bounds(len(query), min_score)
         with self._errors("looking up similar texts"):
+            counts = self.db.execute(
+                "SELECT word, units FROM tm_words WHERE locale = %s AND word = ANY(%s)", (target_locale, sorted(words(query)))
+            ).fetchall()
+            chosen: list[str] = []
+            fetched = 0
+            for word, units in sorted(counts, key=lambda row: (row[1], row[0]))[:RAREST_WORDS]:
+                if len(chosen) >= MIN_CANDIDATE_WORDS and fetched + units > CANDIDATE_BUDGET:
+                    break
+                chosen.append(word)
+                fetched += units
+            if not chosen:
+                return []  # no word in common with any unit
             rows = self.db.execute(
-                "SELECT id, norm FROM tm_units WHERE locale = %s AND length BETWEEN %s AND %s ORDER BY norm <-> %s LIMIT %s",
-                (target_locale, low, high, query, CANDIDATES),
+                "SELECT id, norm FROM tm_units WHERE locale = %s AND length BETWEEN %s AND %s AND words && %s::text[]",
+                (target_locale, low, high, chosen),
             ).fetchall()
             best: list[tuple[str, float, int]] = process.extract(query, dict(rows), scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
             units = self._units([key for _, _, key in best])
