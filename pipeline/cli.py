@@ -17,7 +17,6 @@ from .config import Config, load_config
 from .errors import PipelineError
 
 if TYPE_CHECKING:
-    from .memory.matching import MemoryMatch
     from .merge import MergeSummary
     from .review import ReviewItem
 
@@ -409,7 +408,7 @@ def plurals(ctx: click.Context, lang: str, scheme: str | None, dry_run: bool, ou
 
 @cli.group()
 def tm() -> None:
-    """The translation memory: import, export, search, stats."""
+    """The translation memory: import, export, search, stats; push, pull, sync with a shared server."""
 
 
 @tm.command("import")
@@ -423,6 +422,50 @@ def tm_import(ctx: click.Context, files: tuple[Path, ...]) -> None:
     report = import_files(config, list(files))
     for locale, (read, changed) in sorted(report.items()):
         click.echo(f"{locale}: {read} units read, {changed} new or updated")
+
+
+@tm.command("push")
+@click.pass_context
+def tm_push(ctx: click.Context) -> None:
+    """Add every unit of the project's TMX files to the shared memory (memory_url); idempotent."""
+    _sync(ctx, push=True, pull=False)
+
+
+@tm.command("pull")
+@click.pass_context
+def tm_pull(ctx: click.Context) -> None:
+    """Write the project's TMX files from the shared memory's record of the project; idempotent."""
+    _sync(ctx, push=False, pull=True)
+
+
+@tm.command("sync")
+@click.pass_context
+def tm_sync(ctx: click.Context) -> None:
+    """Push, then pull: the TMX files and the shared memory hold the same units of the project."""
+    _sync(ctx, push=True, pull=True)
+
+
+def _sync(ctx: click.Context, push: bool, pull: bool) -> None:
+    from .memory.project import sync_files
+
+    config = _config(ctx)
+    for r in sync_files(config, push, pull):
+        parts = ([f"{r.read} units pushed, {r.pushed} new or updated on the server"] if push else []) + (
+            [f"{r.units} units pulled, {config.relative(config.locale_dir / 'tm' / (r.locale + '.tmx'))} {'written' if r.written else 'unchanged'}"]
+            if pull else []
+        )  # fmt: skip
+        click.echo(f"{r.locale}: {'; '.join(parts)}")
+
+
+@tm.command("init-server")
+@click.pass_context
+def tm_init_server(ctx: click.Context) -> None:
+    """Create or migrate the shared memory's schema on the server memory_url names (also done on first use)."""
+    from .memory.project import init_server
+
+    where, found, now = init_server(_config(ctx))
+    state = "created" if found == 0 else "up to date" if found == now else f"migrated from version {found}"
+    click.echo(f"{where}: schema version {now} ({state})")
 
 
 @tm.command("export")
@@ -442,15 +485,22 @@ def tm_export(ctx: click.Context, locales: tuple[str, ...], file: Path) -> None:
 @click.argument("text")
 @click.option("-l", "--locale", "locale", required=True, metavar="LANG", help="Target locale.")
 @click.option("--min", "min_score", type=click.IntRange(0, 100), default=None, help="Minimum score (default: tm_threshold).")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=None, help="At most this many results (default: 5; 50 with --concordance).")
+@click.option("--concordance", is_flag=True, help="Every unit whose text contains TEXT (a phrase, whole words, any case), whatever its similarity.")
+@click.option("--words", is_flag=True, help="With --concordance: each word of TEXT anywhere, in any order.")
+@click.option("--target", "in_target", is_flag=True, help="With --concordance: search the translations instead of the sources.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None, limit: int, output_format: str) -> None:
+def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None, limit: int | None, concordance: bool,
+              words: bool, in_target: bool, output_format: str) -> None:  # fmt: skip
     """Find the memory's best matches for TEXT, best first, with their scores.
 
     Every translation the memory holds is listed with its status: current (used in a catalogue),
     archived (no known place: imported, or obsolete) or superseded (replaced where it was used,
-    never offered again); several current translations of one text are a choice (99%).
+    never offered again); several current translations of one text are a choice (99%). Where a
+    unit comes from another project sharing the memory, its places name that project
+    (``other-site/valium``). With --concordance, every unit containing TEXT is listed instead,
+    the matching part highlighted on a terminal.
     """
     from .locales import normalize_locale
     from .memory.matching import MemoryQuery, lookup
@@ -458,10 +508,14 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
 
     config = _config(ctx)
     code = normalize_locale(locale)
+    if (words or in_target) and not concordance:
+        raise click.UsageError("--words and --target go with --concordance")
+    if concordance:
+        _concordance(config, text, code, limit or 50, words, in_target, output_format)
+        return
     with read_memory(config) as memory:
         query = MemoryQuery(text, code)
-        matches = lookup(memory, query, config.tm_threshold if min_score is None else min_score, limit, withheld=True)
-    places = lambda origins: [{"domain": o.domain, "reference": o.reference} for o in origins]  # noqa: E731
+        matches = lookup(memory, query, config.tm_threshold if min_score is None else min_score, limit or 5, withheld=True)
     if output_format == "json":
         _emit_json(
             [
@@ -473,10 +527,10 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
                     "status": m.unit.status,
                     "first_seen": m.unit.first_seen,
                     "differences": list(m.differences),
-                    "origins": places(m.unit.origins),
-                    "superseded_in": places(m.unit.superseded),
+                    "origins": _places(m.unit.origins),
+                    "superseded_in": _places(m.unit.superseded),
                     "alternatives": [
-                        {"target": u.target, "first_seen": u.first_seen, "origins": places(u.origins)} for u in m.alternatives
+                        {"target": u.target, "first_seen": u.first_seen, "origins": _places(u.origins)} for u in m.alternatives
                     ],
                     "withheld": m.withheld,
                 }
@@ -488,18 +542,62 @@ def tm_search(ctx: click.Context, text: str, locale: str, min_score: int | None,
         click.echo("no match")
     for m in matches:
         risk = f"  [{'; '.join(m.differences)}]" if m.differences else ""
-        click.echo(f"{m.score:>3}%  {m.unit.source}{risk}\n      {m.unit.target}\n      ({_status_line(m)})")
+        click.echo(f"{m.score:>3}%  {m.unit.source}{risk}\n      {m.unit.target}\n      ({_status_line(m.unit, m.alternatives)})")
 
 
-def _status_line(match: MemoryMatch) -> str:
+def _places(origins: Sequence[Any]) -> list[dict[str, str]]:
+    """Origins for JSON: ``project`` is empty for this project's own."""
+    return [{"project": o.project, "domain": o.domain, "reference": o.reference} for o in origins]
+
+
+def _concordance(config: Config, text: str, code: str, limit: int, words: bool, in_target: bool, output_format: str) -> None:
+    from .memory.concordance import SOURCE, TARGET, concordance_query
+    from .memory.project import read_memory
+    from .memory.units import normalize
+
+    query = concordance_query(text, TARGET if in_target else SOURCE, words)
+    with read_memory(config) as memory:
+        units = memory.concordance(query, code, limit)
+    if output_format == "json":
+        _emit_json(
+            [
+                {
+                    "source": u.source,
+                    "target": u.target,
+                    "status": u.status,
+                    "first_seen": u.first_seen,
+                    "origins": _places(u.origins),
+                    "superseded_in": _places(u.superseded),
+                    "matches": [list(span) for span in query.spans(query.text_of(u))],
+                }
+                for u in units
+            ]
+        )
+        return
+    if not units:
+        click.echo("not found")
+
+    def marked(value: str) -> str:
+        value, out, at = normalize(value), [], 0
+        for start, end in query.spans(value):
+            out += [value[at:start], click.style(value[start:end], bold=True, reverse=True)]
+            at = end
+        return "".join(out) + value[at:]  # click drops the styling where stdout is no terminal
+
+    for u in units:
+        source, target = (u.source, marked(u.target)) if in_target else (marked(u.source), u.target)
+        click.echo(f"{source}\n      {target}\n      ({_status_line(u)})")
+    click.echo(f"{_count(len(units), 'unit')}{' (the limit: --limit N for more)' if len(units) == limit else ''}", err=True)
+
+
+def _status_line(unit: Any, alternatives: Sequence[Any] = ()) -> str:
     """``current in valium since 2026-05-02``, ``superseded in valium``, ``1 of 2 current translations…``."""
-    unit = match.unit
     since = f" since {unit.first_seen[:4]}-{unit.first_seen[4:6]}-{unit.first_seen[6:8]}" if unit.first_seen else ""
-    domains = lambda origins: ", ".join(sorted({o.domain for o in origins}))  # noqa: E731
+    domains = lambda origins: ", ".join(sorted({o.named() for o in origins}))  # noqa: E731
     if unit.status == "superseded":
         return f"superseded in {domains(unit.superseded)}: never offered again"
     where = f" in {domains(unit.origins)}" if unit.origins else " (no catalogue uses it)"
-    choice = f"; one of {len(match.alternatives) + 1} translations on offer: a choice, not an exact match" if match.alternatives else ""
+    choice = f"; one of {len(alternatives) + 1} translations on offer: a choice, not an exact match" if alternatives else ""
     replaced = f"; superseded in {domains(unit.superseded)}" if unit.superseded else ""
     return f"{unit.status}{where}{since}{replaced}{choice}"
 
@@ -514,14 +612,17 @@ def tm_stats(ctx: click.Context, output_format: str) -> None:
     config = _config(ctx)
     with read_memory(config) as memory:
         figures = memory.stats()
-    index = config.relative(Path(figures.path))
+        shared = bool(config.memory_url)
+    index = figures.path if shared else config.relative(Path(figures.path))
     if output_format == "json":
+        where = {"server": {"url": figures.path, "project": config.project_name, "projects": figures.projects}} if shared else {
+            "index": {"path": index, "in_memory": figures.in_memory}}  # fmt: skip
         _emit_json(
             {
                 "locales": {
                     locale: {**f.as_dict(), "file": config.relative(tmx_path(config, locale))} for locale, f in figures.locales.items()
                 },
-                "index": {"path": index, "in_memory": figures.in_memory},
+                **where,
             }
         )
         return
@@ -531,8 +632,12 @@ def tm_stats(ctx: click.Context, output_format: str) -> None:
             f"{locale}: {_count(f.units, 'unit')}: {f.current} current, {f.archived} archived, {f.superseded} superseded{choice}"
             f"  ({config.relative(tmx_path(config, locale))})"
         )
-    where = "held in memory for this run: locale/ cannot be written" if figures.in_memory else "derived, not in git"
-    click.echo(f"index: {index} ({where})")
+    if shared:
+        others = ", ".join(f"{name}: {count}" for name, count in figures.projects.items())
+        click.echo(f"server: {index}, project {config.project_name!r} (units per project: {others or 'none yet'})")
+        return
+    kept = "held in memory for this run: locale/ cannot be written" if figures.in_memory else "derived, not in git"
+    click.echo(f"index: {index} ({kept})")
 
 
 @cli.command()

@@ -22,6 +22,8 @@ must not silently become the default). Errors name the file and the key.
     team = "translatio translation team <i18n@example.org>"
     publish = "translated"         # what pages show: "translated", or "reviewed" (signed) only
     required_review = false        # the disclaimer is shown translated only once reviewed
+    memory_url = ""                # a shared memory on PostgreSQL: "postgresql://user@host/db";
+                                   # TRANSLATIO_MEMORY_URL wins (keep passwords out of git)
 
     [tool.translatio.locale.de]    # per-locale overrides
     min_percent = 90
@@ -33,9 +35,10 @@ must not silently become the default). Errors name the file and the key.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import lru_cache
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +117,10 @@ class Config:
     """Where the settings were read, as errors name it (``site/pyproject.toml`` with ``-C site``)."""
     configured: frozenset[str] = frozenset()
     """The keys the table sets explicitly (a default ``locale_dir`` may be absent: no locales yet)."""
+    memory_url: str = ""
+    """Where the translation memory is kept: empty for the project's own (TMX files and a SQLite
+    index in ``locale/``), or a shared server (``postgresql://…``) that the TMX files are synced
+    with. ``TRANSLATIO_MEMORY_URL`` overrides the configured value."""
 
     def folder(self, key: str) -> Path:
         """The configured folder ``key`` (``source_dir``, ``locale_dir``, ``templates_dir``), which
@@ -207,9 +214,13 @@ _KNOWN = {
     "team",
     "publish",
     "required_review",
+    "memory_url",
     "locale",
 }
 _LOCALE_KEYS = ("ignore_checks", "min_percent", "plural_rules", "publish", "required_review")
+MEMORY_SCHEMES = ("postgresql", "postgres")
+"""URL schemes of the shared memory servers translatio can use (see :mod:`pipeline.memory.project`)."""
+MEMORY_URL_ENV = "TRANSLATIO_MEMORY_URL"
 
 
 def load_config(root: Path | str = ".") -> Config:
@@ -217,6 +228,7 @@ def load_config(root: Path | str = ".") -> Config:
     root = Path(root)
     pyproject = root / "pyproject.toml"
     table: dict[str, Any] = {}
+    data: dict[str, Any] = {}
     project_name = "translatio"
     if pyproject.is_file():
         try:
@@ -227,7 +239,28 @@ def load_config(root: Path | str = ".") -> Config:
         project_name = str(data.get("project", {}).get("name", project_name))
         if not isinstance(table, dict):
             raise ConfigError(f"{pyproject}: [tool.translatio] must be a table")
-    return config_from_table(root, table, where=str(pyproject), project_name=project_name)
+    named = "project_name" in table or "name" in data.get("project", {})
+    config = config_from_table(root, table, where=str(pyproject), project_name=project_name)
+    from_env = os.environ.get(MEMORY_URL_ENV)
+    if from_env:  # the environment wins, so a password never has to be committed
+        config = replace(config, memory_url=memory_url(from_env, MEMORY_URL_ENV))
+    if config.memory_url and not named:
+        # A shared memory keeps each project's record under its name: two unnamed projects
+        # would both be "translatio", and each would write the other's units into its TMX files.
+        raise ConfigError(
+            f"{pyproject}: tool.translatio.project_name: a shared memory (memory_url) needs the project's name, "
+            "unique on the server: set project_name (or [project] name)"
+        )
+    return config
+
+
+def memory_url(value: str, where: str) -> str:
+    """``value`` if it is a URL of a memory server translatio can use; the error names ``where``
+    and never repeats the URL (it may hold a password)."""
+    scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+    if value and scheme not in MEMORY_SCHEMES:
+        raise ConfigError(f"{where}: expected a URL such as postgresql://user@host:5432/database, or nothing for the project's own memory")
+    return value
 
 
 def config_from_table(
@@ -343,4 +376,5 @@ def config_from_table(
         locale_settings=settings,
         config_file=where,
         configured=frozenset(table),
+        memory_url=memory_url(text("memory_url", ""), f"{where}: tool.translatio.memory_url"),
     )

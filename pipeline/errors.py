@@ -15,6 +15,7 @@ its path and line so that the message reads ``path:line: what is wrong`` like a 
     ├── OutputError                    a file or folder we cannot write (a full disk, a link out
     │   │                              of the project, a device where a file should be)
     │   └── ChangedError               a file changed on disk after we read it: not overwritten
+    ├── MemoryServerError              the translation memory's server is down, went away or refused
     ├── LockBusy                       another translatio process kept the lock past --wait
     ├── ReviewError                    review: an entry named for signing is not waiting for review
     └── CheckFailed                    exit 1: the pipeline ran, the content failed a gate
@@ -98,6 +99,19 @@ class ChangedError(OutputError):
 
     def __reduce__(self) -> tuple[type[ChangedError], tuple[Path, str]]:
         return (self.__class__, (self.path, self.command))
+
+
+class MemoryServerError(PipelineError):
+    """The shared translation memory's server cannot be reached or failed a request. ``str()`` is
+    ``<url without password>: <what was being done>: <the server's reason>``."""
+
+    def __init__(self, location: str, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}")
+
+    def __reduce__(self) -> tuple[type[MemoryServerError], tuple[str, str]]:
+        return (self.__class__, (self.location, self.message))
 
 
 class LockBusy(PipelineError):

@@ -23,7 +23,6 @@ Principles:
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,11 +31,11 @@ from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
 from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputError
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, stale_templates, write_templates
-from .files import FileState, Staged, is_disk_full, read_with_state, stage, stat_state, sync_staged, write_atomic
+from .files import FileState, Staged, read_with_state, stage, stat_state, sync_staged, write_atomic
 from .loading import parse_catalogs
 from .locales import locale_info, normalize_locale
-from .memory.project import file_signature, harvest_into, memory_lock, memory_suggester, open_memory, record_files, tmx_files, tmx_path
-from .memory.store import SQLiteMemory
+from .memory.project import file_signature, files_state, harvest_into, memory_lock, memory_suggester, open_memory, tmx_files, tmx_path
+from .memory.store import MemoryBackend
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
 from .parallel import parallel_map
@@ -237,7 +236,7 @@ def read_catalogue_bytes(path: Path) -> tuple[bytes | None, FileState]:
 
 
 def plan_update(
-    config: Config, locales: list[str] | None = None, memory: SQLiteMemory | None = None, inputs: UpdateInputs | None = None
+    config: Config, locales: list[str] | None = None, memory: MemoryBackend | None = None, inputs: UpdateInputs | None = None
 ) -> UpdatePlan:
     """Merge everything ``update`` touches, in memory; raises on bad input before anything is written.
 
@@ -325,7 +324,7 @@ def _fixed_point_key(cache: Cache, config: Config, inputs: UpdateInputs, templat
 
 
 def _merge(
-    config: Config, inputs: UpdateInputs, code: str, template: Template, old: Catalog | None, memory: SQLiteMemory | None
+    config: Config, inputs: UpdateInputs, code: str, template: Template, old: Catalog | None, memory: MemoryBackend | None
 ) -> tuple[LocaleDomainResult, Catalog]:
     """One locale's catalogue of one domain, merged with its template (and the memory)."""
     suggest = memory_suggester(memory, code, template.domain, config.tm_threshold) if memory is not None else None
@@ -397,7 +396,7 @@ class _Writing:
     config: Config
     inputs: UpdateInputs
     plan: UpdatePlan
-    memory: SQLiteMemory | None
+    memory: MemoryBackend | None
     tmx_states: dict[Path, FileState]
     staged: dict[Path, Staged | None] = field(default_factory=dict)
     touched: set[str] = field(default_factory=set)
@@ -501,28 +500,14 @@ class _Writing:
         """Note in the index which catalogue files and TMX files it now mirrors. The index is a
         cache: if a full disk refuses this note, the next run harvests again (or rebuilds it)
         and ends the same."""
-        memory = self.memory
-        if memory is None:
+        if self.memory is None:
             return
-        try:
-            with memory.pending():
-                for path, signature in self.harvested.items():
-                    memory.set_harvested(self.config.relative(path), signature)
-                if self.plan.memory_files or self.touched:
-                    record_files(memory, self.config)
-                memory.commit()
-        except sqlite3.OperationalError as exc:
-            if not is_disk_full(exc):
-                raise
+        harvested = {self.config.relative(path): signature for path, signature in self.harvested.items()}
+        self.memory.note(harvested, files_state(self.config) if self.plan.memory_files or self.touched else None)
 
     def forget(self) -> None:
         """Writing stopped half-way (an error no one expected): the index, committed already, may
         hold units its TMX files do not. Unrecord the files so the next run rebuilds it from them
         (and harvests the catalogues again)."""
-        if self.memory is None:
-            return
-        try:
-            self.memory.set_meta("signature", "")
-            self.memory.set_meta("fingerprint", "")
-        except sqlite3.Error:
-            pass  # then the next run's harvest restores what it can; nothing is lost from the catalogues
+        if self.memory is not None:
+            self.memory.forget_files()

@@ -101,3 +101,36 @@ def shipped_project(tmp_path: Path) -> Path:
         shutil.copytree(REPO / part, project / part, ignore=shutil.ignore_patterns(".tm-index*"))
     shutil.copy(REPO / "pyproject.toml", project / "pyproject.toml")
     return project
+
+
+@pytest.fixture(autouse=True)
+def _no_memory_server_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's TRANSLATIO_MEMORY_URL must not send every test to their team's server:
+    the tests that use a server say so (``pg_url``)."""
+    monkeypatch.delenv("TRANSLATIO_MEMORY_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """One throw-away PostgreSQL server for this test process (see tests/pgserver.py); skipped,
+    saying how to install it, where the machine has none (CI installs it: there it must run)."""
+    from .pgserver import INSTALL_HINT, start_cluster
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[test]' (or '.[postgresql]')")
+    try:
+        cluster = start_cluster()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    except RuntimeError as exc:
+        pytest.skip(f"a PostgreSQL server could not be started here ({exc}); where PostgreSQL is not installed: {INSTALL_HINT}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a fresh, empty memory on the test server: a schema of its own (pg_trgm created)."""
+    return pg_cluster.schema()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -13,6 +14,7 @@ from pipeline.catalogs import read_po
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.memory.analyze import analyze, band_of
+from pipeline.memory.concordance import TARGET, concordance_query
 from pipeline.memory.matching import MemoryQuery, context_digest, lookup, risk_differences
 from pipeline.memory.project import INDEX_FILE, read_memory, tmx_path
 from pipeline.memory.store import SQLiteMemory, length_bounds
@@ -39,7 +41,9 @@ SENTENCES = [
 
 
 class MemoryBackendContract:
-    """What every backend must do; a PostgreSQL backend would subclass this with its own fixture."""
+    """What every backend must do: SQLite here, PostgreSQL in test_memory_postgres.py, each with
+    its own ``backend`` fixture. The offer rules (superseded never offered, several current
+    translations a choice) are checked through ``lookup`` on each."""
 
     @pytest.fixture
     def backend(self, tmp_path: Path):  # pragma: no cover - overridden
@@ -104,19 +108,94 @@ class MemoryBackendContract:
         assert stored.first_seen == "20260101T000000Z"
 
 
-class TestSQLiteMemory(MemoryBackendContract):
-    @pytest.fixture
-    def backend(self, tmp_path: Path):
-        memory = SQLiteMemory(tmp_path / "index.sqlite")
-        yield memory
-        memory.close()
-
     def test_pending_rolls_back_unless_committed(self, backend) -> None:
         with backend.pending():
             backend.add([unit(SENTENCES[0], "DE")])
             assert backend.lookup_exact(SENTENCES[0], "de")
         assert backend.lookup_exact(SENTENCES[0], "de") == []
 
+    def test_in_context_exact_is_101(self, backend) -> None:
+        context = context_digest("Before.", "After.")
+        backend.add([unit("Shake well.", "Gut schütteln.", origins=(Origin("a", "source/a.md:3", context),))])
+        assert lookup(backend, MemoryQuery("Shake well.", "de", "b", "source/b.md:1", context_digest("x", "y")))[0].score == 100
+        assert lookup(backend, MemoryQuery("Shake well.", "de", "b", "source/b.md:1", context))[0].score == 101
+        assert lookup(backend, MemoryQuery("Shake well.", "de", "a", "source/a.md:3"))[0].score == 101
+
+    def test_numbers_and_negations_are_penalized_and_explained(self, backend) -> None:
+        backend.add([unit("Take 5 mg of the medicine every morning.", "Nehmen Sie jeden Morgen 5 mg.")])
+        backend.add([unit("You should take this medicine with food.", "Mit dem Essen einnehmen.")])
+        (number,) = lookup(backend, MemoryQuery("Take 10 mg of the medicine every morning.", "de"), 60)
+        assert number.differences == ("number: 5 → 10",)
+        assert number.score == int(number.similarity) - 10
+        (negation,) = lookup(backend, MemoryQuery("You should not take this medicine with food.", "de"), 60)
+        assert negation.differences == ("negation: 'not' only in the new text",)
+        assert "translation memory: " in negation.describe() and "negation" in negation.describe()
+        assert risk_differences("no change here", "no change here") == ()
+        assert lookup(backend, MemoryQuery("Take 10 mg of the medicine every morning.", "de"), 95) == []
+
+    def test_offer_rules_between_current_archived_and_superseded(self, backend) -> None:
+        here = Origin("a", "source/a.md:1")
+        backend.add([
+            unit("One.", "Eins (Projekt).", origins=(here,), seen="20260101T000000Z"),
+            unit("One.", "Eins (Import, neuer).", seen="20260601T000000Z"),  # archived: no place in the project
+            unit("Two.", "Zwei (alt).", seen="20250101T000000Z"),
+            unit("Two.", "Zwei (neu).", seen="20260101T000000Z"),
+            unit("Three.", "Drei B.", seen=""),
+            unit("Three.", "Drei A.", seen=""),
+            unit("Four.", "Vier (undatiert).", origins=(Origin("b", "source/b.md:4"),), seen=""),
+            unit("Four.", "Vier (datiert).", origins=(Origin("c"),), seen="20200101T000000Z"),
+        ])  # fmt: skip
+        best = lambda text, **kw: lookup(backend, MemoryQuery(text, "de", **kw), 75, 5)  # noqa: E731
+        (one,) = best("One.")  # the project's current translation outranks a newer archived one
+        assert (one.unit.target, one.score, one.withheld) == ("Eins (Projekt).", 100, 1)
+        assert [m.unit.target for m in lookup(backend, MemoryQuery("One.", "de"), withheld=True)] == ["Eins (Projekt).", "Eins (Import, neuer)."]
+        two = best("Two.")  # only archived ones: a choice, the most recent first
+        assert [(m.unit.target, m.score) for m in two] == [("Zwei (neu).", 99), ("Zwei (alt).", 99)]
+        three = best("Three.")  # undated ties: by text, the same on every machine
+        assert [m.unit.target for m in three] == ["Drei A.", "Drei B."]
+        four = best("Four.")  # undated counts as older than any date …
+        assert [m.unit.target for m in four] == ["Vier (datiert).", "Vier (undatiert)."]
+        four_in_b = best("Four.", domain="b", reference="source/b.md:4")  # … but the translation in context comes first
+        assert [(m.unit.target, m.score) for m in four_in_b] == [("Vier (undatiert).", 99), ("Vier (datiert).", 99)]
+
+    def test_concordance_finds_every_unit_with_the_phrase(self, backend) -> None:
+        backend.add([
+            unit("Valium is habit-forming and can cause dependence.", "Valium kann abhängig machen."),
+            unit("Benzodiazepines are Habit-Forming.", "Benzodiazepine machen abhängig."),
+            unit("Forming a habit takes time.", "Gewohnheiten brauchen Zeit."),  # the words, not the phrase
+            unit("A habit-former is something else.", "Etwas anderes."),  # not a whole word
+            unit("Valium is habit-forming.", "Valium macht abhängig.", "fr"),  # another locale
+        ])  # fmt: skip
+        found = backend.concordance(concordance_query("habit-forming"), "de", 50)
+        assert [u.target for u in found] == ["Benzodiazepine machen abhängig.", "Valium kann abhängig machen."]  # shorter first
+        words = backend.concordance(concordance_query("forming habit", words=True), "de", 50)
+        assert {u.target for u in words} == {"Valium kann abhängig machen.", "Benzodiazepine machen abhängig.", "Gewohnheiten brauchen Zeit."}
+        assert [u.source for u in backend.concordance(concordance_query("ABHÄNGIG machen", TARGET), "de", 50)] == [
+            "Valium is habit-forming and can cause dependence."]
+        assert len(backend.concordance(concordance_query("habit-forming"), "de", 1)) == 1
+        assert backend.concordance(concordance_query("never said"), "de", 50) == []
+        query = concordance_query("habit-forming")
+        assert query.spans("Benzodiazepines are Habit-Forming.") == [(20, 33)]
+
+    def test_two_current_translations_are_a_choice_not_an_exact_match(self, backend) -> None:
+        backend.add([unit(SENTENCES[0], "Eins.", origins=(Origin("a", "1"),), seen="20260101T000000Z"),
+                     unit(SENTENCES[0], "Zwei.", origins=(Origin("b", "1"),), seen="20260201T000000Z")])  # fmt: skip
+        matches = lookup(backend, MemoryQuery(SENTENCES[0], "de"))
+        assert [(m.unit.target, m.score, m.exact) for m in matches] == [("Zwei.", 99, False), ("Eins.", 99, False)]
+        backend.supersede([EntryState("de", "a", SENTENCES[0], "Zwei.")])
+        backend.supersede([EntryState("de", "b", SENTENCES[0], "Zwei.")])
+        (only,) = lookup(backend, MemoryQuery(SENTENCES[0], "de"))
+        assert (only.unit.target, only.score, only.withheld) == ("Zwei.", 100, 1)  # the superseded one is never offered
+        assert [c.unit.target for c in backend.lookup_fuzzy(SENTENCES[0] + " Now.", "de", 75, 5)] == ["Eins.", "Zwei."]
+        assert [m.unit.target for m in lookup(backend, MemoryQuery(SENTENCES[0] + " Now.", "de"))] == ["Zwei."]
+
+
+class TestSQLiteMemory(MemoryBackendContract):
+    @pytest.fixture
+    def backend(self, tmp_path: Path):
+        memory = SQLiteMemory(tmp_path / "index.sqlite")
+        yield memory
+        memory.close()
 
 def test_length_bounds_are_exact_for_the_ratio() -> None:
     from rapidfuzz import fuzz
@@ -126,29 +205,6 @@ def test_length_bounds_are_exact_for_the_ratio() -> None:
         reachable = [n for n in range(1, 3 * length) if fuzz.ratio("a" * length, "a" * n) >= score]
         assert low <= min(reachable) and max(reachable) <= high  # no candidate is ever cut off
         assert min(reachable) - low <= 1 and high - max(reachable) <= 2  # and the bounds are tight
-
-
-def test_in_context_exact_is_101(tmp_path: Path) -> None:
-    memory = SQLiteMemory(tmp_path / "i.sqlite")
-    context = context_digest("Before.", "After.")
-    memory.add([unit("Shake well.", "Gut schütteln.", origins=(Origin("a", "source/a.md:3", context),))])
-    assert lookup(memory, MemoryQuery("Shake well.", "de", "b", "source/b.md:1", context_digest("x", "y")))[0].score == 100
-    assert lookup(memory, MemoryQuery("Shake well.", "de", "b", "source/b.md:1", context))[0].score == 101
-    assert lookup(memory, MemoryQuery("Shake well.", "de", "a", "source/a.md:3"))[0].score == 101
-
-
-def test_numbers_and_negations_are_penalized_and_explained(tmp_path: Path) -> None:
-    memory = SQLiteMemory(tmp_path / "r.sqlite")
-    memory.add([unit("Take 5 mg of the medicine every morning.", "Nehmen Sie jeden Morgen 5 mg.")])
-    memory.add([unit("You should take this medicine with food.", "Mit dem Essen einnehmen.")])
-    (number,) = lookup(memory, MemoryQuery("Take 10 mg of the medicine every morning.", "de"), 60)
-    assert number.differences == ("number: 5 → 10",)
-    assert number.score == int(number.similarity) - 10
-    (negation,) = lookup(memory, MemoryQuery("You should not take this medicine with food.", "de"), 60)
-    assert negation.differences == ("negation: 'not' only in the new text",)
-    assert "translation memory: " in negation.describe() and "negation" in negation.describe()
-    assert risk_differences("no change here", "no change here") == ()
-    assert lookup(memory, MemoryQuery("Take 10 mg of the medicine every morning.", "de"), 95) == []
 
 
 @pytest.mark.parametrize(("score", "band"), [(101, "101%"), (100, "100%"), (99, "95-99%"), (95, "95-99%"), (94, "85-94%"), (85, "85-94%"), (84, "75-84%"), (75, "75-84%"), (74, "no match"), (None, "no match")])
@@ -596,33 +652,6 @@ def test_two_current_translations_are_a_choice_never_an_exact_match(project: Pat
     assert figures["ambiguous"] == 2 and figures["superseded"] == 0 and figures["units"] == figures["current"]
 
 
-def test_offer_rules_between_current_archived_and_superseded(tmp_path: Path) -> None:
-    memory = SQLiteMemory(tmp_path / "m.sqlite")
-    here = Origin("a", "source/a.md:1")
-    memory.add([
-        unit("One.", "Eins (Projekt).", origins=(here,), seen="20260101T000000Z"),
-        unit("One.", "Eins (Import, neuer).", seen="20260601T000000Z"),  # archived: no place in the project
-        unit("Two.", "Zwei (alt).", seen="20250101T000000Z"),
-        unit("Two.", "Zwei (neu).", seen="20260101T000000Z"),
-        unit("Three.", "Drei B.", seen=""),
-        unit("Three.", "Drei A.", seen=""),
-        unit("Four.", "Vier (undatiert).", origins=(Origin("b", "source/b.md:4"),), seen=""),
-        unit("Four.", "Vier (datiert).", origins=(Origin("c"),), seen="20200101T000000Z"),
-    ])  # fmt: skip
-    best = lambda text, **kw: lookup(memory, MemoryQuery(text, "de", **kw), 75, 5)  # noqa: E731
-    (one,) = best("One.")  # the project's current translation outranks a newer archived one
-    assert (one.unit.target, one.score, one.withheld) == ("Eins (Projekt).", 100, 1)
-    assert [m.unit.target for m in lookup(memory, MemoryQuery("One.", "de"), withheld=True)] == ["Eins (Projekt).", "Eins (Import, neuer)."]
-    two = best("Two.")  # only archived ones: a choice, the most recent first
-    assert [(m.unit.target, m.score) for m in two] == [("Zwei (neu).", 99), ("Zwei (alt).", 99)]
-    three = best("Three.")  # undated ties: by text, the same on every machine
-    assert [m.unit.target for m in three] == ["Drei A.", "Drei B."]
-    four = best("Four.")  # undated counts as older than any date …
-    assert [m.unit.target for m in four] == ["Vier (datiert).", "Vier (undatiert)."]
-    four_in_b = best("Four.", domain="b", reference="source/b.md:4")  # … but the translation in context comes first
-    assert [(m.unit.target, m.score) for m in four_in_b] == [("Vier (undatiert).", 99), ("Vier (datiert).", 99)]
-
-
 # --- the index is validated, not trusted -----------------------------------------------------
 
 
@@ -809,3 +838,24 @@ def test_a_reverted_heading_keeps_its_translators_note_through_update(project: P
     assert (heading.msgstr, heading.fuzzy, heading.obsolete) == (("Abhängigkeit",), False, False)
     assert heading.translator_comments == ("check with the glossary",) and "translatio-keep" in heading.flags
     assert not catalog.obsolete  # no stray copy of the note
+
+
+def test_concordance_search_on_the_command_line(tm_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A phrase in any case finds the unit that has it; ``--target`` searches the translations
+    and JSON gives where the phrase is; ``--words`` without ``--concordance`` is a usage error."""
+    source, target = "Do not drive or operate machinery after taking this medicine.", DE["Do not drive or operate machinery after taking this medicine."]
+    (stored,) = [u for u in read_tmx(tmx_path(load_config(tm_project), "de")) if u.source == source]
+    seen = f"{stored.first_seen[:4]}-{stored.first_seen[4:6]}-{stored.first_seen[6:8]}"
+    capsys.readouterr()
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "operate MACHINERY", "-l", "de"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [source, f"      {target}", f"      (current in alpha since {seen})"]
+    assert out.err == "1 unit\n"
+    tablet = "Take one tablet twice a day with water."
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "--target", "TABLETTE", "-l", "de", "--format", "json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)
+    at = DE[tablet].index("Tablette")
+    assert found["source"] == tablet and found["matches"] == [[at, at + len("Tablette")]]
+    assert main(["-C", str(tm_project), "tm", "search", "--concordance", "tablet", "-l", "de"]) == 0  # the source side by default
+    assert capsys.readouterr().out.splitlines()[0] == tablet
+    assert main(["-C", str(tm_project), "tm", "search", "--words", "tablet", "-l", "de"]) == 2  # --words needs --concordance

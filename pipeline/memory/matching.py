@@ -3,7 +3,8 @@
 Scores follow CAT-tool conventions:
 
 - **101** — in-context exact: the same source (after NFC and whitespace normalization) seen with
-  the same neighbouring segments, or in the same domain at the same reference;
+  the same neighbouring segments, or in the same domain at the same reference (of this project:
+  in a shared memory another project's ``source/intro.md:3`` is another place);
 - **100** — exact: the same source elsewhere;
 - **fuzzy**, below 100 — rapidfuzz's edit-distance ratio on the normalized texts, inline
   Markdown included (a suggestion's links are visible and count), then *penalized* when the
@@ -12,6 +13,9 @@ Scores follow CAT-tool conventions:
   whatever the edit distance says. The match says what differs ("number: 5 → 10").
 
 A unit whose target is empty, fuzzy or in another locale is never stored, so never offered.
+
+A match names where it comes from: this project's domains by name (``valium``), another
+project's in a shared memory with its project (``other-site/valium``).
 
 Which translation of an exact source is offered, and how (the memory keeps them all):
 
@@ -110,7 +114,7 @@ class MemoryMatch:
 
 
 def _where(unit: TranslationUnit) -> str:
-    return ", ".join(sorted({o.domain for o in unit.origins})) or "an imported memory"
+    return ", ".join(sorted({o.named() for o in unit.origins})) or "an imported memory"
 
 
 def _date(unit: TranslationUnit) -> str:
@@ -139,7 +143,7 @@ def _in_context(unit: TranslationUnit, query: MemoryQuery) -> bool:
     for origin in unit.origins:
         if query.context and origin.context == query.context:
             return True
-        if query.reference and origin.domain == query.domain and origin.reference == query.reference:
+        if query.reference and not origin.project and origin.domain == query.domain and origin.reference == query.reference:
             return True
     return False
 

@@ -1,4 +1,4 @@
-"""A project's translation memory: TMX files in git, a derived SQLite index, harvest and pre-fill.
+"""A project's translation memory: TMX files in git, a derived index or a shared server, harvest and pre-fill.
 
 Principles:
 
@@ -24,6 +24,11 @@ Principles:
   a translation a translator replaced in an entry — by another approved one, or by a new text
   still awaiting review — is superseded in that entry's domain and never offered again, though
   kept.
+- With ``memory_url`` the memory is a shared server (:mod:`.postgres`) instead of the index:
+  which engine opens is looked up by the URL's scheme (:data:`OPENERS`), so no caller knows
+  which one it has. The TMX files stay the project's record: the server is given whatever
+  they hold that it has not seen (as the index is rebuilt from them), ``update`` writes them
+  from the server's record of the project, and ``tm push``/``tm pull`` move units explicitly.
 - Concurrent runs are serialized by the project's lock (``locale/.translatio.lock``,
   :mod:`pipeline.lock`), and the index is written in SQLite transactions (WAL), so two
   ``update`` runs cannot corrupt it.
@@ -44,8 +49,8 @@ from typing import Iterator
 
 from ..catalogs import Catalog, Message
 from ..catalogs.model import FUZZY
-from ..config import Config
-from ..errors import MemoryFileError, OutputError
+from ..config import MEMORY_URL_ENV, Config
+from ..errors import ConfigError, MemoryFileError, OutputError
 from ..files import Staged, disk_errors, is_disk_full, stage
 from ..lock import project_lock
 from ..locales import normalize_locale
@@ -106,23 +111,22 @@ def signature(config: Config) -> str:
     return "|".join(f"{path.name}:{file_signature(path)}" for path in tmx_files(config))
 
 
+def files_state(config: Config) -> tuple[str, str]:
+    """The TMX files as they are now: (fingerprint, signature)."""
+    return fingerprint(config), signature(config)
+
+
 def record_files(memory: SQLiteMemory, config: Config) -> None:
     """Note in the index which TMX files it now mirrors."""
     memory.set_meta("fingerprint", fingerprint(config))
     memory.set_meta("signature", signature(config))
 
 
-def note_files(memory: SQLiteMemory, config: Config) -> None:
-    """:func:`record_files` in a transaction of its own, after the TMX files are written. The
-    index is a cache: if a full disk refuses the note, the next run finds the files changed and
-    rebuilds it from them, so the memory still ends the same."""
-    try:
-        with memory.pending():
-            record_files(memory, config)
-            memory.commit()
-    except sqlite3.OperationalError as exc:
-        if not is_disk_full(exc):
-            raise
+def note_files(memory: MemoryBackend, config: Config, harvested: dict[str, str] | None = None) -> None:
+    """After the TMX files are written: note that the memory holds them (and which catalogues
+    are harvested). Bookkeeping only: if a full disk or a lost server refuses it, the next run
+    finds the files changed and brings the memory in line again, so the memory ends the same."""
+    memory.note(harvested or {}, files_state(config))
 
 
 @contextmanager
@@ -174,7 +178,18 @@ def _check_layout(config: Config, path: Path) -> None:
     tmx_files(config)  # raises for a file at locale/tm or a folder named *.tmx
 
 
-def open_memory(config: Config, for_writing: bool = True) -> SQLiteMemory:
+def open_memory(config: Config, for_writing: bool = True) -> MemoryBackend:
+    """The project's memory: its own index (no ``memory_url``), or the shared server it names.
+
+    ``for_writing=False`` is for callers that only read the memory (or change it in a
+    transaction they roll back, as ``check`` does). Either way the memory holds what the TMX
+    files hold when it is returned.
+    """
+    scheme = config.memory_url.split("://", 1)[0].lower() if config.memory_url else ""
+    return OPENERS[scheme](config, for_writing)
+
+
+def open_index(config: Config, for_writing: bool = True) -> SQLiteMemory:
     """The index, checked against the TMX files and rebuilt from them when it does not match.
 
     ``for_writing=False`` is for callers that only read the memory (or change it in a
@@ -205,6 +220,51 @@ def open_memory(config: Config, for_writing: bool = True) -> SQLiteMemory:
         if is_disk_full(exc):
             raise OutputError(f"{path}: no space left on device") from exc
         raise OutputError(f"{path}: cannot open the translation memory's index: {exc}") from exc
+
+
+def open_server(config: Config, for_writing: bool = True) -> MemoryBackend:
+    """The shared memory on a PostgreSQL server, as this project (``project_name``) sees it,
+    holding what the project's TMX files hold: files the server has not seen in this state (a
+    ``git pull``, a colleague without the server, a first connection) are pushed first — the
+    server's analogue of rebuilding an index. A command that writes checks first that it can
+    write ``locale/`` (it writes the TMX files)."""
+    from .postgres import PostgresMemory
+
+    _check_layout(config, index_path(config))
+    if for_writing:
+        reason = read_only_reason(index_path(config))
+        if reason is not None:
+            raise OutputError(f"{reason}: the translation memory cannot be updated")
+    memory = PostgresMemory(config.memory_url, config.project_name)
+    try:
+        files = signature(config)
+        if not memory.knows_files(files):
+            prints = fingerprint(config)
+            if not memory.knows_files(prints):
+                _push(memory, config)
+            memory.note({}, (prints, files))
+    except BaseException:
+        memory.close()
+        raise
+    return memory
+
+
+OPENERS = {"": open_index, "postgresql": open_server, "postgres": open_server}
+"""How each kind of ``memory_url`` is opened (by its scheme; empty: the project's own index)."""
+
+
+def _push(memory: MemoryBackend, config: Config) -> dict[str, tuple[int, int]]:
+    """Add every unit of the project's TMX files to the memory (one transaction): per locale,
+    units read and units new or changed."""
+    read: Counter[str] = Counter()
+    changed: Counter[str] = Counter()
+    with memory.pending():
+        for path in tmx_files(config):
+            units = read_tmx(path)
+            read.update(u.target_locale for u in units)
+            changed.update(u.target_locale for u in memory.add(units))
+        memory.commit()
+    return {code: (read[code], changed[code]) for code in sorted(read)}
 
 
 def _matches_files(memory: SQLiteMemory, config: Config) -> bool:
@@ -310,7 +370,7 @@ def harvest_into(memory: MemoryBackend, catalogs: Iterable[tuple[Catalog, str, s
     return {unit.target_locale for unit in changed}
 
 
-def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: int) -> Suggest:
+def memory_suggester(memory: MemoryBackend, locale: str, domain: str, threshold: int) -> Suggest:
     """Pre-fill for ``update``: exact matches as translations, fuzzy ones as suggestions."""
 
     def suggest(fresh: Message, before: str, after: str, to_beat: float) -> Suggestion | None:
@@ -334,7 +394,7 @@ def memory_suggester(memory: SQLiteMemory, locale: str, domain: str, threshold: 
 
 
 @contextmanager
-def read_memory(config: Config) -> Iterator[SQLiteMemory]:
+def read_memory(config: Config) -> Iterator[MemoryBackend]:
     """The project's memory for lookups (the index is rebuilt first if it is stale; held in
     memory for this run if it cannot be written)."""
     with memory_lock(config, read_only=True):
@@ -395,3 +455,71 @@ def export_file(config: Config, path: Path, locales: list[str] | None = None) ->
         units = [u for u in memory.iterate() if codes is None or u.target_locale in codes]
     write_tmx(units, path, config.source_locale)
     return len(units)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What ``tm push`` / ``tm pull`` / ``tm sync`` did for one target locale."""
+
+    locale: str
+    read: int = 0
+    """Units read from the TMX file and pushed."""
+    pushed: int = 0
+    """Of those, units the server did not hold as they are (new, or new places)."""
+    units: int = 0
+    """Units of the project's record on the server, written to the TMX file (pull)."""
+    written: bool = False
+    """The TMX file changed."""
+
+
+def sync_files(config: Config, push: bool = True, pull: bool = True) -> list[SyncReport]:
+    """Move units between the project's TMX files and its shared memory, idempotently: ``push``
+    adds every unit of the TMX files to the server; ``pull`` writes each TMX file from the
+    server's record of the project (the files are staged and swapped only once all are
+    written, after the push is committed). Opening the memory pushes TMX files the server has
+    not seen, so a pull never drops a unit the files hold."""
+    if not config.memory_url:
+        raise ConfigError(
+            f"{config.config_file}: tool.translatio.memory_url: not set (nor {MEMORY_URL_ENV}): "
+            "without a shared memory the project's memory is its TMX files; nothing to push or pull"
+        )
+    reports: dict[str, SyncReport] = {}
+    with memory_lock(config):
+        memory = open_memory(config)
+        try:
+            if push:
+                for code, (read, changed) in _push(memory, config).items():
+                    reports[code] = SyncReport(code, read, changed)
+            if pull:
+                codes = sorted(set(memory.stats().units) | {path.stem for path in tmx_files(config)})
+                staged: list[Staged] = []
+                try:
+                    for code in codes:
+                        units = list(memory.iterate(code))
+                        payload = format_tmx(units, config.source_locale).encode("utf-8")
+                        done = stage(tmx_path(config, code), payload)
+                        staged += [done] if done is not None else []
+                        reports[code] = replace(reports.get(code, SyncReport(code)), units=len(units), written=done is not None)
+                    while staged:
+                        staged[0].swap()
+                        staged.pop(0)
+                finally:
+                    for leftover in staged:
+                        leftover.discard()
+            note_files(memory, config)
+        finally:
+            memory.close()
+    return [reports[code] for code in sorted(reports)]
+
+
+def init_server(config: Config) -> tuple[str, int, int]:
+    """Create or migrate the shared memory's schema: (where, version found, version now)."""
+    if not config.memory_url:
+        raise ConfigError(f"{config.config_file}: tool.translatio.memory_url: not set (nor {MEMORY_URL_ENV}): no server to prepare")
+    from .postgres import PostgresMemory
+
+    memory = PostgresMemory(config.memory_url, config.project_name)
+    try:
+        return memory.location, memory.found_schema, memory.schema
+    finally:
+        memory.close()

@@ -29,13 +29,16 @@ import re
 import sqlite3
 from array import array
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
 from rapidfuzz import fuzz, process
 
+from ..files import is_disk_full
+
+from .concordance import SOURCE, ConcordanceQuery, ordered
 from .units import ARCHIVED, CURRENT, SUPERSEDED, EntryState, Origin, TranslationUnit, earliest, normalize, sorted_origins
 
 SCHEMA_VERSION = "5"
@@ -99,10 +102,20 @@ class MemoryStats:
     """The same locales in detail."""
     in_memory: bool = False
     """The index could not be written where it lives and was built in memory for this run."""
+    projects: dict[str, int] = field(default_factory=dict)
+    """A shared memory: how many units each project sharing it holds (this project's included)."""
 
 
 class MemoryBackend(Protocol):
-    """What the rest of translatio needs from a translation memory store."""
+    """What the rest of translatio needs from a translation memory store.
+
+    Lookups (exact, fuzzy, concordance) see every unit the store holds — with a shared server,
+    other projects' too, their origins naming their project. :meth:`iterate` and :meth:`stats`
+    are about this project's own record: what its TMX files hold.
+    """
+
+    location: str
+    """Where the memory is, for messages: the index's path, or the server's URL without its password."""
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         """Store units (merging origins of known pairs); returns those new or changed."""
@@ -121,11 +134,41 @@ class MemoryBackend(Protocol):
         """The ``limit`` most similar units scoring at least ``min_score``, best first."""
         ...
 
+    def concordance(self, query: ConcordanceQuery, target_locale: str, limit: int) -> list[TranslationUnit]:
+        """Units whose source (or target) holds every term of ``query``, in :func:`.concordance.ordered`
+        order, at most ``limit``."""
+        ...
+
     def iterate(self, target_locale: str | None = None) -> Iterator[TranslationUnit]:
-        """Every unit (of one target locale), in a stable order."""
+        """Every unit of this project's record (of one target locale), in a stable order."""
         ...
 
     def stats(self) -> MemoryStats: ...
+
+    def pending(self) -> AbstractContextManager[object]:
+        """A transaction, rolled back unless :meth:`commit` is called inside it."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def harvested(self, path: str) -> str | None:
+        """The signature a catalogue (by its project-relative path) had when its translations
+        were last added."""
+        ...
+
+    def note(self, harvested: dict[str, str], files: tuple[str, str] | None) -> None:
+        """Record, after the files are written, which catalogues are harvested (path →
+        signature) and which TMX files (fingerprint, signature) the memory holds. Bookkeeping
+        that only saves work: a full disk or a lost server here is not an error (the next run
+        harvests again)."""
+        ...
+
+    def forget_files(self) -> None:
+        """Writing stopped half-way: forget which TMX files the memory holds, so the next run
+        brings it back in line with them. Never raises."""
+        ...
+
+    def close(self) -> None: ...
 
 
 _SCHEMA = """
@@ -160,7 +203,7 @@ _ID_SIZE = array(_UNIT_IDS).itemsize
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
-    return json.dumps([[o.domain, o.reference, o.context] for o in origins], ensure_ascii=False)
+    return json.dumps([[o.domain, o.reference, o.context, *([o.project] if o.project else [])] for o in origins], ensure_ascii=False)
 
 
 def _decode_origins(text: str) -> tuple[Origin, ...]:
@@ -179,7 +222,7 @@ class SQLiteMemory:
     def __init__(self, path: Path | str, db: sqlite3.Connection | None = None) -> None:
         """Open (or create) the index at ``path``; or use ``db``, an open connection to an index
         held in memory, ``path`` then naming the file it stands in for."""
-        self.path = str(path)
+        self.path = self.location = str(path)
         self.in_memory = db is not None
         if db is None:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -263,6 +306,26 @@ class SQLiteMemory:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 
+    def note(self, harvested: dict[str, str], files: tuple[str, str] | None) -> None:
+        try:
+            with self.pending():
+                for path, signature in harvested.items():
+                    self.set_harvested(path, signature)
+                if files is not None:
+                    self.set_meta("fingerprint", files[0])
+                    self.set_meta("signature", files[1])
+                self.commit()
+        except sqlite3.OperationalError as exc:
+            if not is_disk_full(exc):
+                raise
+
+    def forget_files(self) -> None:
+        try:
+            self.set_meta("signature", "")
+            self.set_meta("fingerprint", "")
+        except sqlite3.Error:
+            pass  # then the next run's harvest restores what it can; nothing is lost from the catalogues
+
     # --- the interface -------------------------------------------------------------------
 
     @contextmanager
@@ -339,11 +402,7 @@ class SQLiteMemory:
         Only translations differing from what some domain holds are fetched — a source with one
         translation, the usual case, costs nothing here.
         """
-        held: dict[tuple[str, str], dict[str, set[str]]] = {}
-        for entry in entries:
-            norm, target = normalize(entry.source), normalize(entry.target)
-            if norm and target:
-                held.setdefault((entry.target_locale, norm), {}).setdefault(entry.domain, set()).add(target)
+        held = held_translations(entries)
         if not held:
             return []
         with self._transaction():
@@ -354,7 +413,7 @@ class SQLiteMemory:
             self.db.execute("DELETE FROM held")
             self.db.executemany(
                 "INSERT INTO held VALUES (?, ?, ?, ?)",
-                [(locale, norm, domain, target) for (locale, norm), by in held.items() for domain, targets in by.items() for target in targets],
+                [(locale, norm, "\x1f".join(place), target) for (locale, norm), by in held.items() for place, targets in by.items() for target in targets],
             )
             rows = self.db.execute(
                 f"SELECT DISTINCT u.id, u.norm, u.norm_target, {self._U_COLUMNS} FROM held h"
@@ -365,15 +424,10 @@ class SQLiteMemory:
             changed, updates = [], []
             for unit_id, norm, norm_target, *columns in rows:
                 unit = self._unit(tuple(columns))
-                domains = {d for d, targets in held[unit.target_locale, norm].items() if norm_target not in targets}
-                moved = tuple(o for o in unit.origins if o.domain in domains)
-                if not moved:
-                    continue
-                kept = tuple(o for o in unit.origins if o.domain not in domains)
-                superseded = merge_origins(unit.superseded, moved)
-                updates.append((_encode_origins(kept), _encode_origins(superseded), unit_id))
-                changed.append(TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
-                                               kept, unit.first_seen, superseded))  # fmt: skip
+                replaced = supersede_unit(unit, norm_target, held[unit.target_locale, norm])
+                if replaced is not None:
+                    updates.append((_encode_origins(replaced.origins), _encode_origins(replaced.superseded), unit_id))
+                    changed.append(replaced)
             self.db.executemany("UPDATE units SET origins = ?, superseded = ? WHERE id = ?", updates)
         return changed
 
@@ -513,6 +567,40 @@ class SQLiteMemory:
         scored.sort(key=lambda c: (-c.similarity, normalize(c.unit.source), c.unit.target))
         return scored[:limit]
 
+    def concordance(self, query: ConcordanceQuery, target_locale: str, limit: int = 50) -> list[TranslationUnit]:
+        """Candidates from the word index when a term has a posted word (its postings list every
+        unit that has it), else a ``LIKE`` scan of the locale; each checked by ``query``."""
+        if not query.terms:
+            return []
+        column = "norm" if query.field == SOURCE else "norm_target"
+        ids: set[int] | None = None
+        if query.field == SOURCE:
+            keys = sorted({f"{target_locale}\x1f{w}" for term in query.terms for w in words(term)})
+            rows = self.db.execute(f"SELECT id, posted FROM tokens WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall() if keys else []
+            if len(rows) < len(keys):
+                return []  # a word no unit of the locale has
+            for token, posted in rows:
+                if not posted:
+                    continue
+                found = array(_UNIT_IDS)
+                found.frombytes(b"".join(blob for (blob,) in self.db.execute("SELECT units FROM postings WHERE token = ?", (token,))))
+                ids = set(found) if ids is None else ids & set(found)
+        if ids is not None:
+            chosen = sorted(ids)
+            found_rows = []
+            for chunk in range(0, len(chosen), 500):
+                part = chosen[chunk : chunk + 500]
+                found_rows += self.db.execute(
+                    f"SELECT {column}, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(part))})", part
+                ).fetchall()
+        else:
+            likes = " AND ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in query.terms)
+            found_rows = self.db.execute(
+                f"SELECT {column}, {self._COLUMNS} FROM units WHERE locale = ? AND {likes}", (target_locale, *query.like_patterns())
+            ).fetchall()
+        units = [self._unit(row[1:]) for row in found_rows if row[1] == target_locale and query.matches(row[0])]
+        return ordered(units, query)[:limit]
+
     def iterate(self, target_locale: str | None = None) -> Iterator[TranslationUnit]:
         if target_locale is None:
             rows = self.db.execute(f"SELECT {self._COLUMNS} FROM units ORDER BY locale, norm, norm_target")
@@ -566,8 +654,8 @@ def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], Tran
             seen[key] = earliest(seen[key], unit.first_seen)
     combined = {}
     for key, unit in first.items():
-        domains = {o.domain for o in origins[key]}
-        replaced = sorted_origins(o for o in superseded[key] if o.domain not in domains)
+        places = {o.place for o in origins[key]}
+        replaced = sorted_origins(o for o in superseded[key] if o.place not in places)
         combined[key] = TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
                                         sorted_origins(origins[key]), seen[key], replaced)  # fmt: skip
     return combined
@@ -575,8 +663,8 @@ def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], Tran
 
 def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:
     """A pair seen again in a domain replaces that domain's old origins; other domains stay."""
-    domains = {o.domain for o in seen}
-    return sorted_origins({o for o in known if o.domain not in domains} | set(seen))
+    places = {o.place for o in seen}
+    return sorted_origins({o for o in known if o.place not in places} | set(seen))
 
 
 def merge_unit(stored: TranslationUnit, seen: TranslationUnit) -> TranslationUnit:
@@ -584,7 +672,30 @@ def merge_unit(stored: TranslationUnit, seen: TranslationUnit) -> TranslationUni
     saved again does not make its translations newer), superseded records merged — and a
     translation current again in a domain is no longer superseded there."""
     origins = merge_origins(stored.origins, seen.origins)
-    domains = {o.domain for o in origins}
-    superseded = tuple(o for o in merge_origins(stored.superseded, seen.superseded) if o.domain not in domains)
+    places = {o.place for o in origins}
+    superseded = tuple(o for o in merge_origins(stored.superseded, seen.superseded) if o.place not in places)
     return TranslationUnit(stored.source, stored.target, stored.source_locale, stored.target_locale, origins,
                            earliest(stored.first_seen, seen.first_seen), superseded)  # fmt: skip
+
+
+def held_translations(entries: Iterable[EntryState]) -> dict[tuple[str, str], dict[tuple[str, str], set[str]]]:
+    """What a batch of catalogue entries holds: (locale, normalized source) → place → normalized
+    targets. Entries of one batch are one moment: all they hold is current."""
+    held: dict[tuple[str, str], dict[tuple[str, str], set[str]]] = {}
+    for entry in entries:
+        norm, target = normalize(entry.source), normalize(entry.target)
+        if norm and target:
+            held.setdefault((entry.target_locale, norm), {}).setdefault(entry.place, set()).add(target)
+    return held
+
+
+def supersede_unit(unit: TranslationUnit, norm_target: str, held: dict[tuple[str, str], set[str]]) -> TranslationUnit | None:
+    """``unit`` (of a source ``held`` is about) with its origins moved to ``superseded`` in every
+    place that holds another translation now; ``None`` if nothing moves."""
+    places = {place for place, targets in held.items() if norm_target not in targets}
+    moved = tuple(o for o in unit.origins if o.place in places)
+    if not moved:
+        return None
+    kept = tuple(o for o in unit.origins if o.place not in places)
+    return TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale, kept, unit.first_seen,
+                           merge_origins(unit.superseded, moved))  # fmt: skip

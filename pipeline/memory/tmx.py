@@ -28,7 +28,8 @@ Principles:
   line is an element and a diff shows exactly the changed units. Locale codes are written as
   BCP 47 tags (``pt-BR``).
 - Provenance is a user-defined property, as TMX 1.4b §3 recommends (``x-`` prefix): one
-  ``<prop type="x-translatio-origin">domain|reference|context</prop>`` per origin, in which
+  ``<prop type="x-translatio-origin">domain|reference|context</prop>`` per origin (a fourth
+  field names another project sharing the memory; a project's own units have none), in which
   ``%`` and ``|`` inside a field are written ``%25`` and ``%7C``. Files without such props
   (OmegaT, Translate Toolkit) give units with no origins. A translation replaced in a catalogue
   entry keeps its record of that place as ``<prop type="x-translatio-superseded">``, same
@@ -304,8 +305,8 @@ class _Handler(ContentHandler):
 
     def _origin(self, text: str) -> Origin:
         fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in text.split("|")]
-        if len(fields) > 3:
-            raise self.error(f"a {self._prop_type} prop has {len(fields)} fields, at most 3", self._prop_line)
+        if len(fields) > 4:
+            raise self.error(f"a {self._prop_type} prop has {len(fields)} fields, at most 4", self._prop_line)
         return Origin(*fields)
 
     def _units(self, tu: _Unit) -> Iterator[TranslationUnit]:
@@ -313,8 +314,8 @@ class _Handler(ContentHandler):
         if source is None:
             raise self.error(f"a <tu> without a variant in the source language {tu.srclang}", tu.line)
         origins = sorted_origins(tu.origins)
-        domains = {o.domain for o in origins}  # current in a domain wins over superseded there
-        superseded = sorted_origins(o for o in tu.superseded if o.domain not in domains)
+        places = {o.place for o in origins}  # current in a domain wins over superseded there
+        superseded = sorted_origins(o for o in tu.superseded if o.place not in places)
         for target in tu.variants:
             if target.locale == source.locale:
                 continue
@@ -392,11 +393,18 @@ def _tu(unit: TranslationUnit, header_source: str) -> Iterator[str]:
     yield f"    <tu{_attributes(attributes)}>"
     for kind, places in ((ORIGIN_PROP, unit.origins), (SUPERSEDED_PROP, unit.superseded)):
         for origin in sorted_origins(places):
-            encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in origin_key(origin))
+            encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in _prop_fields(origin))
             yield f'      <prop type="{kind}">{encoded.translate(_TEXT_ESCAPES)}</prop>'
     for code, text in ((source.tag, unit.source), (locale_info(unit.target_locale).tag, unit.target)):
         yield f'      <tuv xml:lang="{code}"><seg>{text.translate(_TEXT_ESCAPES)}</seg></tuv>'
     yield "    </tu>"
+
+
+def _prop_fields(origin: Origin) -> tuple[str, ...]:
+    """``domain|reference|context``, and ``|project`` only for another project's origin (a
+    project's own TMX files never name one)."""
+    own = (origin.domain, origin.reference, origin.context)
+    return (*own, origin.project) if origin.project else own
 
 
 def _attributes(values: dict[str, str]) -> str:

@@ -10,6 +10,11 @@ Principles:
   entry stays in the memory, *superseded* there: its origin in that domain moves from
   ``origins`` to ``superseded``, so the record of where it was used is kept and the memory can
   say why it no longer offers it.
+- A shared memory (a PostgreSQL server serving several projects) keeps each project's places
+  apart: an origin names its ``project`` when it is another project's, and supersession happens
+  per project and domain (:attr:`Origin.place`) — one project correcting a translation does not
+  withdraw it from another. A project's own origins have no project name, so a memory kept
+  beside one checkout (SQLite) and the project's TMX files never mention one.
 - A unit's date is when the pair first appeared (the earliest PO-Revision-Date or TMX date it
   was seen with), not when it was last seen: it does not move when a catalogue is saved again,
   so "the most recent translation" means the one made last, and TMX files change only where
@@ -65,10 +70,21 @@ class Origin:
     """``source/valium.md:12`` for harvested units; empty for imported ones."""
     context: str = ""
     """A digest of the neighbouring segments' source texts, for in-context (101%) matches."""
+    project: str = ""
+    """Another project sharing the memory (its ``project_name``); empty for this project's own."""
+
+    @property
+    def place(self) -> tuple[str, str]:
+        """What supersession is about: one project's domain."""
+        return (self.project, self.domain)
+
+    def named(self) -> str:
+        """``valium`` for this project's domain, ``other-site/valium`` for another project's."""
+        return f"{self.project}/{self.domain}" if self.project else self.domain
 
 
-def origin_key(origin: Origin) -> tuple[str, str, str]:
-    return (origin.domain, origin.reference, origin.context)
+def origin_key(origin: Origin) -> tuple[str, str, str, str]:
+    return (origin.project, origin.domain, origin.reference, origin.context)
 
 
 def sorted_origins(origins: Iterable[Origin]) -> tuple[Origin, ...]:
@@ -122,3 +138,9 @@ class EntryState:
     domain: str
     source: str
     target: str
+    project: str = ""
+    """The project the catalogue belongs to, if not this one (see :attr:`Origin.place`)."""
+
+    @property
+    def place(self) -> tuple[str, str]:
+        return (self.project, self.domain)
