@@ -16,7 +16,7 @@ def readme_commands() -> list[str]:
 def test_readme_gives_a_build_command_and_a_test_command() -> None:
     build, tests = readme_commands()
     assert build.endswith("translatio build") and "pip install -c requirements/lock.txt -e ." in build
-    assert tests.endswith("python -m pytest -q") and "-c requirements/lock.txt -e '.[test]'" in tests
+    assert tests.endswith("python -m pytest -q -n auto") and "-c requirements/lock.txt -e '.[test]'" in tests
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
