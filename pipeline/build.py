@@ -40,10 +40,10 @@ from .parallel import can_fork, usable_cpus, worker_pool
 from .publish import prepare_target, publish, staging_folder
 from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
-from .textpage import render_article_text
+from .textpage import DISCLAIMER_NOTICE, render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
-from .verify import expected_disclaimer, verify_page
+from .verify import expected_disclaimer, expected_notice, verify_page
 from .visibility import SiteStyles
 
 TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
@@ -220,6 +220,8 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)))
     outputs: list[Output] = []
     pages: list[ArticlePage] = []
+    english = locale is not source and not ui.translates(DISCLAIMER_NOTICE)
+    notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
         page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
@@ -227,8 +229,10 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
         context = {
             "locale": locale,
             "root": "../",
+            "home": "index.html",
             "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../"),
             "article": page,
+            **notice,
         }
         html = render_template(site.env, "article.html.j2", ui, context)
         text = render_article_text(page, ui)
@@ -241,6 +245,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     index_context = {
         "locale": locale,
         "root": "../",
+        "home": "index.html",
         "alternates": _alternates(site.targets, locale, "index.html", "../"),
         "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
     }
@@ -253,7 +258,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
 def _render_shared(env: Environment, staging: Path, targets: list[LocaleInfo], stylesheet: Path) -> list[Output]:
     """The pages of no one locale: the root index of languages, the stylesheet."""
     source = targets[0]
-    root_context = {"locale": source, "root": "", "alternates": _alternates(targets, source, "index.html", "")}
+    root_context = {"locale": source, "root": "", "home": "index.html", "alternates": _alternates(targets, source, "index.html", "")}
     root_html = render_template(env, "languages.html.j2", CatalogTranslations(None), root_context)
     outputs = [Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html))]
     if stylesheet.is_file():
@@ -266,9 +271,10 @@ def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
     """Every page of one locale, read back from disk: ``(relative path, why it fails)``."""
     source = site.targets[0]
     failures = []
+    notice = expected_notice(None if locale is source else site.catalogs.get((locale.code, UI_DOMAIN)) or Catalog())
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        expected = expected_disclaimer(article, catalog, source.tag)
+        expected = expected_disclaimer(article, catalog, source.tag, notice)
         for suffix in (".html", ".txt"):
             relative = f"{locale.code}/{article.slug}{suffix}"
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)

@@ -241,7 +241,7 @@ def test_require_disclaimer_false_builds_a_site_end_to_end(project: Path) -> Non
     html = (result.folder / "de" / "plain.html").read_text(encoding="utf-8")
     text = (result.folder / "de" / "plain.txt").read_text(encoding="utf-8")
     assert "<p lang=\"en\" dir=\"ltr\">Just a paragraph.</p>" in html and "data-required" not in html
-    assert "─" * 20 not in text and "Just a paragraph." in text
+    assert "_" * 20 not in text and "read the disclaimer" not in text and "Just a paragraph." in text
     write(project / "pyproject.toml", "[tool.translatio]\n")
     with pytest.raises(Exception, match="no disclaimer"):
         build_site(load_config(project))  # the default still requires one
