@@ -13,8 +13,12 @@ Principles:
   builds without a change are byte-identical.
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
-- Beside the pages: ``status.html`` (completeness, the disclaimer per locale, findings of
-  ``check``) and ``badges/<locale>.svg``, for a README or a dashboard.
+- Beside the pages: the build record :data:`RECORD` (every file with its hash, the share
+  translated, the disclaimer's state — not named ``manifest.json``, which is a web-app
+  manifest's name), ``robots.txt`` and, with ``base_url``, ``sitemap.xml``
+  (:mod:`pipeline.discovery`). ``status.html`` (completeness, the disclaimer per locale,
+  findings of ``check``) and ``badges/<locale>.svg`` only when asked (``publish_status``):
+  a published site is for readers.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any, Callable
 from jinja2 import Environment
 
 from .catalogs import Catalog
+from . import discovery
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config
@@ -48,6 +53,8 @@ from .visibility import SiteStyles
 
 TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
 STYLESHEET = "style.css"
+RECORD = "translatio-build.json"
+"""The build record, at the build folder's root."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +92,27 @@ class Output:
 class BuildResult:
     folder: Path
     outputs: tuple[Output, ...]
+    notes: tuple[str, ...] = ()
+    """What the user should know about the site built (one line each), such as no ``base_url``."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Alternate:
     locale: LocaleInfo
     href: str
+    """Relative, for the language switcher."""
     current: bool
+    url: str = ""
+    """For ``<link rel="alternate">``: absolute with ``base_url``, else as ``href``."""
+    og_locale: str = ""
 
 
 def build_site(
-    config: Config, locales: list[str] | None = None, out_dir: Path | None = None, workers: int | None = None
+    config: Config,
+    locales: list[str] | None = None,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    status: bool | None = None,
 ) -> BuildResult:
     """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
 
@@ -103,6 +120,8 @@ def build_site(
     :mod:`pipeline.publish`); that is checked first, before anything is read or rendered.
     Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
     for sites big enough to gain from it); the pages are the same whatever the number.
+    ``status`` (default: the ``publish_status`` setting) also publishes ``status.html`` and
+    ``badges/``.
     """
     for key in ("source_dir", "locale_dir"):
         config.folder(key)  # a misspelt folder must not publish an empty site over the full one
@@ -124,23 +143,28 @@ def build_site(
     with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources)
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, config.base_url)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
-        def status() -> CheckReport:
+        publish_status = config.publish_status if status is None else status
+
+        def checked() -> CheckReport | None:
+            if not publish_status:
+                return None
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, failures, report = _render_locales(site, workers, status)
+        outputs, failures, report = _render_locales(site, workers, checked)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
-        outputs += _render_shared(env, staging, targets, stylesheet)
-        write_status(report, staging / "status.html", staging / "badges")
-        manifest = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
-        write_new(staging / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        outputs += _render_shared(site, stylesheet)
+        if report is not None:
+            write_status(report, staging / "status.html", staging / "badges")
+        record = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
+        write_new(staging / RECORD, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         publish(staging, target)
-    return BuildResult(out, tuple(outputs))
+    return BuildResult(out, tuple(outputs), () if config.base_url else (discovery.NO_BASE_URL,))
 
 
 def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
@@ -158,8 +182,22 @@ def _write(folder: Path, relative: str, content: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _alternates(targets: list[LocaleInfo] | tuple[LocaleInfo, ...], current: LocaleInfo, page: str, root: str) -> list[_Alternate]:
-    return [_Alternate(t, f"{root}{t.code}/{page}", t.code == current.code) for t in targets]
+def _alternates(
+    targets: list[LocaleInfo] | tuple[LocaleInfo, ...], current: LocaleInfo, page: str, root: str, base_url: str | None
+) -> list[_Alternate]:
+    return [
+        _Alternate(t, f"{root}{t.code}/{page}", t.code == current.code, discovery.address(base_url, f"{t.code}/{page}", root), discovery.og_locale(t))
+        for t in targets
+    ]
+
+
+def _head(base_url: str | None, path: str, x_default: str, root: str, locale: LocaleInfo) -> dict[str, Any]:
+    """What ``base.html.j2`` puts in ``<head>`` for search engines (:mod:`pipeline.discovery`)."""
+    return {
+        "canonical": discovery.address(base_url, path, root) if base_url else None,
+        "x_default": discovery.address(base_url, x_default, root),
+        "og_locale": discovery.og_locale(locale),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +216,8 @@ class _Site:
     that nothing hides the disclaimer."""
     sources: dict[str, str]
     """Each article's file as references name it (``source/valium.md``), by slug."""
+    base_url: str | None = None
+    """The site's public address (``base_url``), for canonical links and alternates."""
 
 
 _SITE: _Site | None = None
@@ -186,8 +226,8 @@ _MIN_PAGES_PER_WORKER = 50
 
 
 def _render_locales(
-    site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport]
-) -> tuple[list[Output], list[tuple[str, str]], CheckReport]:
+    site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport | None]
+) -> tuple[list[Output], list[tuple[str, str]], CheckReport | None]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
     run ``meanwhile`` in this process while the workers render."""
     global _SITE
@@ -230,7 +270,8 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
             "locale": locale,
             "root": "../",
             "home": "index.html",
-            "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../"),
+            "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../", site.base_url),
+            **_head(site.base_url, f"{locale.code}/{article.slug}.html", f"{source.code}/{article.slug}.html", "../", locale),
             "article": page,
             **notice,
         }
@@ -246,7 +287,8 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
         "locale": locale,
         "root": "../",
         "home": "index.html",
-        "alternates": _alternates(site.targets, locale, "index.html", "../"),
+        "alternates": _alternates(site.targets, locale, "index.html", "../", site.base_url),
+        **_head(site.base_url, f"{locale.code}/index.html", "index.html", "../", locale),
         "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
     }
     relative = f"{locale.code}/index.html"
@@ -255,15 +297,30 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
     return outputs, _verify_locale(site, locale)
 
 
-def _render_shared(env: Environment, staging: Path, targets: list[LocaleInfo], stylesheet: Path) -> list[Output]:
-    """The pages of no one locale: the root index of languages, the stylesheet."""
+def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
+    """The files of no one locale: the root index of languages, the stylesheet, ``robots.txt``
+    and, with a ``base_url``, ``sitemap.xml``."""
+    env, staging, targets, base_url = site.env, site.staging, site.targets, site.base_url
     source = targets[0]
-    root_context = {"locale": source, "root": "", "home": "index.html", "alternates": _alternates(targets, source, "index.html", "")}
+    root_context = {
+        "locale": source,
+        "root": "",
+        "home": "index.html",
+        "alternates": _alternates(targets, source, "index.html", "", base_url),
+        **_head(base_url, "index.html", "index.html", "", source),
+    }
     root_html = render_template(env, "languages.html.j2", CatalogTranslations(None), root_context)
     outputs = [Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html))]
     if stylesheet.is_file():
         css = stylesheet.read_text(encoding="utf-8")
         outputs.append(Output(STYLESHEET, source.code, None, None, None, _write(staging, STYLESHEET, css)))
+    if base_url:
+        clusters = [discovery.cluster(targets, "index.html", "index.html")]
+        clusters += [discovery.cluster(targets, f"{a.slug}.html", f"{source.code}/{a.slug}.html") for a in site.articles]
+        sitemap = discovery.sitemap_xml(base_url, clusters)
+        outputs.append(Output(discovery.SITEMAP, source.code, None, None, None, _write(staging, discovery.SITEMAP, sitemap)))
+    robots = discovery.robots_txt(base_url)
+    outputs.append(Output(discovery.ROBOTS, source.code, None, None, None, _write(staging, discovery.ROBOTS, robots)))
     return outputs
 
 

@@ -5,8 +5,8 @@ Principles:
 - Only our own folder is ever replaced. Every build folder carries a stamp, ``.translatio-build``
   (:data:`STAMP`, fixed content, no date), written after every page is verified; an existing
   folder is replaced only when it has the stamp, is empty, or was built by translatio before the
-  stamp existed (its ``manifest.json`` has our shape: ``version`` 1, ``source_locale``,
-  ``locales``, ``outputs``). Anything else is refused, one line, exit 2 — ``-o ~/docs`` must
+  stamp existed (its ``manifest.json``, as the build record was named then, has our shape:
+  ``version`` 1, ``source_locale``, ``locales``, ``outputs``). Anything else is refused, one line, exit 2 — ``-o ~/docs`` must
   never delete someone's documents. The project folder, ``source_dir``, ``locale_dir``, the
   templates, a folder holding any of them, the home folder and ``/`` are refused even when stamped.
 - A symlinked build folder is published *through*: the link stays, the folder it points to is

@@ -45,9 +45,9 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE, "What is Valium": "Was ist Valium (Diazepam)?"})
     result = build_site(config)
     out = de_project / "build"
-    for relative in ("index.html", "style.css", "manifest.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
+    for relative in ("index.html", "style.css", "translatio-build.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
         assert (out / relative).is_file(), relative
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "translatio-build.json").read_text(encoding="utf-8"))
     rows = {row["path"]: row for row in manifest["outputs"]}
     assert rows["de/valium.html"]["disclaimer"] == "translated"
     assert 0 < rows["de/valium.html"]["translated"] < 1
@@ -105,7 +105,7 @@ def test_disclaimer_missing_a_sentence_falls_back_to_english(de_project: Path) -
     two_sentences = DISCLAIMER_DE.rsplit(" Wenden Sie", 1)[0]
     set_translations(po_path(config, "de", "valium"), {"Disclaimer:": two_sentences})
     build_site(config)
-    manifest = json.loads((de_project / "build/manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((de_project / "build/translatio-build.json").read_text(encoding="utf-8"))
     assert {r["disclaimer"] for r in manifest["outputs"] if r["path"].startswith("de/valium")} == {"fallback"}
     assert two_sentences not in (de_project / "build/de/valium.html").read_text(encoding="utf-8")
 

@@ -296,6 +296,6 @@ def test_the_build_says_why_a_translation_of_the_authors_html_is_shown_in_englis
     assert main(["-C", str(project), "build"]) == 0
     out = capsys.readouterr().out
     assert "    shown in English: source/keys.md:5: its translation changes the source's HTML tags" in out
-    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "translatio-build.json").read_text(encoding="utf-8"))
     [row] = [r for r in manifest["outputs"] if r["path"] == "de/keys.html"]
     assert row["withheld"] == ["source/keys.md:5: its translation changes the source's HTML tags"]

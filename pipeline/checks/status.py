@@ -1,7 +1,7 @@
 """The status page and badges: completeness and findings where people look, not only in CI logs.
 
-``translatio check --html FILE`` writes the page; ``build`` writes ``build/status.html`` and a
-badge per locale (``build/badges/<locale>.svg``, "de 100%") that a README can show. The page is
+``translatio check --html FILE`` writes the page; ``build --status`` (or ``publish_status``)
+writes ``build/status.html`` and a badge per locale (``build/badges/<locale>.svg``, "de 100%") that a README can show. The page is
 rendered by Jinja2 with autoescape on: messages quote translations, which are untrusted.
 """
 
