@@ -160,7 +160,7 @@ def build_site(
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
         outputs += _render_shared(site, stylesheet)
         if report is not None:
-            write_status(report, staging / "status.html", staging / "badges")
+            write_status(report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
         record = {"version": 1, "source_locale": source.code, "locales": [t.code for t in targets], "outputs": [o.as_dict() for o in outputs]}
         write_new(staging / RECORD, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         publish(staging, target)

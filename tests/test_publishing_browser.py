@@ -60,6 +60,8 @@ function measure(doc, win, page) {
     if (ratio < out.worst) { out.worst = ratio; out.where = el.tagName.toLowerCase() + "." + el.className + " " + win.getComputedStyle(el).color + " on " + bg; }
   }
   out.pageBackground = win.getComputedStyle(doc.body).backgroundColor;
+  out.pageWidth = doc.documentElement.scrollWidth;
+  out.viewportWidth = win.innerWidth;
   const home = doc.querySelector("a.home");
   out.home = home ? home.href : null;
   const link = doc.querySelector("[data-notice] a");
@@ -152,3 +154,15 @@ def test_every_text_meets_aa_in_both_schemes_and_the_top_notice_leads_to_the_dis
         if r["page"].endswith("valium.html"):
             assert r["noticeTarget"] == "disclaimer", r
             assert 0 < r["noticeTop"] < r["viewport"] * 0.75, r  # on a phone's first screen, without scrolling
+
+
+@needs_chromium
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_status_page_fits_a_phone_and_meets_aa(tmp_path: Path, shipped_project: Path, scheme: str) -> None:
+    """The wide tables scroll inside their own box: the page itself is no wider than the phone."""
+    build_site(load_config(shipped_project), status=True)
+    flags = ["--force-dark-mode"] if scheme == "dark" else []
+    [result] = _measure(shipped_project / "build", ["status.html"], tmp_path / "profile", *flags)
+    assert "error" not in result
+    assert result["pageWidth"] <= result["viewportWidth"] == PHONE[0], result
+    assert result["worst"] >= 4.5, result
