@@ -229,6 +229,35 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None, sta
 
 @cli.command()
 @LOCALES
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--status/--no-status", default=None, help="Also publish status.html and badges/ (default: the publish_status setting).")
+@click.pass_context
+def serve(ctx: click.Context, locales: tuple[str, ...], port: int, status: bool | None) -> None:
+    """Build, serve the site on 127.0.0.1, and build again when sources, catalogues or templates change."""
+    import signal
+
+    from .build import build_site
+    from .serve import serve as serve_site
+
+    config = _config(ctx)
+
+    def build() -> str:
+        fresh = load_config(config.root)  # the settings may have changed too
+        result = build_site(fresh, list(locales) or None, status=status)
+        pages = sum(1 for o in result.outputs if o.article is not None)
+        return f"{len(result.outputs)} files in {result.folder} ({pages} article pages, all verified)"
+
+    def stop(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        serve_site(config, build, lambda line: click.echo(line), port)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+@cli.command()
+@LOCALES
 @click.option(
     "--format",
     "output_format",
