@@ -11,6 +11,13 @@ Principles:
   bad input fails fast with ``path:line``.
 - Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
   builds without a change are byte-identical.
+- Work in proportion to the change: the HTML and text of an article in a locale are kept in the
+  content-addressed cache (:mod:`pipeline.cache`), keyed on everything they are made from — the
+  article's bytes, the bytes of its catalogue and of the ``ui`` catalogue, every template and
+  the stylesheet, the settings, the list of locales and the code itself — so a page whose inputs
+  did not change is not rendered again (a template's change changes every key: all are
+  rendered). Every page is still written to the staging folder and verified, and the published
+  tree is byte-identical to a build without the cache (tests).
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
 - Beside the pages: the build record :data:`RECORD` (every file with its hash, the share
@@ -25,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -40,10 +47,13 @@ from .errors import VerificationError
 from .extract import UI_DOMAIN, checked_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
-from .loading import load_catalogs
+from .cache import digest, project_cache
+from .errors import InputError
+from .loading import load_catalogs, parse_catalogs
+from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .publish import prepare_target, publish, staging_folder
-from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
+from .render import article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
 from .textpage import DISCLAIMER_NOTICE, render_article_text
 from .ui import CatalogTranslations, templates_dir
@@ -132,7 +142,7 @@ def build_site(
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
     articles, article_keys = checked_articles(config)
-    catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
+    catalogs, catalog_digests = _read_catalogs(config, [t.code for t in targets[1:]], articles)
     env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
@@ -143,7 +153,10 @@ def build_site(
     with staging_folder(target) as staging:
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, config.base_url)
+        cache = project_cache(config.root)
+        keys = _page_keys(cache, config, targets, articles, article_keys, catalog_digests, templates)
+        reused = cache.get_many(keys.values()) if cache.enabled else {}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, config.base_url, keys, reused)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
         publish_status = config.publish_status if status is None else status
@@ -153,7 +166,10 @@ def build_site(
                 return None
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, failures, report = _render_locales(site, workers, checked)
+        outputs, failures, report, rendered = _render_locales(site, workers, checked)
+        for key, value in rendered.items():
+            cache.put(key, value)
+        cache.flush()
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
@@ -167,13 +183,61 @@ def build_site(
     return BuildResult(out, tuple(outputs), () if config.base_url else (discovery.NO_BASE_URL,))
 
 
-def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
+def _read_catalogs(
+    config: Config, codes: list[str], articles: list[Article]
+) -> tuple[dict[tuple[str, str], Catalog | None], dict[tuple[str, str], str]]:
     """Every catalogue the pages need (``None`` where a locale has none yet), each parsed once
-    per content (:mod:`pipeline.loading`)."""
+    per content (:mod:`pipeline.loading`), and a digest of the bytes each was parsed from."""
     wanted = [(code, domain, po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
     present = [path for _, _, path in wanted if path.is_file()]
-    read = load_catalogs(config, present)
-    return {(code, domain): read.get(path) for code, domain, path in wanted}
+    try:
+        sources = [(path, path.read_bytes()) for path in present]
+    except OSError:
+        load_catalogs(config, present)  # the one-line error of the file that cannot be read
+        raise
+    parsed = parse_catalogs(config, sources)
+    for value in parsed:
+        if isinstance(value, InputError):
+            raise value
+    read = {path: value for path, value in zip(present, parsed) if isinstance(value, Catalog)}
+    digests = {path: digest(data) for path, data in sources}
+    return {(code, domain): read.get(path) for code, domain, path in wanted}, {(code, domain): digests.get(path, "") for code, domain, path in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderedPage:
+    """An article's pages in one locale, as the cache keeps them."""
+
+    html: str
+    text: str
+    title: PageText
+    """For the locale's index (without its parsed tokens)."""
+    translated: float
+    disclaimer: str
+    withheld: tuple[str, ...]
+
+
+def _page_keys(
+    cache: Any,
+    config: Config,
+    targets: list[LocaleInfo],
+    articles: list[Article],
+    article_keys: list[str],
+    catalogs: dict[tuple[str, str], str],
+    templates: Path,
+) -> dict[tuple[str, str], str]:
+    """The cache key of each article's pages in each locale: everything the pages are made of."""
+    files = sorted(p for p in templates.iterdir() if p.is_file()) if templates.is_dir() else []
+    shared = digest(
+        config.fingerprint(),
+        ",".join(t.code for t in targets),
+        *(part for path in files for part in (path.name, path.read_bytes())),
+    )
+    return {
+        (t.code, a.slug): cache.key("page", shared, key, t.code, catalogs.get((t.code, a.slug), ""), catalogs.get((t.code, UI_DOMAIN), ""))
+        for t in targets
+        for a, key in zip(articles, article_keys)
+    }
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
@@ -218,6 +282,10 @@ class _Site:
     """Each article's file as references name it (``source/valium.md``), by slug."""
     base_url: str | None = None
     """The site's public address (``base_url``), for canonical links and alternates."""
+    keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The cache key of each (locale, article slug)'s pages."""
+    reused: dict[str, Any] = field(default_factory=dict)
+    """Pages found in the cache, by key (:class:`_RenderedPage`)."""
 
 
 _SITE: _Site | None = None
@@ -227,7 +295,7 @@ _MIN_PAGES_PER_WORKER = 50
 
 def _render_locales(
     site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport | None]
-) -> tuple[list[Output], list[tuple[str, str]], CheckReport | None]:
+) -> tuple[list[Output], list[tuple[str, str]], CheckReport | None, dict[str, _RenderedPage]]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
     run ``meanwhile`` in this process while the workers render."""
     global _SITE
@@ -249,52 +317,68 @@ def _render_locales(
         _SITE = None
     outputs = [o for result in results for o in result[0]]
     failures = [f for result in results for f in result[1]]
-    return outputs, failures, other
+    rendered = {key: page for result in results for key, page in result[2].items()}
+    return outputs, failures, other, rendered
 
 
-def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]]]:
-    """One locale: every article as HTML and text, its index, then every page read back."""
+def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]], dict[str, _RenderedPage]]:
+    """One locale: every article as HTML and text (from the cache when its inputs are
+    unchanged), its index, then every page read back; and the pages rendered anew, by key."""
     site = _SITE
     assert site is not None
     source, locale = site.targets[0], site.targets[index]
     ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)))
     outputs: list[Output] = []
-    pages: list[ArticlePage] = []
+    titles: list[tuple[str, PageText]] = []
+    fresh: dict[str, _RenderedPage] = {}
     english = locale is not source and not ui.translates(DISCLAIMER_NOTICE)
     notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
     for article in site.articles:
-        catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
-        pages.append(page)
-        context = {
-            "locale": locale,
-            "root": "../",
-            "home": "index.html",
-            "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../", site.base_url),
-            **_head(site.base_url, f"{locale.code}/{article.slug}.html", f"{source.code}/{article.slug}.html", "../", locale),
-            "article": page,
-            **notice,
-        }
-        html = render_template(site.env, "article.html.j2", ui, context)
-        text = render_article_text(page, ui)
-        state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
-        share = round(page.translated_share, 4)
-        withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
-        for suffix, content in ((".html", html), (".txt", text)):
+        key = site.keys.get((locale.code, article.slug), "")
+        done = site.reused.get(key) if key else None
+        if not isinstance(done, _RenderedPage):
+            done = _render_article(site, article, locale, ui, notice)
+            if key:
+                fresh[key] = done
+        titles.append((article.slug, done.title))
+        for suffix, content in ((".html", done.html), (".txt", done.text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content), withheld))
+            written = _write(site.staging, relative, content)
+            outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
     index_context = {
         "locale": locale,
         "root": "../",
         "home": "index.html",
         "alternates": _alternates(site.targets, locale, "index.html", "../", site.base_url),
         **_head(site.base_url, f"{locale.code}/index.html", "index.html", "../", locale),
-        "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
+        "articles": [{"href": f"{slug}.html", "title": title} for slug, title in titles],
     }
     relative = f"{locale.code}/index.html"
-    digest = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
-    outputs.append(Output(relative, locale.code, None, None, None, digest))
-    return outputs, _verify_locale(site, locale)
+    written = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
+    outputs.append(Output(relative, locale.code, None, None, None, written))
+    return outputs, _verify_locale(site, locale), fresh
+
+
+def _render_article(site: _Site, article: Article, locale: LocaleInfo, ui: CatalogTranslations, notice: dict[str, Any]) -> _RenderedPage:
+    """One article's HTML and text page in one locale."""
+    source = site.targets[0]
+    catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+    page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui)
+    context = {
+        "locale": locale,
+        "root": "../",
+        "home": "index.html",
+        "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../", site.base_url),
+        **_head(site.base_url, f"{locale.code}/{article.slug}.html", f"{source.code}/{article.slug}.html", "../", locale),
+        "article": page,
+        **notice,
+    }
+    html = render_template(site.env, "article.html.j2", ui, context)
+    text = render_article_text(page, ui)
+    state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
+    withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
+    title = replace(page.title, tokens=None)
+    return _RenderedPage(html, text, title, round(page.translated_share, 4), state, withheld)
 
 
 def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
