@@ -6,8 +6,6 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-import pytest
-
 from pipeline.build import build_site
 from pipeline.catalogs.wrapping import POSSIBLE, possible_breaks, text_width
 from pipeline.config import load_config
@@ -69,9 +67,9 @@ def test_a_text_page_starts_with_a_byte_order_mark_and_rtl_lines_with_rlm(shippe
     assert RLM not in german
 
 
-@pytest.mark.parametrize("locale", ["en", "ja", "ar", "ru"])
-def test_the_rule_line_is_72_columns_where_ambiguous_characters_are_wide(shipped_project: Path, locale: str) -> None:
+def test_the_rule_line_is_72_columns_where_ambiguous_characters_are_wide(shipped_project: Path) -> None:
     build_site(load_config(shipped_project))
-    lines = (shipped_project / "build" / locale / "valium.txt").read_text(encoding="utf-8").split("\n")
-    assert lines.count(DISCLAIMER_RULE) == 1
     assert text_width(DISCLAIMER_RULE, cjk=True) == text_width(DISCLAIMER_RULE) == WIDTH
+    for locale in ("en", "ja", "ar", "ru"):
+        lines = (shipped_project / "build" / locale / "valium.txt").read_text(encoding="utf-8").split("\n")
+        assert lines.count(DISCLAIMER_RULE) == 1, locale
