@@ -61,6 +61,22 @@ function measure(doc, win, page) {
   }
   out.pageBackground = win.getComputedStyle(doc.body).backgroundColor;
   out.pageWidth = doc.documentElement.scrollWidth;
+  out.direction = win.getComputedStyle(doc.body).direction;
+  const title = doc.querySelector("h1");
+  const box = (doc.querySelector("main") || doc.body).getBoundingClientRect();
+  if (title) {
+    const range = doc.createRange();
+    range.selectNodeContents(title);
+    const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+    const line = rects.filter(r => Math.abs(r.top - rects[0].top) < 2);  // the first line: its bidi runs together
+    const right = Math.max(...line.map(r => r.right)), left = Math.min(...line.map(r => r.left));
+    out.titleStartGap = out.direction === "rtl" ? box.right - right : left - box.left;
+  }
+  const notice = doc.querySelector("[data-notice]");
+  if (notice) {
+    const cs = win.getComputedStyle(notice);
+    out.noticeEdge = out.direction === "rtl" ? cs.borderRightWidth : cs.borderLeftWidth;
+  }
   out.viewportWidth = win.innerWidth;
   const home = doc.querySelector("a.home");
   out.home = home ? home.href : null;
@@ -151,7 +167,10 @@ def test_every_text_meets_aa_in_both_schemes_and_the_top_notice_leads_to_the_dis
     for r in results:
         code = r["page"].split("/")[0] if "/" in r["page"] else None
         assert r["home"].endswith(f"/{code}/index.html" if code else "/index.html"), r
+        assert r["direction"] == ("rtl" if code == "ar" else "ltr"), r
+        assert r["titleStartGap"] < 2, r  # the title starts at the start edge: the right one in Arabic
         if r["page"].endswith("valium.html"):
+            assert r["noticeEdge"] == "4px", r  # the notice's rule is on its start side
             assert r["noticeTarget"] == "disclaimer", r
             assert 0 < r["noticeTop"] < r["viewport"] * 0.75, r  # on a phone's first screen, without scrolling
 
