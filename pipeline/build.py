@@ -9,7 +9,7 @@ Principles:
   stays as it was.
 - All input is read and checked before rendering starts (sources, catalogues, templates), so
   bad input fails fast with ``path:line``.
-- Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
+- Same input, same output: no timestamps in pages or the build record, files in a fixed order, so two
   builds without a change are byte-identical.
 - Work in proportion to the change: the HTML and text of an article in a locale are kept in the
   content-addressed cache (:mod:`pipeline.cache`), keyed on everything they are made from — the
@@ -69,7 +69,7 @@ RECORD = "translatio-build.json"
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One published file, as the manifest lists it."""
+    """One published file, as the build record lists it."""
 
     path: str
     """Relative to the build folder, with ``/``."""
