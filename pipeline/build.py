@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any, Callable
 
@@ -155,8 +156,18 @@ def build_site(
         sources = {a.slug: config.relative(a.path) for a in articles}
         cache = project_cache(config.root)
         keys = _page_keys(cache, config, targets, articles, article_keys, catalog_digests, templates)
-        reused = cache.get_many(keys.values()) if cache.enabled else {}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, config.base_url, keys, reused)
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, config.base_url, keys)
+
+        def reused(code: str) -> dict[str, Any]:
+            """One locale's pages from the cache: one locale in memory at a time, not kept."""
+            if not cache.enabled:
+                return {}
+            return cache.get_many([keys[code, a.slug] for a in articles], remember=False)
+
+        def rendered(pages: dict[str, _RenderedPage]) -> None:
+            for key, value in pages.items():
+                cache.put(key, value, remember=False)
+            cache.flush()
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
         publish_status = config.publish_status if status is None else status
@@ -166,10 +177,7 @@ def build_site(
                 return None
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, failures, report, rendered = _render_locales(site, workers, checked)
-        for key, value in rendered.items():
-            cache.put(key, value)
-        cache.flush()
+        outputs, failures, report = _render_locales(site, workers, checked, reused, rendered)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
@@ -284,8 +292,6 @@ class _Site:
     """The site's public address (``base_url``), for canonical links and alternates."""
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
     """The cache key of each (locale, article slug)'s pages."""
-    reused: dict[str, Any] = field(default_factory=dict)
-    """Pages found in the cache, by key (:class:`_RenderedPage`)."""
 
 
 _SITE: _Site | None = None
@@ -294,34 +300,56 @@ _MIN_PAGES_PER_WORKER = 50
 
 
 def _render_locales(
-    site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport | None]
-) -> tuple[list[Output], list[tuple[str, str]], CheckReport | None, dict[str, _RenderedPage]]:
+    site: _Site,
+    workers: int | None,
+    meanwhile: Callable[[], CheckReport | None],
+    reused: Callable[[str], dict[str, Any]] = lambda code: {},
+    rendered: Callable[[dict[str, _RenderedPage]], None] = lambda pages: None,
+) -> tuple[list[Output], list[tuple[str, str]], CheckReport | None]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
-    run ``meanwhile`` in this process while the workers render."""
+    run ``meanwhile`` in this process while the workers render. ``reused`` gives a locale's pages
+    from the cache and ``rendered`` takes those rendered anew, in this process (workers never
+    touch the cache), one locale at a time so that a large site's pages are never all in memory."""
     global _SITE
     count = workers if workers is not None else usable_cpus()
     if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
         count = 1  # forking costs more than a small site takes
     count = min(count, len(site.targets))
+    results: dict[int, tuple[list[Output], list[tuple[str, str]]]] = {}
+
+    def keep(index: int, result: tuple[list[Output], list[tuple[str, str]], dict[str, _RenderedPage]]) -> None:
+        rendered(result[2])
+        results[index] = (result[0], result[1])
+
     _SITE = site
     try:
         if count <= 1 or not can_fork():
-            results = [_render_locale(index) for index in range(len(site.targets))]
+            for index, locale in enumerate(site.targets):
+                keep(index, _render_locale(index, reused(locale.code)))
             other = meanwhile()
         else:
             with worker_pool(count) as pool:
-                futures = [pool.submit(_render_locale, index) for index in range(len(site.targets))]
-                other = meanwhile()
-                results = [future.result() for future in futures]
+                waiting = list(enumerate(site.targets))
+                running: dict[Future[Any], int] = {}
+                started = False
+                other = None
+                while waiting or running:
+                    while waiting and len(running) < count:  # one locale's cached pages per worker at a time
+                        index, locale = waiting.pop(0)
+                        running[pool.submit(_render_locale, index, reused(locale.code))] = index
+                    if not started:  # the workers are busy: this process's own work now
+                        started, other = True, meanwhile()
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        keep(running.pop(future), future.result())
     finally:
         _SITE = None
-    outputs = [o for result in results for o in result[0]]
-    failures = [f for result in results for f in result[1]]
-    rendered = {key: page for result in results for key, page in result[2].items()}
-    return outputs, failures, other, rendered
+    outputs = [o for index in sorted(results) for o in results[index][0]]
+    failures = [f for index in sorted(results) for f in results[index][1]]
+    return outputs, failures, other
 
 
-def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]], dict[str, _RenderedPage]]:
+def _render_locale(index: int, reused: dict[str, Any]) -> tuple[list[Output], list[tuple[str, str]], dict[str, _RenderedPage]]:
     """One locale: every article as HTML and text (from the cache when its inputs are
     unchanged), its index, then every page read back; and the pages rendered anew, by key."""
     site = _SITE
@@ -335,7 +363,7 @@ def _render_locale(index: int) -> tuple[list[Output], list[tuple[str, str]], dic
     notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
     for article in site.articles:
         key = site.keys.get((locale.code, article.slug), "")
-        done = site.reused.get(key) if key else None
+        done = reused.get(key) if key else None
         if not isinstance(done, _RenderedPage):
             done = _render_article(site, article, locale, ui, notice)
             if key:
