@@ -17,7 +17,9 @@ Principles:
   the stylesheet, the settings, the list of locales and the code itself — so a page whose inputs
   did not change is not rendered again (a template's change changes every key: all are
   rendered). Every page is still written to the staging folder and verified, and the published
-  tree is byte-identical to a build without the cache (tests).
+  tree is byte-identical to a build without the cache (tests). Cached pages are fetched and
+  stored one locale at a time and not kept in the process: a large site's pages are never all
+  in memory.
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
 - Beside the pages: the build record :data:`RECORD` (every file with its hash, the share
