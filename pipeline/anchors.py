@@ -8,6 +8,8 @@ Principles:
   the heading's text, so translators never see it).
 - Otherwise it is GitHub's rule, which authors know: lower case, punctuation removed, spaces to
   ``-``; letters of any script are kept. Repeated ids get ``-1``, ``-2``… in document order.
+- The page's own ids are reserved (:data:`RESERVED`): a heading "Disclaimer" gets
+  ``disclaimer-1``, so the notice at the top of every page always links to the disclaimer.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import unicodedata
 
 _EXPLICIT = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 _DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+RESERVED = ("disclaimer",)
+"""Ids the page templates give their own elements (the disclaimer's container)."""
 
 
 def explicit_anchor(text: str) -> tuple[str, str]:
@@ -38,7 +42,7 @@ class AnchorSet:
     """Unique ids within one page, assigned in document order."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self.used: set[str] = set(RESERVED)
 
     def claim(self, wanted: str) -> str:
         anchor, number = wanted, 0

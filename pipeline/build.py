@@ -9,28 +9,43 @@ Principles:
   stays as it was.
 - All input is read and checked before rendering starts (sources, catalogues, templates), so
   bad input fails fast with ``path:line``.
-- Same input, same output: no timestamps in pages or manifest, files in a fixed order, so two
+- Same input, same output: no timestamps in pages or the build record, files in a fixed order, so two
   builds without a change are byte-identical.
 - Each locale is built under its publish policy (``publish``, ``required_review``); the
   manifest records, per page and per segment, the state each was published in, where its
   translation came from and who reviewed it (:mod:`pipeline.provenance`).
+- Work in proportion to the change: the HTML and text of an article in a locale are kept in the
+  content-addressed cache (:mod:`pipeline.cache`), keyed on everything they are made from — the
+  article's bytes, the bytes of its catalogue and of the ``ui`` catalogue, every template and
+  the stylesheet, the settings, the list of locales and the code itself — so a page whose inputs
+  did not change is not rendered again (a template's change changes every key: all are
+  rendered). Every page is still written to the staging folder and verified, and the published
+  tree is byte-identical to a build without the cache (tests). Cached pages are fetched and
+  stored one locale at a time and not kept in the process: a large site's pages are never all
+  in memory.
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
   then list just those.
-- Beside the pages: ``status.html`` (completeness, the disclaimer per locale, findings of
-  ``check``) and ``badges/<locale>.svg``, for a README or a dashboard.
+- Beside the pages: the build record :data:`RECORD` (every file with its hash, the share
+  translated, the disclaimer's state — not named ``manifest.json``, which is a web-app
+  manifest's name), ``robots.txt`` and, with ``base_url``, ``sitemap.xml``
+  (:mod:`pipeline.discovery`). ``status.html`` (completeness, the disclaimer per locale,
+  findings of ``check``) and ``badges/<locale>.svg`` only when asked (``publish_status``):
+  a published site is for readers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import Environment
 
 from .catalogs import Catalog
+from . import discovery
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config, PublishPolicy
@@ -38,25 +53,30 @@ from .errors import VerificationError
 from .extract import UI_DOMAIN, checked_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
-from .loading import load_catalogs
+from .cache import digest, project_cache
+from .errors import InputError
+from .loading import load_catalogs, parse_catalogs
+from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .provenance import SegmentRecord
 from .publish import prepare_target, publish, staging_folder
-from .render import ArticlePage, article_page, load_template, make_environment, reading_minutes, render_template
+from .render import article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
-from .textpage import render_article_text
+from .textpage import DISCLAIMER_NOTICE, render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
-from .verify import expected_disclaimer, verify_page
+from .verify import expected_disclaimer, expected_notice, verify_page
 from .visibility import SiteStyles
 
 TEMPLATES = ("article.html.j2", "index.html.j2", "languages.html.j2")
 STYLESHEET = "style.css"
+RECORD = "translatio-build.json"
+"""The build record, at the build folder's root."""
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One published file, as the manifest lists it."""
+    """One published file, as the build record lists it."""
 
     path: str
     """Relative to the build folder, with ``/``."""
@@ -115,17 +135,27 @@ class BuildResult:
     folder: Path
     outputs: tuple[Output, ...]
     pages: tuple[PageRecord, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the user should know about the site built (one line each), such as no ``base_url``."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Alternate:
     locale: LocaleInfo
     href: str
+    """Relative, for the language switcher."""
     current: bool
+    url: str = ""
+    """For ``<link rel="alternate">``: absolute with ``base_url``, else as ``href``."""
+    og_locale: str = ""
 
 
 def build_site(
-    config: Config, locales: list[str] | None = None, out_dir: Path | None = None, workers: int | None = None
+    config: Config,
+    locales: list[str] | None = None,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    status: bool | None = None,
 ) -> BuildResult:
     """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
 
@@ -133,6 +163,8 @@ def build_site(
     :mod:`pipeline.publish`); that is checked first, before anything is read or rendered.
     Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
     for sites big enough to gain from it); the pages are the same whatever the number.
+    ``status`` (default: the ``publish_status`` setting) also publishes ``status.html`` and
+    ``badges/``.
     """
     for key in ("source_dir", "locale_dir"):
         config.folder(key)  # a misspelt folder must not publish an empty site over the full one
@@ -143,7 +175,7 @@ def build_site(
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
     articles, article_keys = checked_articles(config)
-    catalogs = _read_catalogs(config, [t.code for t in targets[1:]], articles)
+    catalogs, catalog_digests = _read_catalogs(config, [t.code for t in targets[1:]], articles)
     env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
@@ -155,20 +187,38 @@ def build_site(
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
         policies = {t.code: config.policy_for(t.code) for t in targets}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies)
+        cache = project_cache(config.root)
+        keys = _page_keys(cache, config, targets, articles, article_keys, catalog_digests, templates)
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys)
+
+        def reused(code: str) -> dict[str, Any]:
+            """One locale's pages from the cache: one locale in memory at a time, not kept."""
+            if not cache.enabled:
+                return {}
+            return cache.get_many([keys[code, a.slug] for a in articles], remember=False)
+
+        def rendered(pages: dict[str, _RenderedPage]) -> None:
+            for key, value in pages.items():
+                cache.put(key, value, remember=False)
+            cache.flush()
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
-        def status() -> CheckReport:
+        publish_status = config.publish_status if status is None else status
+
+        def checked() -> CheckReport | None:
+            if not publish_status:
+                return None
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, pages, failures, report = _render_locales(site, workers, status)
+        outputs, pages, failures, report = _render_locales(site, workers, checked, reused, rendered)
         if failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
             raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
-        outputs += _render_shared(env, staging, targets, stylesheet)
-        write_status(report, staging / "status.html", staging / "badges")
-        manifest = {
+        outputs += _render_shared(site, stylesheet)
+        if report is not None:
+            write_status(report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
+        record = {
             "version": 1,
             "source_locale": source.code,
             "locales": [t.code for t in targets],
@@ -176,22 +226,74 @@ def build_site(
             "outputs": [o.as_dict() for o in outputs],
             "pages": [p.as_dict() for p in pages],
         }
-        write_new(staging / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        write_new(staging / RECORD, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         publish(staging, target)
-    return BuildResult(out, tuple(outputs), tuple(pages))
+    return BuildResult(out, tuple(outputs), tuple(pages), () if config.base_url else (discovery.NO_BASE_URL,))
 
 
 def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
     return {"publish": policy.publish, "required_review": policy.required_review}
 
 
-def _read_catalogs(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], Catalog | None]:
+def _read_catalogs(
+    config: Config, codes: list[str], articles: list[Article]
+) -> tuple[dict[tuple[str, str], Catalog | None], dict[tuple[str, str], str]]:
     """Every catalogue the pages need (``None`` where a locale has none yet), each parsed once
-    per content (:mod:`pipeline.loading`)."""
+    per content (:mod:`pipeline.loading`), and a digest of the bytes each was parsed from."""
     wanted = [(code, domain, po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
     present = [path for _, _, path in wanted if path.is_file()]
-    read = load_catalogs(config, present)
-    return {(code, domain): read.get(path) for code, domain, path in wanted}
+    try:
+        sources = [(path, path.read_bytes()) for path in present]
+    except OSError:
+        load_catalogs(config, present)  # the one-line error of the file that cannot be read
+        raise
+    parsed = parse_catalogs(config, sources)
+    for value in parsed:
+        if isinstance(value, InputError):
+            raise value
+    read = {path: value for path, value in zip(present, parsed) if isinstance(value, Catalog)}
+    digests = {path: digest(data) for path, data in sources}
+    return {(code, domain): read.get(path) for code, domain, path in wanted}, {(code, domain): digests.get(path, "") for code, domain, path in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderedPage:
+    """An article's pages in one locale, as the cache keeps them."""
+
+    html: str
+    text: str
+    title: PageText
+    """For the locale's index (without its parsed tokens)."""
+    translated: float
+    disclaimer: str
+    withheld: tuple[str, ...]
+    in_english: int
+    """Segments shown in English (the notice at the top of the page counts them)."""
+    segments: tuple[SegmentRecord, ...]
+    """How each segment went out, for the build record's provenance."""
+
+
+def _page_keys(
+    cache: Any,
+    config: Config,
+    targets: list[LocaleInfo],
+    articles: list[Article],
+    article_keys: list[str],
+    catalogs: dict[tuple[str, str], str],
+    templates: Path,
+) -> dict[tuple[str, str], str]:
+    """The cache key of each article's pages in each locale: everything the pages are made of."""
+    files = sorted(p for p in templates.iterdir() if p.is_file()) if templates.is_dir() else []
+    shared = digest(
+        config.fingerprint(),
+        ",".join(t.code for t in targets),
+        *(part for path in files for part in (path.name, path.read_bytes())),
+    )
+    return {
+        (t.code, a.slug): cache.key("page", shared, key, t.code, catalogs.get((t.code, a.slug), ""), catalogs.get((t.code, UI_DOMAIN), ""))
+        for t in targets
+        for a, key in zip(articles, article_keys)
+    }
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
@@ -200,8 +302,22 @@ def _write(folder: Path, relative: str, content: str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _alternates(targets: list[LocaleInfo] | tuple[LocaleInfo, ...], current: LocaleInfo, page: str, root: str) -> list[_Alternate]:
-    return [_Alternate(t, f"{root}{t.code}/{page}", t.code == current.code) for t in targets]
+def _alternates(
+    targets: list[LocaleInfo] | tuple[LocaleInfo, ...], current: LocaleInfo, page: str, root: str, base_url: str | None
+) -> list[_Alternate]:
+    return [
+        _Alternate(t, f"{root}{t.code}/{page}", t.code == current.code, discovery.address(base_url, f"{t.code}/{page}", root), discovery.og_locale(t))
+        for t in targets
+    ]
+
+
+def _head(base_url: str | None, path: str, x_default: str, root: str, locale: LocaleInfo) -> dict[str, Any]:
+    """What ``base.html.j2`` puts in ``<head>`` for search engines (:mod:`pipeline.discovery`)."""
+    return {
+        "canonical": discovery.address(base_url, path, root) if base_url else None,
+        "x_default": discovery.address(base_url, x_default, root),
+        "og_locale": discovery.og_locale(locale),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +338,10 @@ class _Site:
     """Each article's file as references name it (``source/valium.md``), by slug."""
     policies: dict[str, PublishPolicy]
     """Each target locale's publish policy."""
+    base_url: str | None = None
+    """The site's public address (``base_url``), for canonical links and alternates."""
+    keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The cache key of each (locale, article slug)'s pages."""
 
 
 _SITE: _Site | None = None
@@ -230,85 +350,149 @@ _MIN_PAGES_PER_WORKER = 50
 
 
 def _render_locales(
-    site: _Site, workers: int | None, meanwhile: Callable[[], CheckReport]
-) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], CheckReport]:
+    site: _Site,
+    workers: int | None,
+    meanwhile: Callable[[], CheckReport | None],
+    reused: Callable[[str], dict[str, Any]] = lambda code: {},
+    rendered: Callable[[dict[str, _RenderedPage]], None] = lambda pages: None,
+) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], CheckReport | None]:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
-    run ``meanwhile`` in this process while the workers render."""
+    run ``meanwhile`` in this process while the workers render. ``reused`` gives a locale's pages
+    from the cache and ``rendered`` takes those rendered anew, in this process (workers never
+    touch the cache), one locale at a time so that a large site's pages are never all in memory."""
     global _SITE
     count = workers if workers is not None else usable_cpus()
     if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
         count = 1  # forking costs more than a small site takes
     count = min(count, len(site.targets))
+    results: dict[int, tuple[list[Output], list[PageRecord], list[tuple[str, str]]]] = {}
+
+    def keep(index: int, result: tuple[list[Output], list[PageRecord], list[tuple[str, str]], dict[str, _RenderedPage]]) -> None:
+        rendered(result[3])
+        results[index] = (result[0], result[1], result[2])
+
     _SITE = site
     try:
         if count <= 1 or not can_fork():
-            results = [_render_locale(index) for index in range(len(site.targets))]
+            for index, locale in enumerate(site.targets):
+                keep(index, _render_locale(index, reused(locale.code)))
             other = meanwhile()
         else:
             with worker_pool(count) as pool:
-                futures = [pool.submit(_render_locale, index) for index in range(len(site.targets))]
-                other = meanwhile()
-                results = [future.result() for future in futures]
+                waiting = list(enumerate(site.targets))
+                running: dict[Future[Any], int] = {}
+                started = False
+                other = None
+                while waiting or running:
+                    while waiting and len(running) < count:  # one locale's cached pages per worker at a time
+                        index, locale = waiting.pop(0)
+                        running[pool.submit(_render_locale, index, reused(locale.code))] = index
+                    if not started:  # the workers are busy: this process's own work now
+                        started, other = True, meanwhile()
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        keep(running.pop(future), future.result())
     finally:
         _SITE = None
-    outputs = [o for result in results for o in result[0]]
-    pages = [p for result in results for p in result[1]]
-    failures = [f for result in results for f in result[2]]
+    outputs = [o for index in sorted(results) for o in results[index][0]]
+    pages = [p for index in sorted(results) for p in results[index][1]]
+    failures = [f for index in sorted(results) for f in results[index][2]]
     return outputs, pages, failures, other
 
 
-def _render_locale(index: int) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]]]:
-    """One locale: every article as HTML and text, its index, then every page read back."""
+def _render_locale(
+    index: int, reused: dict[str, Any]
+) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], dict[str, _RenderedPage]]:
+    """One locale: every article as HTML and text (from the cache when its inputs are
+    unchanged), its index, then every page read back; and the pages rendered anew, by key."""
     site = _SITE
     assert site is not None
     source, locale = site.targets[0], site.targets[index]
     policy = site.policies.get(locale.code, PublishPolicy())
     ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)), policy)
     outputs: list[Output] = []
-    pages: list[ArticlePage] = []
     records: list[PageRecord] = []
+    titles: list[tuple[str, PageText]] = []
+    fresh: dict[str, _RenderedPage] = {}
+    english = locale is not source and not ui.translates(DISCLAIMER_NOTICE)
+    notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
     for article in site.articles:
-        catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui, policy)
-        pages.append(page)
-        context = {
-            "locale": locale,
-            "root": "../",
-            "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../"),
-            "article": page,
-        }
-        html = render_template(site.env, "article.html.j2", ui, context)
-        text = render_article_text(page, ui)
-        state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
-        share = round(page.translated_share, 4)
-        withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
-        for suffix, content in ((".html", html), (".txt", text)):
+        key = site.keys.get((locale.code, article.slug), "")
+        done = reused.get(key) if key else None
+        if not isinstance(done, _RenderedPage):
+            done = _render_article(site, article, locale, ui, notice, policy)
+            if key:
+                fresh[key] = done
+        titles.append((article.slug, done.title))
+        for suffix, content in ((".html", done.html), (".txt", done.text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
-            outputs.append(Output(relative, locale.code, article.slug, share, state, _write(site.staging, relative, content), withheld))
+            written = _write(site.staging, relative, content)
+            outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
         if locale is not source:
             files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
-            records.append(PageRecord(locale.code, article.slug, files, page.in_english, page.segments))
+            records.append(PageRecord(locale.code, article.slug, files, done.in_english, done.segments))
     index_context = {
         "locale": locale,
         "root": "../",
-        "alternates": _alternates(site.targets, locale, "index.html", "../"),
-        "articles": [{"href": f"{p.article.slug}.html", "title": p.title} for p in pages],
+        "home": "index.html",
+        "alternates": _alternates(site.targets, locale, "index.html", "../", site.base_url),
+        **_head(site.base_url, f"{locale.code}/index.html", "index.html", "../", locale),
+        "articles": [{"href": f"{slug}.html", "title": title} for slug, title in titles],
     }
     relative = f"{locale.code}/index.html"
-    digest = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
-    outputs.append(Output(relative, locale.code, None, None, None, digest))
-    return outputs, records, _verify_locale(site, locale)
+    written = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
+    outputs.append(Output(relative, locale.code, None, None, None, written))
+    return outputs, records, _verify_locale(site, locale), fresh
 
 
-def _render_shared(env: Environment, staging: Path, targets: list[LocaleInfo], stylesheet: Path) -> list[Output]:
-    """The pages of no one locale: the root index of languages, the stylesheet."""
+def _render_article(
+    site: _Site, article: Article, locale: LocaleInfo, ui: CatalogTranslations, notice: dict[str, Any], policy: PublishPolicy
+) -> _RenderedPage:
+    """One article's HTML and text page in one locale."""
+    source = site.targets[0]
+    catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+    page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui, policy)
+    context = {
+        "locale": locale,
+        "root": "../",
+        "home": "index.html",
+        "alternates": _alternates(site.targets, locale, f"{article.slug}.html", "../", site.base_url),
+        **_head(site.base_url, f"{locale.code}/{article.slug}.html", f"{source.code}/{article.slug}.html", "../", locale),
+        "article": page,
+        **notice,
+    }
+    html = render_template(site.env, "article.html.j2", ui, context)
+    text = render_article_text(page, ui)
+    state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
+    withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
+    title = replace(page.title, tokens=None)
+    return _RenderedPage(html, text, title, round(page.translated_share, 4), state, withheld, page.in_english, page.segments)
+
+
+def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
+    """The files of no one locale: the root index of languages, the stylesheet, ``robots.txt``
+    and, with a ``base_url``, ``sitemap.xml``."""
+    env, staging, targets, base_url = site.env, site.staging, site.targets, site.base_url
     source = targets[0]
-    root_context = {"locale": source, "root": "", "alternates": _alternates(targets, source, "index.html", "")}
+    root_context = {
+        "locale": source,
+        "root": "",
+        "home": "index.html",
+        "alternates": _alternates(targets, source, "index.html", "", base_url),
+        **_head(base_url, "index.html", "index.html", "", source),
+    }
     root_html = render_template(env, "languages.html.j2", CatalogTranslations(None), root_context)
     outputs = [Output("index.html", source.code, None, None, None, _write(staging, "index.html", root_html))]
     if stylesheet.is_file():
         css = stylesheet.read_text(encoding="utf-8")
         outputs.append(Output(STYLESHEET, source.code, None, None, None, _write(staging, STYLESHEET, css)))
+    if base_url:
+        clusters = [discovery.cluster(targets, "index.html", "index.html")]
+        clusters += [discovery.cluster(targets, f"{a.slug}.html", f"{source.code}/{a.slug}.html") for a in site.articles]
+        sitemap = discovery.sitemap_xml(base_url, clusters)
+        outputs.append(Output(discovery.SITEMAP, source.code, None, None, None, _write(staging, discovery.SITEMAP, sitemap)))
+    robots = discovery.robots_txt(base_url)
+    outputs.append(Output(discovery.ROBOTS, source.code, None, None, None, _write(staging, discovery.ROBOTS, robots)))
     return outputs
 
 
@@ -316,9 +500,11 @@ def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
     """Every page of one locale, read back from disk: ``(relative path, why it fails)``."""
     source = site.targets[0]
     failures = []
+    policy = site.policies.get(locale.code, PublishPolicy())
+    notice = expected_notice(None if locale is source else site.catalogs.get((locale.code, UI_DOMAIN)) or Catalog(), policy)
     for article in site.articles:
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
-        expected = expected_disclaimer(article, catalog, source.tag, site.policies.get(locale.code, PublishPolicy()))
+        expected = expected_disclaimer(article, catalog, source.tag, policy=policy, notice=notice)
         for suffix in (".html", ".txt"):
             relative = f"{locale.code}/{article.slug}{suffix}"
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)

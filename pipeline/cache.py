@@ -86,8 +86,9 @@ class Cache:
     def get(self, key: str) -> Any | None:
         return self.get_many([key]).get(key)
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The values found for ``keys``, checked and unpickled (fetched in batches)."""
+    def get_many(self, keys: Iterable[str], remember: bool = True) -> dict[str, Any]:
+        """The values found for ``keys``, checked and unpickled (fetched in batches); large
+        values used once (a build's pages) are not kept in the process (``remember=False``)."""
         wanted = list(dict.fromkeys(keys))
         if self.db is None:
             return {}
@@ -110,15 +111,18 @@ class Cache:
                 continue
             self.hits += 1
             self.used.add(key)
-            self.memo[key] = found[key] = value
+            found[key] = value
+            if remember:
+                self.memo[key] = value
         return found
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any, remember: bool = True) -> None:
         if self.db is None:
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.written[key] = (hashlib.sha256(data).digest(), data)
-        self.memo[key] = value
+        if remember:
+            self.memo[key] = value
 
     def flush(self) -> None:
         """Write what was put and note what was used; errors (a full disk) only lose the cache."""

@@ -205,13 +205,14 @@ def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> N
 @cli.command()
 @LOCALES
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Build folder (default: build_dir).")
+@click.option("--status/--no-status", default=None, help="Also publish status.html and badges/ in the site (default: the publish_status setting).")
 @click.pass_context
-def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> None:
+def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None, status: bool | None) -> None:
     """Render every article in every locale to HTML and text, verify, then publish."""
     from .build import build_site
 
     config = _config(ctx)
-    result = build_site(config, list(locales) or None, output)
+    result = build_site(config, list(locales) or None, output, status=status)
     pages = [o for o in result.outputs if o.article is not None]
     fallbacks = sorted({o.locale for o in pages if o.disclaimer == "fallback"})
     click.echo(f"{len(result.outputs)} files in {result.folder} ({len(pages)} article pages, all verified)")
@@ -222,8 +223,39 @@ def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None) -> 
         click.echo(f"  {locale}: {share:.0f}% translated{note}")
         for reason in sorted({w for o in pages if o.locale == locale for w in o.withheld}):
             click.echo(f"    shown in English: {reason}")
+    for note in result.notes:
+        click.echo(f"note: {note} (set tool.translatio.base_url in {config.config_file})")
     click.echo(f"open {result.folder / 'index.html'}")
 
+
+@cli.command()
+@LOCALES
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--status/--no-status", default=None, help="Also publish status.html and badges/ (default: the publish_status setting).")
+@click.pass_context
+def serve(ctx: click.Context, locales: tuple[str, ...], port: int, status: bool | None) -> None:
+    """Build, serve the site on 127.0.0.1, and build again when sources, catalogues or templates change."""
+    import signal
+
+    from .build import build_site
+    from .serve import serve as serve_site
+
+    config = _config(ctx)
+
+    def build() -> str:
+        fresh = load_config(config.root)  # the settings may have changed too
+        result = build_site(fresh, list(locales) or None, status=status)
+        pages = sum(1 for o in result.outputs if o.article is not None)
+        return f"{len(result.outputs)} files in {result.folder} ({pages} article pages, all verified)"
+
+    def stop(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        serve_site(config, build, lambda line: click.echo(line), port)
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 @cli.command()
 @LOCALES

@@ -13,6 +13,9 @@ must not silently become the default). Errors name the file and the key.
     locales = ["de", "fr"]         # [] means every locale found under locale_dir
     require_disclaimer = true      # an article without a required block is an error
     allow_scripts = false          # pages may carry scripts (then nothing vouches for what they do)
+    base_url = ""                  # the site's public address ("https://example.org/health/"):
+                                   # canonical links, absolute hreflang alternates, sitemap.xml
+    publish_status = false         # build also writes status.html and badges/ into the site
     min_percent = 100              # check: minimum share of translated messages
     fuzzy_threshold = 60           # update: similarity (0-100) for a fuzzy suggestion
     tm_threshold = 75              # update: minimum translation-memory score to pre-fill
@@ -40,7 +43,8 @@ import tomllib
 from functools import lru_cache
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from .errors import ConfigError, LocaleError
 from .locales import normalize_locale
@@ -101,6 +105,11 @@ class Config:
     allow_scripts: bool = False
     """Published pages may contain scripts; by default a page with one fails verification,
     since a script could hide or remove the disclaimer after the page has loaded."""
+    base_url: str | None = None
+    """The published site's address, ending in ``/``; ``None``: relative links, no sitemap."""
+    publish_status: bool = False
+    """``build`` writes ``status.html`` and ``badges/`` into the published site (else they are
+    not public: ``check --html`` writes them where you choose)."""
     min_percent: float = 100.0
     fuzzy_threshold: int = 60
     tm_threshold: int = 75
@@ -205,6 +214,8 @@ _KNOWN = {
     "locales",
     "require_disclaimer",
     "allow_scripts",
+    "base_url",
+    "publish_status",
     "min_percent",
     "fuzzy_threshold",
     "tm_threshold",
@@ -330,6 +341,14 @@ def config_from_table(
     if not isinstance(allow_scripts, bool):
         raise fail("allow_scripts", f"expected true or false, got {allow_scripts!r}")
 
+    flags = {}
+    for key in ("publish_status",):
+        flags[key] = table.get(key, False)
+        if not isinstance(flags[key], bool):
+            raise fail(key, f"expected true or false, got {flags[key]!r}")
+
+    base_url = _base_url(text("base_url", ""), lambda message: fail("base_url", message))
+
     overrides = table.get("locale", {})
     if not isinstance(overrides, dict):
         raise fail("locale", "expected tables such as [tool.translatio.locale.de]")
@@ -364,6 +383,8 @@ def config_from_table(
         locales=codes,
         require_disclaimer=require,
         allow_scripts=allow_scripts,
+        base_url=base_url,
+        publish_status=flags["publish_status"],
         min_percent=number("min_percent", 100, 0, 100),
         fuzzy_threshold=int(number("fuzzy_threshold", 60, 0, 100)),
         tm_threshold=int(number("tm_threshold", 75, 0, 100)),
@@ -378,3 +399,16 @@ def config_from_table(
         configured=frozenset(table),
         memory_url=memory_url(text("memory_url", ""), f"{where}: tool.translatio.memory_url"),
     )
+
+
+def _base_url(value: str, fail: Callable[[str], ConfigError]) -> str | None:
+    """``""`` → ``None``; else an absolute http(s) address of a folder, ending in ``/`` (a
+    missing one is added: ``https://example.org`` means the host's root)."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise fail(f"expected an absolute http or https address such as 'https://example.org/', got {value!r}")
+    if parts.query or parts.fragment:
+        raise fail(f"expected the address of a folder, without '?' or '#', got {value!r}")
+    return value if value.endswith("/") else value + "/"

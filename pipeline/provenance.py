@@ -11,7 +11,7 @@ Principles:
   person edited or confirmed it (the fuzzy flag had to go). Any other entry is a translator's.
 - The state and the reason are :func:`pipeline.policy.verdict`'s, the rule the page followed;
   the reviewers are the entry's valid approvals.
-- The records go to ``build/manifest.json``, one list per page, in document order.
+- The records go to ``build/translatio-build.json``, one list per page, in document order.
 """
 
 from __future__ import annotations

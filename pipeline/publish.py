@@ -5,8 +5,8 @@ Principles:
 - Only our own folder is ever replaced. Every build folder carries a stamp, ``.translatio-build``
   (:data:`STAMP`, fixed content, no date), written after every page is verified; an existing
   folder is replaced only when it has the stamp, is empty, or was built by translatio before the
-  stamp existed (its ``manifest.json`` has our shape: ``version`` 1, ``source_locale``,
-  ``locales``, ``outputs``). Anything else is refused, one line, exit 2 — ``-o ~/docs`` must
+  stamp existed (its ``manifest.json``, as the build record was named then, has our shape:
+  ``version`` 1, ``source_locale``, ``locales``, ``outputs``). Anything else is refused, one line, exit 2 — ``-o ~/docs`` must
   never delete someone's documents. The project folder, ``source_dir``, ``locale_dir``, the
   templates, a folder holding any of them, the home folder and ``/`` are refused even when stamped.
 - A symlinked build folder is published *through*: the link stays, the folder it points to is
@@ -50,6 +50,7 @@ from typing import Any, Iterator
 
 from .config import Config
 from .errors import OutputError
+from .files import is_disk_full
 from .ui import PACKAGE_TEMPLATES
 
 STAMP = ".translatio-build"
@@ -97,7 +98,7 @@ def prepare_target(config: Config, out: Path | None = None) -> Target:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{given}: cannot write the build folder: {exc.strerror or exc}") from exc
+        raise _cannot_write(given, exc) from exc
     with _locked(target, folder.parent):
         _recover(target)
     return target
@@ -132,7 +133,7 @@ def publish(staging: Path, target: Target) -> None:
     try:
         (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(f"{target.given}: cannot write the build folder: {exc.strerror or exc}") from exc
+        raise _cannot_write(target.given, exc) from exc
     old: tuple[Path, int | None] | None = None
     with _locked(target, target.folder.parent):
         _recover(target)
@@ -353,6 +354,13 @@ def clean_leftovers(out: Path, keep: Path | None = None) -> list[Path]:
     return removed
 
 
+def _cannot_write(given: Path, exc: OSError) -> OutputError:
+    """One line; a full disk reads as every command says it (``path: no space left on device``)."""
+    if is_disk_full(exc):
+        return OutputError(f"{given}: no space left on device")
+    return OutputError(f"{given}: cannot write the build folder: {exc.strerror or exc}")
+
+
 def _new_folder(target: Target, prefix: str) -> Path:
     """A new folder named ``prefix`` + 8 random characters; mode 0777 minus the umask."""
     for _ in range(100):
@@ -363,7 +371,7 @@ def _new_folder(target: Target, prefix: str) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise OutputError(f"{target.given}: cannot write the build folder: {exc.strerror or exc}") from exc
+            raise _cannot_write(target.given, exc) from exc
     raise OutputError(f"{target.given}: cannot write the build folder: no free staging name")
 
 

@@ -136,6 +136,10 @@ class CatalogTranslations(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         return self._singular.get((None, message), message)
 
+    def translates(self, message: str, context: str | None = None) -> bool:
+        """An approved translation of ``message`` is used (else the page shows the English)."""
+        return (context, message) in self._singular
+
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return self._plural_form(None, msgid1, msgid2, n)
 

@@ -15,6 +15,7 @@ import pytest
 from pipeline.build import build_site
 from pipeline.catalogs import read_po
 from pipeline.config import load_config
+from pipeline.locales import locale_info
 from pipeline.errors import CatalogError, OutputError, TemplateError, VerificationError
 from pipeline.update import init_locale, po_path
 
@@ -44,9 +45,9 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     set_translations(po_path(config, "de", "valium"), {"Disclaimer:": DISCLAIMER_DE, "What is Valium": "Was ist Valium (Diazepam)?"})
     result = build_site(config)
     out = de_project / "build"
-    for relative in ("index.html", "style.css", "manifest.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
+    for relative in ("index.html", "style.css", "translatio-build.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
         assert (out / relative).is_file(), relative
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "translatio-build.json").read_text(encoding="utf-8"))
     rows = {row["path"]: row for row in manifest["outputs"]}
     assert rows["de/valium.html"]["disclaimer"] == "translated"
     assert 0 < rows["de/valium.html"]["translated"] < 1
@@ -104,7 +105,7 @@ def test_disclaimer_missing_a_sentence_falls_back_to_english(de_project: Path) -
     two_sentences = DISCLAIMER_DE.rsplit(" Wenden Sie", 1)[0]
     set_translations(po_path(config, "de", "valium"), {"Disclaimer:": two_sentences})
     build_site(config)
-    manifest = json.loads((de_project / "build/manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((de_project / "build/translatio-build.json").read_text(encoding="utf-8"))
     assert {r["disclaimer"] for r in manifest["outputs"] if r["path"].startswith("de/valium")} == {"fallback"}
     assert two_sentences not in (de_project / "build/de/valium.html").read_text(encoding="utf-8")
 
@@ -126,6 +127,12 @@ def custom_templates(project: Path, edit: tuple[str, str]) -> None:
         (("{{ article.disclaimer_html }}", "{{ article.disclaimer[0].content.used[:80] }}"), "cut short"),
         (('<aside class="disclaimer" data-required="disclaimer"', '<aside class="disclaimer"'), "the disclaimer is missing"),
         (("</aside>\n{% endif %}\n</article>", "</aside>\n{% endif %}\n<p>Footer inside the article.</p>\n</article>"), "not the last block"),
+        (('<p class="see-disclaimer" data-notice="disclaimer"', '<p class="see-disclaimer"'), "the notice pointing to the disclaimer is missing"),
+        (('<a href="#disclaimer">', '<a href="#top">'), "the notice does not link to the disclaimer's id"),
+        ((' id="disclaimer"', ""), "the notice does not link to the disclaimer's id"),
+        (("read the disclaimer at its end.", "see below."), "the notice pointing to the disclaimer differs from the expected text"),
+        (('{% if notice_lang %} lang="{{ notice_lang }}" dir="{{ notice_dir }}"{% endif %}', ""), 'the English notice pointing to the disclaimer is not marked lang="en"'),
+        (('<p class="byline">', '<p>1</p><p>2</p><p>3</p>\n<p class="byline">'), "the notice pointing to the disclaimer is not at the top"),
     ],
 )
 def test_a_template_that_breaks_the_disclaimer_publishes_nothing(de_project: Path, edit: tuple[str, str], reason: str) -> None:
@@ -286,3 +293,50 @@ def test_every_page_the_build_writes_beside_the_articles_has_a_reserved_slug(de_
 
     with pytest.raises(SourceError, match=r"valium\.md:\d+: slug 'index' is reserved"):
         build_site(load_config(de_project))
+
+
+def test_a_text_page_without_the_notice_publishes_nothing(de_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notice on the text page is checked against the ``ui`` catalogue, not the renderer."""
+    from pipeline import textpage
+
+    monkeypatch.setattr(textpage, "DISCLAIMER_NOTICE", "Read on.")
+    with pytest.raises(VerificationError, match="valium.txt: the notice pointing to the disclaimer is missing from the top"):
+        build_site(load_config(de_project))
+
+
+def test_the_notice_links_to_the_disclaimer_and_is_marked_english_when_untranslated(de_project: Path) -> None:
+    build_site(load_config(de_project))
+    html = (de_project / "build/de/valium.html").read_text(encoding="utf-8")
+    notice = re.search(r'<p class="see-disclaimer" data-notice="disclaimer"([^>]*)><a href="#disclaimer">([^<]*)</a></p>', html)
+    assert notice is not None
+    assert notice.group(1) == ' lang="en" dir="ltr"' and notice.group(2) == "Before relying on this article, read the disclaimer at its end."
+    assert html.index("data-notice") < html.index("<h2") < html.index('id="disclaimer"')
+    english = (de_project / "build/en/valium.html").read_text(encoding="utf-8")
+    assert '<p class="see-disclaimer" data-notice="disclaimer"><a href="#disclaimer">' in english
+
+
+def test_a_heading_named_disclaimer_does_not_take_the_disclaimer_s_id(de_project: Path) -> None:
+    source = de_project / "source" / "valium.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("## What is Valium", "## Disclaimer\n\nText.\n\n## What is Valium"), encoding="utf-8")
+    build_site(load_config(de_project))
+    html = (de_project / "build/en/valium.html").read_text(encoding="utf-8")
+    assert '<h2 id="disclaimer-1">Disclaimer</h2>' in html and html.count('id="disclaimer"') == 1
+
+
+def test_every_locale_has_its_own_home_and_the_root_offers_each_language_in_its_own_name(shipped_project: Path) -> None:
+    config = load_config(shipped_project)
+    build_site(config)
+    build = shipped_project / "build"
+    codes = [config.source_locale, *config.target_locales()]
+    for code in codes:
+        for page in ("valium.html", "index.html"):
+            html = (build / code / page).read_text(encoding="utf-8")
+            assert '<a class="home" href="index.html">' in html, (code, page)
+        home = (build / code / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{code}"' in home and '<li><a href="valium.html">' in home
+    root = (build / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in root
+    for code in codes:
+        info = locale_info(code)
+        assert f'<a href="{code}/index.html" hreflang="{info.tag}" lang="{info.tag}" dir="{info.direction}">{info.native_name}</a>' in root
+    assert "العربية" in root and "日本語" in root and "Русский" in root

@@ -22,6 +22,7 @@ from pipeline import cache as cache_module
 from pipeline import parallel
 from pipeline.cache import Cache, cached_map, project_cache
 from pipeline.cli import main
+from pipeline.config import load_config
 from pipeline.sources import Block, read_article
 
 from .conftest import REPO
@@ -82,8 +83,8 @@ def test_cold_warm_and_uncached_runs_write_the_same_bytes(shipped_project: Path,
     found: list[int] = []
     real = Cache.get_many
 
-    def spying(self: Cache, keys):  # type: ignore[no-untyped-def]
-        result = real(self, keys)
+    def spying(self: Cache, keys, remember=True):  # type: ignore[no-untyped-def]
+        result = real(self, keys, remember)
         found.append(len(result))
         return result
 
@@ -295,3 +296,63 @@ def test_an_update_after_an_update_reports_what_an_uncached_one_reports(
         code = main(["-C", str(project), *options, "check", "--format", "json"])
         outcomes.append((code, capsys.readouterr().out.replace(str(project), "<project>")))
     assert outcomes[0] == outcomes[1]
+
+
+def test_a_warm_build_renders_only_the_pages_whose_inputs_changed(shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Article × locale pages come from the cache unless their article, catalogue, ui catalogue,
+    templates or settings changed; every page is still verified; the tree is a clean build's."""
+    from pipeline import build as build_module
+
+    source = shipped_project / "source"
+    text = (source / "valium.md").read_text(encoding="utf-8")
+    (source / "second.md").write_text(text.replace("slug: valium", "slug: second", 1), encoding="utf-8")
+    _run(shipped_project, "update")
+    rendered: list[tuple[str, str]] = []
+    verified: list[str] = []
+    real_render, real_verify = build_module._render_article, build_module.verify_page
+
+    def render(site, article, locale, ui, notice, policy):  # type: ignore[no-untyped-def]
+        rendered.append((locale.code, article.slug))
+        return real_render(site, article, locale, ui, notice, policy)
+
+    def verify(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        verified.append(path.name)
+        return real_verify(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_render_article", render)
+    monkeypatch.setattr(build_module, "verify_page", verify)
+    locales = 1 + len(load_config(shipped_project).target_locales())
+
+    def build() -> set[tuple[str, str]]:
+        rendered.clear()
+        verified.clear()
+        _run(shipped_project, "-j", "1", "build")
+        assert len(verified) == 2 * 2 * locales  # every page, HTML and text, read back every time
+        return set(rendered)
+
+    assert len(build()) == 2 * locales  # cold: everything
+    assert build() == set()  # nothing changed: nothing rendered
+    po = shipped_project / "locale" / "de" / "LC_MESSAGES" / "second.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("Valium", "Valium®", 1), encoding="utf-8")
+    assert build() == {("de", "second")}  # one catalogue: one page pair
+    ui = shipped_project / "locale" / "fr" / "LC_MESSAGES" / "ui.po"
+    ui.write_text(ui.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build() == {("fr", "valium"), ("fr", "second")}  # the ui catalogue: that locale's pages
+    warm = _tree(shipped_project / "build")
+    cache_module.close_all()
+    _run(shipped_project, "--no-cache", "build")
+    assert _tree(shipped_project / "build") == warm  # byte-identical to a build without the cache
+    from pipeline.build import build_site
+
+    build_site(load_config(shipped_project), workers=2)  # forked workers, two locales at a time of seven
+    assert _tree(shipped_project / "build") == warm
+    templates = shipped_project / "templates"
+    shutil.copytree(REPO / "pipeline" / "templates", templates)
+    (shipped_project / "pyproject.toml").write_text(
+        (shipped_project / "pyproject.toml").read_text(encoding="utf-8").replace("[tool.translatio]\n", '[tool.translatio]\ntemplates_dir = "templates"\n'),
+        encoding="utf-8",
+    )
+    assert len(build()) == 2 * locales
+    with (templates / "style.css").open("a", encoding="utf-8") as handle:
+        handle.write("h2 { letter-spacing: .01em; }\n")
+    assert len(build()) == 2 * locales  # a template's change renders every page again

@@ -30,7 +30,7 @@ def test_extract_init_update_stats_json(valium_project: Path, capsys: pytest.Cap
     assert {(r["locale"], r["domain"]) for r in report} == {("pt_BR", "valium"), ("pt_BR", "ui")}
     assert all(set(r) >= {"new", "changed", "obsolete", "revived", "unchanged"} for r in report)
     assert run(valium_project, "update") == 0
-    assert capsys.readouterr().out == "pt_BR: 0 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 41 unchanged (2 catalogues, 0 written)\n"
+    assert capsys.readouterr().out == "pt_BR: 0 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 43 unchanged (2 catalogues, 0 written)\n"
     assert run(valium_project, "update", "-v") == 0
     assert "pt_BR valium: 0 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 28 unchanged\n" in capsys.readouterr().out
     assert run(valium_project, "stats", "--format", "json") == 0
@@ -147,12 +147,12 @@ def test_update_prints_a_summary_per_locale_and_names_what_changed(project: Path
         write(project / "source" / f"a{number:02}.md", f"# Article {number}\n\nThe first paragraph of article {number}.\n\nA new one.\n")
     assert run(project, "update") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "de: 10 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 35 unchanged (12 catalogues, 10 written)"
+    assert lines[0] == "de: 10 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 37 unchanged (12 catalogues, 10 written)"
     assert lines[1] == "  changed: a01, a02, a03, a04, a05, a06, a07, a08 and 2 more (-v lists every catalogue)"
     assert lines[2].startswith("fr: 10 new,") and len(lines) == 4
     write(project / "source" / "a11.md", "# Article 11\n\nThe first paragraph of article 11, edited.\n")
     assert run(project, "update", "-l", "fr", "-v") == 0
     lines = capsys.readouterr().out.splitlines()
     assert "fr a11: 1 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 1 unchanged" in lines
-    assert lines[-1] == "fr: 1 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 44 unchanged (12 catalogues, 1 written)"
+    assert lines[-1] == "fr: 1 new, 0 changed (fuzzy), 0 obsolete, 0 revived, 46 unchanged (12 catalogues, 1 written)"
     assert not any(line.startswith("de") for line in lines)

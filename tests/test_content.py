@@ -113,7 +113,7 @@ def test_msgfmt_check_passes(code: str, domain: str) -> None:
 def test_the_shipped_site_builds_with_no_english_fallback(shipped_project: Path) -> None:
     project = shipped_project
     build_site(load_config(project))
-    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "translatio-build.json").read_text(encoding="utf-8"))
     pages = [o for o in manifest["outputs"] if o["article"] and o["locale"] != "en"]
     assert {o["locale"] for o in pages} == set(LOCALES)
     assert all(o["translated"] == 1.0 and o["disclaimer"] == "translated" for o in pages)

@@ -30,7 +30,9 @@ def checker() -> list[str] | None:
 @pytest.mark.skipif(checker() is None, reason="the Nu Html Checker is not installed (set VNU_JAR or install vnu)")
 def test_every_published_page_is_valid_html(shipped_project: Path) -> None:
     project = shipped_project
-    build_site(load_config(project))
+    pyproject = project / "pyproject.toml"  # with base_url: canonical links, og: properties
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("[tool.translatio]\n", '[tool.translatio]\nbase_url = "https://example.org/"\n'), encoding="utf-8")
+    build_site(load_config(project), status=True)
     command = checker()
     assert command is not None
     done = subprocess.run([*command, "--skip-non-html", str(project / "build")], capture_output=True, text=True)

@@ -241,7 +241,7 @@ def test_require_disclaimer_false_builds_a_site_end_to_end(project: Path) -> Non
     html = (result.folder / "de" / "plain.html").read_text(encoding="utf-8")
     text = (result.folder / "de" / "plain.txt").read_text(encoding="utf-8")
     assert "<p lang=\"en\" dir=\"ltr\">Just a paragraph.</p>" in html and "data-required" not in html
-    assert "─" * 20 not in text and "Just a paragraph." in text
+    assert "_" * 20 not in text and "read the disclaimer" not in text and "Just a paragraph." in text
     write(project / "pyproject.toml", "[tool.translatio]\n")
     with pytest.raises(Exception, match="no disclaimer"):
         build_site(load_config(project))  # the default still requires one
@@ -296,6 +296,6 @@ def test_the_build_says_why_a_translation_of_the_authors_html_is_shown_in_englis
     assert main(["-C", str(project), "build"]) == 0
     out = capsys.readouterr().out
     assert "    shown in English: source/keys.md:5: its translation changes the source's HTML tags" in out
-    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "translatio-build.json").read_text(encoding="utf-8"))
     [row] = [r for r in manifest["outputs"] if r["path"] == "de/keys.html"]
     assert row["withheld"] == ["source/keys.md:5: its translation changes the source's HTML tags"]

@@ -93,7 +93,7 @@ def page(project: Path, suffix: str) -> str:
 
 def segments(project: Path) -> dict[str, dict[str, object]]:
     """The manifest's record of each German segment, by kind and line."""
-    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "translatio-build.json").read_text(encoding="utf-8"))
     (record,) = [p for p in manifest["pages"] if p["locale"] == "de"]
     return {f"{s['kind']}:{s['line']}": s for s in record["segments"]}
 

@@ -1,4 +1,4 @@
-"""Provenance in ``build/manifest.json``: per page and segment, the state it was published in, why
+"""Provenance in ``build/translatio-build.json``: per page and segment, the state it was published in, why
 the English was shown, where the translation came from (translator, memory exact, memory fuzzy
 then edited) and who reviewed it; the status page shows review coverage per locale."""
 
@@ -36,7 +36,7 @@ Disclaimer: Ask your doctor. Read the leaflet.
 
 
 def pages(project: Path) -> dict[tuple[str, str], dict[str, object]]:
-    manifest = json.loads((project / "build" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "translatio-build.json").read_text(encoding="utf-8"))
     return {(p["locale"], p["article"]): p for p in manifest["pages"]}
 
 
@@ -78,4 +78,4 @@ def test_the_status_page_shows_review_coverage_per_locale(german: Path, capsys: 
     html = status.read_text(encoding="utf-8")
     coverage = html.split("<h2>Review coverage</h2>", 1)[1].split("</table>", 1)[0]
     assert "<td>de</td><td>translated</td>" in coverage
-    assert "<td>15/17</td>" in coverage and "88.2% reviewed" in coverage
+    assert "<td>17/19</td>" in coverage and "89.5% reviewed" in coverage

@@ -27,6 +27,7 @@ from pipeline.build import build_site
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.errors import OutputError
+from pipeline.build import RECORD
 from pipeline.publish import STAMP, STAMP_TEXT, prepare_target
 
 pytestmark = pytest.mark.system  # real kills, other users and mounts
@@ -46,16 +47,16 @@ def leftovers(folder: Path, name: str = "build") -> list[str]:
 
 
 def assert_complete(folder: Path, articles: int | None = None) -> dict[str, object]:
-    """A complete, verified build: the stamp (written only after verification), a manifest whose
-    every output is present with its hash, and a page per article, locale and format."""
+    """A complete, verified build: the stamp (written only after verification), a build record
+    whose every output is present with its hash, and a page per article, locale and format."""
     assert (folder / STAMP).read_text(encoding="utf-8") == STAMP_TEXT
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     for row in manifest["outputs"]:
         assert hashlib.sha256((folder / row["path"]).read_bytes()).hexdigest() == row["sha256"], row["path"]
     if articles is not None:
         pages = [row for row in manifest["outputs"] if row["article"] is not None]
         assert len(pages) == articles * len(manifest["locales"]) * 2
-    assert (folder / "status.html").is_file()
+    assert not (folder / "status.html").exists() and not (folder / "manifest.json").exists()  # not public unless asked
     return manifest
 
 
@@ -143,6 +144,7 @@ def test_a_build_folder_of_an_earlier_version_is_recognised_by_its_manifest(site
     """Decision: earlier versions wrote no stamp; a folder whose manifest.json has our shape
     (version 1, source_locale, locales, outputs with path and sha256) is ours and is replaced."""
     (site / "build" / STAMP).unlink()
+    (site / "build" / RECORD).rename(site / "build" / "manifest.json")  # as earlier versions named it
     assert run(site, "build") == 0
     assert_complete(site / "build", articles=1)
     capsys.readouterr()

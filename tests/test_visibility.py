@@ -308,7 +308,7 @@ def test_the_build_refuses_a_hiding_template_and_publishes_nothing(valium_projec
     assert sorted(p.relative_to(valium_project).as_posix() for p in (valium_project / "build").rglob("*")) == before
     assert main(["-C", str(valium_project), "build"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and 'hidden by style "display:none" on <aside class="disclaimer"> (style.css:' in err[0]
+    assert len(err) == 1 and 'hidden by style "display:none" on <aside id="disclaimer" class="disclaimer"> (style.css:' in err[0]
 
 
 def test_allow_scripts_lets_a_template_with_a_script_publish(valium_project: Path) -> None:

@@ -271,7 +271,7 @@ def test_a_template_that_hides_the_disclaimer_with_a_stylesheet_rule_publishes_n
     with pytest.raises(VerificationError) as info:
         build_site(load_config(shipped_project))
     message = str(info.value)
-    assert 'hidden by style "opacity:0" on <aside class="disclaimer">' in message and "nothing was published" in message
+    assert 'hidden by style "opacity:0" on <aside id="disclaimer" class="disclaimer">' in message and "nothing was published" in message
     assert not (shipped_project / "build").exists()
     # The same templates rendered without verification: what a browser would have been given.
     from pipeline import build as build_module
