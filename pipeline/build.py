@@ -287,7 +287,7 @@ def _page_keys(
     shared = digest(
         config.fingerprint(),
         ",".join(t.code for t in targets),
-        *(part for path in files for part in (path.name, path.read_bytes())),
+        *[part for path in files for part in (path.name.encode("utf-8"), path.read_bytes())],
     )
     return {
         (t.code, a.slug): cache.key("page", shared, key, t.code, catalogs.get((t.code, a.slug), ""), catalogs.get((t.code, UI_DOMAIN), ""))

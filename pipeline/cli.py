@@ -647,7 +647,7 @@ def tm_stats(ctx: click.Context, output_format: str) -> None:
         shared = bool(config.memory_url)
     index = figures.path if shared else config.relative(Path(figures.path))
     if output_format == "json":
-        where = {"server": {"url": figures.path, "project": config.project_name, "projects": figures.projects}} if shared else {
+        where: dict[str, dict[str, Any]] = {"server": {"url": figures.path, "project": config.project_name, "projects": figures.projects}} if shared else {
             "index": {"path": index, "in_memory": figures.in_memory}}  # fmt: skip
         _emit_json(
             {

@@ -158,7 +158,7 @@ def pending(config: Config, locale: str, domains: Iterable[str] = (), use_memory
             for message in catalog.active:
                 if awaits_review(message):
                     items.append(_item(code, path, catalog, message, lookup))
-        return items
+    return items
 
 
 def _item(locale: str, path: Path, catalog: Catalog, message: Message, lookup: Lookup) -> ReviewItem:

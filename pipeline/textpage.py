@@ -139,11 +139,8 @@ def render_article_text(page: ArticlePage, translations: CatalogTranslations) ->
     if page.disclaimer:
         out += [*lines(_(DISCLAIMER_NOTICE)), ""]
     if page.in_english:
-        notice = ngettext(
-            "%(num)s part of this page is not yet translated and is shown in English.",
-            "%(num)s parts of this page are not yet translated and are shown in English.",
-            page.in_english,
-        )
+        # one line: Babel releases differ on which line of a call they name in the reference
+        notice = ngettext("%(num)s part of this page is not yet translated and is shown in English.", "%(num)s parts of this page are not yet translated and are shown in English.", page.in_english)  # fmt: skip
         out += [*lines(notice % {"num": page.in_english}), ""]
     context = _Context(plain, translations.pgettext, lines)
     for block in page.body:

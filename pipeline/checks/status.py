@@ -210,7 +210,7 @@ def status_page(
 
 def _overall(totals: dict[str, CatalogStats]) -> float:
     """Every locale together, measured as each locale's badge is (its catalogues' ``percent``)."""
-    combined = None
+    combined: CatalogStats | None = None
     for total in totals.values():
         combined = total if combined is None else combined + total
     return combined.percent if combined is not None else 100.0
