@@ -59,6 +59,7 @@ from .loading import load_catalogs, parse_catalogs
 from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .provenance import SegmentRecord
+from .progress import report
 from .publish import prepare_target, publish, staging_folder
 from .render import article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
@@ -370,6 +371,7 @@ def _render_locales(
     def keep(index: int, result: tuple[list[Output], list[PageRecord], list[tuple[str, str]], dict[str, _RenderedPage]]) -> None:
         rendered(result[3])
         results[index] = (result[0], result[1], result[2])
+        report("building", len(results), len(site.targets))
 
     _SITE = site
     try:

@@ -77,13 +77,18 @@ def _emit_json(data: Any) -> None:
     metavar="N",
     help="Worker processes for reading, merging and rendering (default: one per usable core). Also TRANSLATIO_JOBS.",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar (it is shown only on a terminal, for runs that take more than a second).")
 @click.version_option(package_name="translatio")
 @click.pass_context
-def cli(ctx: click.Context, project: Path, wait: float | None, no_cache: bool, jobs: int | None) -> None:
+def cli(ctx: click.Context, project: Path, wait: float | None, no_cache: bool, jobs: int | None, quiet: bool) -> None:
     """translatio: articles → gettext catalogues → localized pages, with a translation memory."""
     from .cache import switched_off
     from .lock import waiting
     from .parallel import limited_jobs
+    from .progress import shown_on
+
+    if not quiet:
+        ctx.with_resource(shown_on(sys.stderr))
 
     if no_cache:
         ctx.with_resource(switched_off())
@@ -133,10 +138,12 @@ def update(ctx: click.Context, locales: tuple[str, ...], output_format: str, ver
 
     Prints a summary per locale and the articles whose catalogue changed; -v adds a line per
     catalogue, --format json gives one object per catalogue."""
+    from .progress import finished
     from .update import summarize, update_locales
 
     config = _config(ctx)
     results = update_locales(config, list(locales) or None)
+    finished()
     if output_format == "json":
         _emit_json(
             [
@@ -210,9 +217,11 @@ def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> N
 def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None, status: bool | None) -> None:
     """Render every article in every locale to HTML and text, verify, then publish."""
     from .build import build_site
+    from .progress import finished
 
     config = _config(ctx)
     result = build_site(config, list(locales) or None, output, status=status)
+    finished()
     pages = [o for o in result.outputs if o.article is not None]
     fallbacks = sorted({o.locale for o in pages if o.disclaimer == "fallback"})
     click.echo(f"{len(result.outputs)} files in {result.folder} ({len(pages)} article pages, all verified)")

@@ -38,6 +38,7 @@ from .memory.project import file_signature, files_state, harvest_into, memory_lo
 from .memory.store import MemoryBackend
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
+from .progress import report
 from .parallel import parallel_map
 from .plurals.expression import PluralRule
 from .plurals.rules import identify, standard_rule
@@ -276,6 +277,7 @@ def plan_update(
             known_texts[index] = inputs.data[path].decode("utf-8")
         else:
             plans.append(_merge(config, inputs, code, template, old, memory))
+        report("merging", index + 1, len(pairs))
     formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts]))
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
