@@ -260,7 +260,10 @@ def serve(ctx: click.Context, locales: tuple[str, ...], port: int, status: bool 
     def stop(number: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C must stop the preview even when SIGINT came ignored from the parent (a shell runs
+    # background jobs, and so CI steps, with SIGINT ignored, and Python then keeps it ignored).
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
     try:
         serve_site(config, build, lambda line: click.echo(line), port)
     except KeyboardInterrupt:

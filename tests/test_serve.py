@@ -60,6 +60,7 @@ def test_serve_builds_serves_rebuilds_and_stops(shipped_project: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "-C", str(shipped_project), "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as a shell starts a background job
     )  # fmt: skip
     seen: list[str] = []
     try:
