@@ -78,4 +78,4 @@ def test_the_status_page_shows_review_coverage_per_locale(german: Path, capsys: 
     html = status.read_text(encoding="utf-8")
     coverage = html.split("<h2>Review coverage</h2>", 1)[1].split("</table>", 1)[0]
     assert "<td>de</td><td>translated</td>" in coverage
-    assert "<td>17/19</td>" in coverage and "89.5% reviewed" in coverage
+    assert "<td>17/19</td>" in coverage and " 89.5%</td>" in coverage and 'style="width: 89.5%"' in coverage
