@@ -274,6 +274,21 @@ def stage(path: Path, payload: bytes, sync: bool = True) -> Staged | None:
     return Staged(path, target, temp, f"{info.st_size}:{info.st_mtime_ns}")
 
 
+@contextmanager
+def staged_together() -> Iterator[list[Staged]]:
+    """Files staged into the list inside the block replace theirs together when it ends, in
+    order; when the block or a replacement fails, those not swapped yet are discarded."""
+    staged: list[Staged] = []
+    try:
+        yield staged
+        while staged:
+            staged[0].swap()
+            staged.pop(0)
+    finally:
+        for leftover in staged:
+            leftover.discard()
+
+
 def sync_staged(staged: list[Staged]) -> None:
     """Put staged files on disk before any of them replaces a file: one ``syncfs(2)`` per file
     system where Linux has it (an ``fsync`` per file costs milliseconds each, and a thousand

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,7 @@ from pipeline.config import load_config
 
 from .test_browser import CHROMIUM, FLAGS
 from .test_discovery import with_base_url
-from .test_visibility_browser import serve
+from .test_visibility_browser import harness_results
 
 AXE = Path(os.environ.get("AXE_CORE_JS", "/nonexistent/axe.min.js"))
 SIZES = [(390, 844), (1280, 800)]
@@ -76,16 +74,7 @@ def _axe(site: Path, pages: list[str], profile: Path, *flags: str) -> list[dict[
     tasks = [{"page": page, "width": w, "height": h} for page in pages for w, h in SIZES]
     shutil.copyfile(AXE, site / "axe.min.js")
     harness = HARNESS.replace("TASKS", json.dumps(tasks)).replace("RULES", json.dumps(RULES))
-    (site / "axe-harness.html").write_text(harness, encoding="utf-8")
-    with serve(site) as base:
-        done = subprocess.run(
-            [str(CHROMIUM), *FLAGS, *flags, f"--user-data-dir={profile}", "--virtual-time-budget=120000", "--dump-dom", base + "axe-harness.html"],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout, re.DOTALL)
-    assert found is not None and found.group(1) != "pending", done.stdout[-2000:]
-    results: list[dict[str, Any]] = json.loads(found.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    results = harness_results(site, harness, profile, *flags, budget=120000)
     assert len(results) == len(tasks)
     return results
 

@@ -5,7 +5,6 @@ computes the colours, the notice at the top linking to the disclaimer, each loca
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from pipeline.build import build_site
 from pipeline.config import load_config
 
 from .test_browser import CHROMIUM, FLAGS
-from .test_visibility_browser import serve
+from .test_visibility_browser import harness_results, serve
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 PHONE = (390, 844)
@@ -117,12 +116,7 @@ def _dump(url: str, profile: Path, *flags: str) -> str:
 
 def _measure(folder: Path, pages: list[str], profile: Path, *flags: str) -> list[dict[str, Any]]:
     harness = HARNESS.replace("PAGES", json.dumps(pages)).replace("WIDTH", str(PHONE[0])).replace("HEIGHT", str(PHONE[1]))
-    (folder / "harness.html").write_text(harness, encoding="utf-8")
-    with serve(folder) as base:
-        dumped = _dump(base + "harness.html", profile, *flags)
-    found = re.search(r'<pre id="out">(.*?)</pre>', dumped, re.DOTALL)
-    assert found is not None and found.group(1) != "pending", dumped[-2000:]
-    results: list[dict[str, Any]] = json.loads(found.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    results = harness_results(folder, harness, profile, *flags, budget=30000)
     assert len(results) == len(pages)
     return results
 

@@ -143,19 +143,26 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join()
 
 
-def measure(folder: Path, pages: list[str], profile: Path) -> list[dict[str, Any]]:
-    """Chromium's measurements of the disclaimer on each page (paths relative to ``folder``)."""
-    tasks = [{"page": page, "width": w, "height": h} for page in pages for w, h in SIZES]
-    (folder / "harness.html").write_text(HARNESS.replace("TASKS", json.dumps(tasks)), encoding="utf-8")
+def harness_results(folder: Path, html: str, profile: Path, *flags: str, budget: int = 60000) -> list[dict[str, Any]]:
+    """Serve ``folder`` with the harness page ``html``, load it in Chromium (``--dump-dom``, once
+    the page's timers have run) and return the JSON list it leaves in its ``<pre id="out">``."""
+    (folder / "harness.html").write_text(html, encoding="utf-8")
     with serve(folder) as base:
         done = subprocess.run(
-            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=60000", "--dump-dom", base + "harness.html"],
+            [str(CHROMIUM), *FLAGS, *flags, f"--user-data-dir={profile}", f"--virtual-time-budget={budget}", "--dump-dom", base + "harness.html"],
             capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout, re.DOTALL)
     assert found is not None and found.group(1) != "pending", done.stdout[-2000:]
     results: list[dict[str, Any]] = json.loads(found.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    return results
+
+
+def measure(folder: Path, pages: list[str], profile: Path) -> list[dict[str, Any]]:
+    """Chromium's measurements of the disclaimer on each page (paths relative to ``folder``)."""
+    tasks = [{"page": page, "width": w, "height": h} for page in pages for w, h in SIZES]
+    results = harness_results(folder, HARNESS.replace("TASKS", json.dumps(tasks)), profile)
     assert len(results) == len(tasks)
     return results
 

@@ -51,7 +51,7 @@ from ..catalogs import Catalog, Message
 from ..catalogs.model import FUZZY
 from ..config import MEMORY_URL_ENV, Config
 from ..errors import ConfigError, MemoryFileError, OutputError
-from ..files import Staged, disk_errors, is_disk_full, stage
+from ..files import disk_errors, is_disk_full, stage, staged_together
 from ..lock import project_lock
 from ..locales import normalize_locale
 from ..merge import Suggest, Suggestion
@@ -427,21 +427,13 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
     with memory_lock(config):
         memory = open_memory(config)
         try:
-            staged: list[Staged] = []
-            try:
-                with memory.pending():
-                    changed = Counter(u.target_locale for u in memory.add(units))
-                    del units  # a large import: the units are in the index now, the TMX is written from it
-                    for code in sorted(changed):
-                        text = format_tmx(memory.iterate(code), config.source_locale)
-                        staged += [s for s in [stage(tmx_path(config, code), text.encode("utf-8"))] if s is not None]
-                    memory.commit()  # a full disk stops the import here, before any file has changed
-                while staged:
-                    staged[0].swap()
-                    staged.pop(0)
-            finally:
-                for leftover in staged:
-                    leftover.discard()
+            with staged_together() as staged, memory.pending():
+                changed = Counter(u.target_locale for u in memory.add(units))
+                del units  # a large import: the units are in the index now, the TMX is written from it
+                for code in sorted(changed):
+                    text = format_tmx(memory.iterate(code), config.source_locale)
+                    staged += [s for s in [stage(tmx_path(config, code), text.encode("utf-8"))] if s is not None]
+                memory.commit()  # a full disk stops the import here, before any file has changed
             note_files(memory, config)
         finally:
             memory.close()
@@ -492,20 +484,13 @@ def sync_files(config: Config, push: bool = True, pull: bool = True) -> list[Syn
                     reports[code] = SyncReport(code, read, changed)
             if pull:
                 codes = sorted(set(memory.stats().units) | {path.stem for path in tmx_files(config)})
-                staged: list[Staged] = []
-                try:
+                with staged_together() as staged:
                     for code in codes:
                         units = list(memory.iterate(code))
                         payload = format_tmx(units, config.source_locale).encode("utf-8")
                         done = stage(tmx_path(config, code), payload)
                         staged += [done] if done is not None else []
                         reports[code] = replace(reports.get(code, SyncReport(code)), units=len(units), written=done is not None)
-                    while staged:
-                        staged[0].swap()
-                        staged.pop(0)
-                finally:
-                    for leftover in staged:
-                        leftover.discard()
             note_files(memory, config)
         finally:
             memory.close()
