@@ -1,13 +1,16 @@
 """Publishing localized pages, ours and the peers', timed side by side in one run.
 
 The job: a site of N articles (default 1,000; see :mod:`corpus`) with complete catalogues for
-de, fr and es is turned into localized pages. The tools do not produce the same thing, and the
+every locale of the project (default the six shipped ones: de, fr, es, ru, ar, ja; ``--locales``)
+is turned into localized pages. The tools do not produce the same thing, and the
 table says so:
 
-- ours: ``translatio build`` renders every article in the source language and the 3 locales to
-  HTML *and* text, reads every page back to verify its disclaimer, and publishes atomically
-  (through the library API in this process, and as the CLI subprocess); how its time grows with
-  the site is measured on 100, 300 and N articles (``--sizes``);
+- ours: ``translatio build`` renders every article in the source language and every locale to
+  HTML *and* text, reads every page back to verify its disclaimer, and publishes atomically:
+  cold (nothing cached: through the library API in this process, and as the CLI subprocess with
+  ``--no-cache``) and warm (the CLI with its cache, after one article's edit — the rebuild an
+  author waits for); how the cold build grows with the site is measured on 100, 300 and N
+  articles (``--sizes``);
 - po4a: ``po4a-translate -f text -o markdown`` writes each article's localized Markdown, one
   process per article and locale, as po4a is used from a Makefile. It reads the locale's one
   catalogue for the whole site (po4a's usual layout); a second row gives it a catalogue of just
@@ -23,7 +26,8 @@ lower bound of what it would take to do our job.
 Usage::
 
     python bench/build.py                       # 1,000 articles, up to 3 runs, po4a on a sample
-    python bench/build.py --articles 300 --runs 5 --sizes 100,300
+    python bench/build.py --articles 10000 --sizes 1000 --runs 1   # the 10,000-article site
+    python bench/build.py --articles 300 --runs 5 --sizes 100,300 --locales de,fr,es
 """
 
 from __future__ import annotations
@@ -55,8 +59,9 @@ from _common import (  # noqa: E402
     run,
     translatio_command,
 )
-from corpus import LOCALES, SEED, translate_pofile, translate_project, unique_segments, write_site  # noqa: E402
+from corpus import SEED, edit_one_article, translate_pofile, translate_project, unique_segments, write_site  # noqa: E402
 
+from pipeline import cache  # noqa: E402
 from pipeline.build import build_site  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 
@@ -68,56 +73,73 @@ class Site:
     articles: int
     unique: int
     segments: int
+    locales: tuple[str, ...]
 
     def sources(self) -> list[str]:
         """The articles, relative to the project folder, as the peers are given them."""
         return sorted(str(p.relative_to(self.root)) for p in (self.root / "source").glob("*.md"))
 
 
-def prepare_site(workdir: Path, articles: int, seed: int) -> Site:
+def prepare_site(workdir: Path, articles: int, seed: int, locales: tuple[str, ...]) -> Site:
     """Generate and translate a site, unless a previous run left the same one."""
-    folder = workdir / f"build-{articles}-{seed}"
+    folder = workdir / f"build-{articles}-{seed}-{'-'.join(locales)}"
     stamp = folder / "stamp.json"
-    wanted = fingerprint("build", articles, seed)
+    wanted = fingerprint("build", articles, seed, locales)
     if stamp.is_file():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
-        site = Site(folder / "site", articles, saved["unique"], saved["segments"])
+        site = Site(folder / "site", articles, saved["unique"], saved["segments"], locales)
         if saved["fingerprint"] == wanted and _complete(site):
             return site
     print(f"preparing {folder} (generate, translate)…", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
     root = folder / "site"
-    write_site(root, articles, seed)
+    write_site(root, articles, seed, locales)
     unique, total = unique_segments(root)
-    translate_project(root)
+    translate_project(root, locales)
     stamp.write_text(json.dumps({"fingerprint": wanted, "unique": unique, "segments": total}), encoding="utf-8")
-    return Site(root, articles, unique, total)
+    return Site(root, articles, unique, total, locales)
 
 
 def _complete(site: Site) -> bool:
     """Every source and catalogue is there (a run interrupted while preparing leaves a partial site)."""
-    catalogues = [len(list((site.root / "locale" / code / "LC_MESSAGES").glob("*.po"))) for code in LOCALES]
-    return len(site.sources()) == site.articles and catalogues == [site.articles + 1] * len(LOCALES)
+    catalogues = [len(list((site.root / "locale" / code / "LC_MESSAGES").glob("*.po"))) for code in site.locales]
+    return len(site.sources()) == site.articles and catalogues == [site.articles + 1] * len(site.locales)
 
 
 # --- ours ------------------------------------------------------------------------------------
 
 
 def ours(sites: list[Site]) -> list[Row]:
-    """The API build at every size (the growth), and the CLI at the largest."""
+    """Cold through the API at every size (the growth), cold and warm through the CLI at the largest."""
     largest = sites[-1]
-    label = f"build: {largest.articles} articles × (en + {len(LOCALES)} locales) → HTML + text, verified"
+    label = f"build: {largest.articles} articles × (en + {len(largest.locales)} locales) → HTML + text, verified"
+    cli = [*translatio_command(), "-C", str(largest.root), "build"]
+    edits = 0
+
+    def edit() -> None:
+        """Before each warm run, untimed: fill the cache (the first time), then edit one article."""
+        nonlocal edits
+        if not edits:
+            run(cli)
+        edits += 1
+        edit_one_article(largest.root, str(edits))
+
     rows = [
-        Row("translatio (API)", label, partial(_build, largest.root), "build", ours=True),
-        Row("translatio (CLI)", "translatio build, subprocess", partial(_quiet, [*translatio_command(), "-C", str(largest.root), "build"]), "build", ours=True),
+        Row("translatio (API)", f"{label}, cold", partial(_build, largest.root), "build", ours=True,
+            per=(largest.articles * (1 + len(largest.locales)), "ms per article and language, HTML + text", 1000)),
+        Row("translatio (CLI)", "translatio --no-cache build, subprocess", partial(_quiet, [*translatio_command(), "-C", str(largest.root), "--no-cache", "build"]), "build", ours=True),
+        Row("translatio (CLI)", "translatio build after one article's edit, cache warm", partial(_quiet, cli), "warm", ours=True, setup=edit,
+            note="the edit (one paragraph added to the first article, untranslated) and the first build that fills the cache are not timed"),
     ]
     for site in reversed(sites[:-1]):
-        rows.append(Row("translatio (API)", f"build: {site.articles} articles (growth)", partial(_build, site.root), f"growth-{site.articles}"))
+        rows.append(Row("translatio (API)", f"build: {site.articles} articles (growth), cold", partial(_build, site.root), f"growth-{site.articles}"))
     return rows
 
 
 def _build(root: Path) -> None:
-    build_site(load_config(root))
+    """A cold build in this process: no cache read or written."""
+    with cache.switched_off():
+        build_site(load_config(root))
 
 
 def _quiet(command: Sequence[str | Path], cwd: Path | None = None) -> None:
@@ -147,15 +169,15 @@ def po4a(site: Site, sample_size: int) -> tuple[list[Row], list[Skipped]]:
     sources = site.sources()
     sample = _sample(sources, sample_size)
     whole = folder / "whole"
-    if not (whole / f"{LOCALES[-1]}.po").is_file():  # po4a's catalogues, made once (untimed)
+    if not (whole / f"{site.locales[-1]}.po").is_file():  # po4a's catalogues, made once (untimed)
         whole.mkdir(parents=True, exist_ok=True)
         pot = whole / "site.pot"
         pot.unlink(missing_ok=True)
         run(["po4a-updatepo", *PO4A_FORMAT, *[a for s in sources for a in ("-m", s)], "-p", pot], cwd=site.root)
-        for code in LOCALES:
+        for code in site.locales:
             translate_pofile(pot, code, whole / f"{code}.po")
     split = folder / "split"
-    for code in LOCALES:  # the sample's own catalogues: the entries that occur in that article
+    for code in site.locales:  # the sample's own catalogues: the entries that occur in that article
         catalogue = polib.pofile(str(whole / f"{code}.po"))
         wanted = set(sample)
         per_file: dict[str, polib.POFile] = {}
@@ -175,7 +197,7 @@ def po4a(site: Site, sample_size: int) -> tuple[list[Row], list[Skipped]]:
 
     def translate(own_catalogue: bool) -> float:
         start = time.perf_counter()
-        for code in LOCALES:
+        for code in site.locales:
             for source in sample:
                 catalogue = split / code / (Path(source).stem + ".po") if own_catalogue else whole / f"{code}.po"
                 target = out / code / Path(source).name
@@ -184,10 +206,10 @@ def po4a(site: Site, sample_size: int) -> tuple[list[Row], list[Skipped]]:
                 run(command, cwd=site.root)
         return (time.perf_counter() - start) * scale
 
-    processes = len(sources) * len(LOCALES)
+    processes = len(sources) * len(site.locales)
     note = (
-        f"extrapolated: {len(sample)} of {len(sources)} articles ×{len(LOCALES)} locales run "
-        f"({len(sample) * len(LOCALES)} processes), time ×{scale:.0f}"
+        f"extrapolated: {len(sample)} of {len(sources)} articles ×{len(site.locales)} locales run "
+        f"({len(sample) * len(site.locales)} processes), time ×{scale:.0f}"
         if scale > 1
         else ""
     )
@@ -208,19 +230,19 @@ def mdpo(site: Site) -> tuple[list[Row], list[Skipped]]:
     folder = site.root.parent / "mdpo"
     sources = site.sources()
     catalogues = folder / "catalogues"
-    if not (catalogues / LOCALES[-1] / (Path(sources[-1]).stem + ".po")).is_file():  # made once, untimed
+    if not (catalogues / site.locales[-1] / (Path(sources[-1]).stem + ".po")).is_file():  # made once, untimed
         listing = folder / "sources.txt"
         folder.mkdir(parents=True, exist_ok=True)
         listing.write_text("\n".join(sources), encoding="utf-8")
         run([python, WORKER, "md2po", listing, folder / "pot", "per-file"], cwd=site.root)
-        for code in LOCALES:
+        for code in site.locales:
             (catalogues / code).mkdir(parents=True, exist_ok=True)
             for source in sources:
                 stem = Path(source).stem
                 translate_pofile(folder / "pot" / f"{stem}.pot", code, catalogues / code / f"{stem}.po")
     jobs = [
         (source, str(catalogues / code / (Path(source).stem + ".po")), str(folder / "out" / code / Path(source).name))
-        for code in LOCALES
+        for code in site.locales
         for source in sources
     ]
     listing = folder / "jobs.json"
@@ -243,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,300", help="smaller sites for our growth curve (default 100,300)")
     parser.add_argument("--sample", type=int, default=15,
                         help="articles po4a-translate runs on, extrapolated to the site (default 15; 0 = all)")
+    parser.add_argument("--locales", default="de,fr,es,ru,ar,ja", help="target locales (default: the six shipped ones)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
     parser.add_argument("--only", choices=["ours", "po4a", "mdpo"], action="append", help="measure only these (repeatable)")
@@ -257,10 +280,11 @@ def run_all(args: argparse.Namespace) -> int:
     sizes = sorted({int(n) for n in args.sizes.split(",") if n.strip() and int(n) < args.articles} | {args.articles})
 
     print("\n".join(machine_lines(mdpo_python())))
-    sites = [prepare_site(args.workdir, n, args.seed) for n in sizes]
+    locales = tuple(code.strip() for code in args.locales.split(",") if code.strip())
+    sites = [prepare_site(args.workdir, n, args.seed, locales) for n in sizes]
     largest = sites[-1]
     print(f"site: {largest.articles} articles, {largest.unique} unique segments of {largest.segments}; "
-          f"locales: en (source), {', '.join(LOCALES)}; every catalogue translated")
+          f"locales: en (source), {', '.join(largest.locales)}; every catalogue translated")
 
     rows = ours(sites)
     skipped: list[Skipped] = []
@@ -275,7 +299,7 @@ def run_all(args: argparse.Namespace) -> int:
     measure(rows, args.runs, args.budget)
     growth = sorted((int(r.group.removeprefix("growth-")), r.best) for r in rows if r.group.startswith("growth-"))
     growth.append((largest.articles, rows[0].best))
-    print_table(f"build: {largest.articles} articles, 3 locales", [r for r in rows if not r.group.startswith("growth-")], skipped)
+    print_table(f"build: {largest.articles} articles, en + {len(locales)} locales", [r for r in rows if not r.group.startswith("growth-")], skipped)
 
     print("\n  how our build grows (API, best of the runs):")
     first_n, first_t = growth[0]

@@ -639,6 +639,17 @@ def revise_sources(root: Path, seed: int = SEED, edit: float = 0.05) -> Revision
     return total
 
 
+def edit_one_article(root: Path, mark: str) -> Path:
+    """Edit the first article the way an author does between two builds: one paragraph added
+    after its title (``mark`` makes each edit new, so no earlier build already has the result).
+    The new paragraph has no translation yet, so every locale's page of that article changes."""
+    article = sorted((root / "source").glob("*.md"))[0]
+    text = article.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n\n")
+    article.write_text(f"{head}{sep}An added paragraph, edit {mark}.\n\n{body}", encoding="utf-8")
+    return article
+
+
 def _astuple(revision: Revision) -> tuple[int, int, int, int]:
     return (revision.edited, revision.deleted, revision.added, revision.paragraphs)
 
