@@ -86,12 +86,15 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "", languag
         else:
             found = (m.start() for m in _AFTER_SPACES.finditer(paragraph))
         starts = [0, *(i for i in found if not (glue and _after_one_letter_word(paragraph, i))), len(paragraph)]
+        used = text_width(prefix)  # columns of prefix + line: widths add up, so no line is measured twice
         for start, end in zip(starts, starts[1:]):
             piece = paragraph[start:end]
-            if line and text_width(prefix + line + piece.rstrip()) > width:
+            if line and used + text_width(piece.rstrip()) > width:
                 lines.append((prefix + line).rstrip())
                 prefix, line = rest, ""
+                used = text_width(prefix)
             line += piece
+            used += text_width(piece)
         lines.append((prefix + line).rstrip())
     return lines
 

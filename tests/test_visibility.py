@@ -325,3 +325,33 @@ def test_allow_scripts_must_be_true_or_false(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"tool\.translatio\.allow_scripts: expected true or false"):
         load_config(tmp_path)
     assert load_config(tmp_path.parent).allow_scripts is False
+
+
+def test_a_path_found_visible_once_is_not_worked_out_again_but_any_change_that_matters_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdict on a text path is remembered (every page of a site has the same path); the
+    key holds everything the verdict depends on, so each of these lookalikes is judged anew."""
+    from pipeline.visibility import check as visibility_check
+
+    css = ".disclaimer { color: #222 } .quiet { opacity: 0.2 } :root { --shade: 1 } .faded { opacity: var(--shade) }"
+    assert why(page(), css) is None
+
+    class Refuse(visibility_check._Cascade):
+        def __init__(self, *args: object) -> None:
+            raise AssertionError("worked out again")
+
+    monkeypatch.setattr(visibility_check, "_Cascade", Refuse)
+    assert why(page(), css) is None  # the same path under the same styles: remembered
+    assert why(page(body="<p>Another body paragraph.</p>\n"), css) is None  # off the path: the same verdict
+    monkeypatch.undo()
+    assert why(page(aside='class="disclaimer faded"'), css) is None  # --shade is 1 until a page sets it lower
+
+    lookalikes = [
+        (page(aside='class="disclaimer quiet"'), css),  # an attribute on the path
+        (page(around=('<div class="quiet">\n', "</div>\n")), css),  # an ancestor more
+        (page(), css + " main { display: none }"),  # the stylesheet
+        (page(head="<style>.disclaimer { visibility: hidden }</style>\n"), css),  # a <style> on the page
+        (page(aside='class="disclaimer faded"', body='<p style="--shade: 0.1">x</p>\n'), css),  # a custom property set off the path
+        (page(aside='class="disclaimer" style="font-size: 2px"'), css),  # the disclaimer's own style attribute
+    ]
+    for html, sheet in lookalikes:
+        assert why(html, sheet) is not None, html

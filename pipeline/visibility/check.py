@@ -6,6 +6,7 @@ See :mod:`pipeline.visibility` for what is refused and what is not caught.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
@@ -48,17 +49,62 @@ def check_visibility(document: Document, disclaimer: Element, page: str, site: S
     why = _page_rules(document)
     if why:
         return why
-    styles = Styles()
-    why = _collect_styles(document, page, site, styles)
-    if why:
-        return why
+    sources = _style_sources(document, page, site)
+    if isinstance(sources, str):
+        return sources
     path = text_path(disclaimer)
+    key = _verdict_key(sources, path)
+    if key in _PASSED:
+        return None
+    styles = Styles()
+    for source in sources:
+        if isinstance(source, _Sheet):
+            styles.add_sheet(source.css, source.where, source.line, source.certainty)
+        else:
+            styles.add_attribute(source.css, source.owner, source.where)
+    if styles.problems:
+        return f"the page's styles cannot be checked: {styles.problems[0]}"
     for element in path:
         for element_rule in ELEMENT_RULES:
             found = element_rule(element)
             if found:
                 return f"the disclaimer is hidden: {element.describe()} {found}"
-    return _Cascade(styles, path, disclaimer).first_problem()
+    problem = _Cascade(styles, path, disclaimer).first_problem()
+    if problem is None:
+        if len(_PASSED) >= _PASSED_MAX:
+            _PASSED.clear()
+        _PASSED.add(key)
+    return problem
+
+
+_PASSED: set[bytes] = set()
+"""Keys (:func:`_verdict_key`) of text paths already found visible in this process: a site's
+pages share their templates, so the same path under the same styles comes back on every page."""
+_PASSED_MAX = 4096
+
+
+def _verdict_key(sources: list[_Sheet | _Attribute], path: list[Element]) -> bytes:
+    """Everything the verdict on a text path depends on, as a digest: the styles in cascade order
+    (a ``style`` attribute's owner by its place on the path, or -1 when it is elsewhere — its
+    custom properties still count), and each element of the path with its tag, attributes,
+    parent's place on the path (or tag, for the document root) and whether it holds text. Selectors
+    are decided on an element and its ancestors only (:mod:`.selectors`), and the path holds
+    every ancestor, so two paths with the same key get the same verdict. Only passes are kept:
+    a failure is worked out again, so that its message names this page's lines."""
+    place = {id(e): i for i, e in enumerate(path)}
+    digest = hashlib.blake2b(digest_size=20)
+    for source in sources:
+        if isinstance(source, _Sheet):
+            part: tuple[object, ...] = ("sheet", source.css, source.where, source.line, source.certainty)
+        else:
+            part = ("attribute", source.css, place.get(id(source.owner), -1))
+        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    for element in path:
+        parent = element.parent
+        parent_place: object = place.get(id(parent), parent.tag if parent is not None else None)
+        leaf = bool("".join(element.own_text).strip())
+        digest.update(repr((element.tag, sorted(element.attrs.items()), parent_place, leaf)).encode("utf-8", "surrogatepass") + b"\1")
+    return digest.digest()
 
 
 def text_path(disclaimer: Element) -> list[Element]:
@@ -116,7 +162,25 @@ def _page_rules(document: Document) -> str | None:
     return None
 
 
-def _collect_styles(document: Document, page: str, site: SiteStyles, styles: Styles) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    css: str
+    where: str
+    line: int
+    certainty: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribute:
+    css: str
+    owner: Element
+    where: str
+
+
+def _style_sources(document: Document, page: str, site: SiteStyles) -> list[_Sheet | _Attribute] | str:
+    """Every stylesheet and ``style`` attribute that applies to the page, in cascade order, or
+    why the page's styles cannot be checked."""
+    sources: list[_Sheet | _Attribute] = []
     for element in document.all:
         rel = (element.attrs.get("rel") or "").lower().split()
         if element.tag == "link" and "stylesheet" in rel:
@@ -126,16 +190,14 @@ def _collect_styles(document: Document, page: str, site: SiteStyles, styles: Sty
                 return f'the page links a stylesheet that cannot be checked ("{href}", line {element.line})'
             certainty = _media_attribute(element)
             if site.stylesheet is not None and certainty != NO:
-                styles.add_sheet(site.stylesheet, STYLESHEET + ":{}", 1, certainty)
+                sources.append(_Sheet(site.stylesheet, STYLESHEET + ":{}", 1, certainty))
         elif element.tag == "style":
             certainty = _media_attribute(element)
             if certainty != NO:
-                styles.add_sheet("".join(element.own_text), "line {} of the page", element.line, certainty)
+                sources.append(_Sheet("".join(element.own_text), "line {} of the page", element.line, certainty))
         if element.attrs.get("style"):
-            styles.add_attribute(element.attrs["style"] or "", element, f"its style attribute, line {element.line}")
-    if styles.problems:
-        return f"the page's styles cannot be checked: {styles.problems[0]}"
-    return None
+            sources.append(_Attribute(element.attrs["style"] or "", element, f"its style attribute, line {element.line}"))
+    return sources
 
 
 def _media_attribute(element: Element) -> int:
