@@ -19,8 +19,11 @@ Principles:
   article's bytes, the bytes of its catalogue and of the ``ui`` catalogue, every template and
   the stylesheet, the settings, the list of locales and the code itself — so a page whose inputs
   did not change is not rendered again (a template's change changes every key: all are
-  rendered). Every page is still written to the staging folder and verified, and the published
-  tree is byte-identical to a build without the cache (tests). Cached pages are fetched and
+  rendered). Every page is still written to the staging folder and read back. The cache holds
+  only pages that passed verification, under keys that cover everything the verdict depends on
+  (the page's inputs, the templates and stylesheet, the settings, the code), so a page from the
+  cache must read back byte for byte as the page that passed; a page rendered anew is verified
+  in full. The published tree is byte-identical to a build without the cache (tests). Cached pages are fetched and
   stored one locale at a time and not kept in the process: a large site's pages are never all
   in memory.
 - ``-l`` builds the source language and the given locales only; the switcher and the indexes
@@ -418,9 +421,12 @@ def _render_locale(
     fresh: dict[str, _RenderedPage] = {}
     english = locale is not source and not ui.translates(DISCLAIMER_NOTICE)
     notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
+    verified: dict[str, str] = {}
+    """Pages from the cache, which passed verification when they were built: path → SHA-256."""
     for article in site.articles:
         key = site.keys.get((locale.code, article.slug), "")
         done = reused.get(key) if key else None
+        from_cache = isinstance(done, _RenderedPage)
         if not isinstance(done, _RenderedPage):
             done = _render_article(site, article, locale, ui, notice, policy)
             if key:
@@ -429,6 +435,8 @@ def _render_locale(
         for suffix, content in ((".html", done.html), (".txt", done.text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
             written = _write(site.staging, relative, content)
+            if from_cache:
+                verified[relative] = written
             outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
         if locale is not source:
             files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
@@ -444,7 +452,8 @@ def _render_locale(
     relative = f"{locale.code}/index.html"
     written = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
     outputs.append(Output(relative, locale.code, None, None, None, written))
-    return outputs, records, _verify_locale(site, locale), fresh
+    failures = _verify_locale(site, locale, verified)
+    return outputs, records, failures, {} if failures else fresh  # the cache keeps verified pages only
 
 
 def _render_article(
@@ -498,17 +507,25 @@ def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
     return outputs
 
 
-def _verify_locale(site: _Site, locale: LocaleInfo) -> list[tuple[str, str]]:
-    """Every page of one locale, read back from disk: ``(relative path, why it fails)``."""
+def _verify_locale(site: _Site, locale: LocaleInfo, verified: dict[str, str]) -> list[tuple[str, str]]:
+    """Every page of one locale, read back from disk: ``(relative path, why it fails)``. A page
+    in ``verified`` (from the cache, which keeps only pages that passed) must read back byte for
+    byte as the page that passed; every other page is verified in full."""
     source = site.targets[0]
     failures = []
     policy = site.policies.get(locale.code, PublishPolicy())
     notice = expected_notice(None if locale is source else site.catalogs.get((locale.code, UI_DOMAIN)) or Catalog(), policy)
     for article in site.articles:
+        relatives = [f"{locale.code}/{article.slug}{suffix}" for suffix in (".html", ".txt")]
+        for relative in relatives:
+            if relative in verified and hashlib.sha256((site.staging / relative).read_bytes()).hexdigest() != verified[relative]:
+                failures.append((relative, "the page read back differs from the page written"))
+        unknown = [r for r in relatives if r not in verified]
+        if not unknown:
+            continue
         catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
         expected = expected_disclaimer(article, catalog, source.tag, policy=policy, notice=notice)
-        for suffix in (".html", ".txt"):
-            relative = f"{locale.code}/{article.slug}{suffix}"
+        for relative in unknown:
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)
             if problem is not None:
                 failures.append((relative, problem))
