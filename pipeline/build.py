@@ -111,7 +111,9 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class PageRecord:
-    """One article in one locale, as the manifest's ``pages`` lists it: how each segment went out."""
+    """One article in one locale, as the build record's ``pages`` lists it: how each segment
+    went out. Kept as its JSON line (:func:`page_row`), made once when the page is rendered and
+    cached with it: a large site's record is written without reading its segments again."""
 
     locale: str
     article: str
@@ -119,19 +121,39 @@ class PageRecord:
     """The page's files (HTML and text), relative to the build folder."""
     in_english: int
     """Segments shown in English (what the notice at the top of the page counts)."""
-    segments: tuple[SegmentRecord, ...]
+    row: str
+    """The record's entry, as JSON."""
 
     def as_dict(self) -> dict[str, Any]:
-        states = [s.state for s in self.segments if s.kind != "description"]
-        return {
-            "locale": self.locale,
-            "article": self.article,
-            "outputs": list(self.outputs),
-            "in_english": self.in_english,
-            "reviewed": states.count("reviewed"),
-            "translated": states.count("translated"),
-            "segments": [s.as_dict() for s in self.segments],
-        }
+        value: dict[str, Any] = json.loads(self.row)
+        return value
+
+
+def page_row(locale: str, article: str, outputs: tuple[str, ...], in_english: int, segments: tuple[SegmentRecord, ...]) -> str:
+    """The build record's entry for one article in one locale, as one line of JSON."""
+    states = [s.state for s in segments if s.kind != "description"]
+    row = {
+        "locale": locale,
+        "article": article,
+        "outputs": list(outputs),
+        "in_english": in_english,
+        "reviewed": states.count("reviewed"),
+        "translated": states.count("translated"),
+        "segments": [s.as_dict() for s in segments],
+    }
+    return json.dumps(row, ensure_ascii=False)
+
+
+def record_json(head: dict[str, Any], outputs: list[Output], pages: list[PageRecord]) -> str:
+    """The build record: its head indented, then one line per file and per page, so that a
+    review (or a ``git diff`` of two builds) reads page by page, and a large site's record is
+    written in one pass of the C JSON encoder."""
+    lines = json.dumps(head, ensure_ascii=False, indent=2).rstrip("}").rstrip()
+    parts = [lines + ("," if head else "")]
+    for name, rows in (("outputs", [json.dumps(o.as_dict(), ensure_ascii=False) for o in outputs]), ("pages", [p.row for p in pages])):
+        body = ",\n".join(f"    {row}" for row in rows)
+        parts.append(f'  "{name}": [\n{body}\n  ]' if rows else f'  "{name}": []')
+    return parts[0] + "\n" + ",\n".join(parts[1:]) + "\n}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,15 +244,13 @@ def build_site(
         outputs += _render_shared(site, stylesheet)
         if report is not None:
             write_status(report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
-        record = {
+        head = {
             "version": 1,
             "source_locale": source.code,
             "locales": [t.code for t in targets],
             "policies": {t.code: _policy_dict(policies[t.code]) for t in targets[1:]},
-            "outputs": [o.as_dict() for o in outputs],
-            "pages": [p.as_dict() for p in pages],
         }
-        write_new(staging / RECORD, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        write_new(staging / RECORD, record_json(head, outputs, pages).encode("utf-8"))
         publish(staging, target)
     return BuildResult(out, tuple(outputs), tuple(pages), () if config.base_url else (discovery.NO_BASE_URL,))
 
@@ -273,8 +293,8 @@ class _RenderedPage:
     withheld: tuple[str, ...]
     in_english: int
     """Segments shown in English (the notice at the top of the page counts them)."""
-    segments: tuple[SegmentRecord, ...]
-    """How each segment went out, for the build record's provenance."""
+    row: str
+    """How each segment went out, for the build record's provenance (:func:`page_row`)."""
 
 
 def _page_keys(
@@ -440,7 +460,7 @@ def _render_locale(
             outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
         if locale is not source:
             files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
-            records.append(PageRecord(locale.code, article.slug, files, done.in_english, done.segments))
+            records.append(PageRecord(locale.code, article.slug, files, done.in_english, done.row))
     index_context = {
         "locale": locale,
         "root": "../",
@@ -477,7 +497,9 @@ def _render_article(
     state = "source" if locale is source else "translated" if page.disclaimer_translated else "fallback"
     withheld = tuple(f"{site.sources[article.slug]}:{line}: {why}" for line, why in page.fallbacks)
     title = replace(page.title, tokens=None)
-    return _RenderedPage(html, text, title, round(page.translated_share, 4), state, withheld, page.in_english, page.segments)
+    files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
+    row = page_row(locale.code, article.slug, files, page.in_english, page.segments)
+    return _RenderedPage(html, text, title, round(page.translated_share, 4), state, withheld, page.in_english, row)
 
 
 def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:

@@ -47,8 +47,13 @@ def test_build_writes_every_locale_and_manifest(de_project: Path) -> None:
     out = de_project / "build"
     for relative in ("index.html", "style.css", "translatio-build.json", "en/valium.html", "en/valium.txt", "de/valium.html", "de/valium.txt", "de/index.html", "en/index.html"):
         assert (out / relative).is_file(), relative
-    manifest = json.loads((out / "translatio-build.json").read_text(encoding="utf-8"))
+    text = (out / "translatio-build.json").read_text(encoding="utf-8")
+    manifest = json.loads(text)
     rows = {row["path"]: row for row in manifest["outputs"]}
+    lines = text.splitlines()  # one line per file and per page: a review or a diff reads page by page
+    for name, count in (("outputs", len(manifest["outputs"])), ("pages", len(manifest["pages"]))):
+        start = lines.index(f'  "{name}": [')
+        assert [json.loads(line.strip().rstrip(",")) for line in lines[start + 1 : start + 1 + count]] == manifest[name]
     assert rows["de/valium.html"]["disclaimer"] == "translated"
     assert 0 < rows["de/valium.html"]["translated"] < 1
     assert rows["en/valium.html"]["disclaimer"] == "source"
