@@ -80,15 +80,19 @@ class Site:
         return sorted(str(p.relative_to(self.root)) for p in (self.root / "source").glob("*.md"))
 
 
-def prepare_site(workdir: Path, articles: int, seed: int, locales: tuple[str, ...]) -> Site:
-    """Generate and translate a site, unless a previous run left the same one."""
+def prepare_site(workdir: Path, articles: int, seed: int, locales: tuple[str, ...], keep: bool = False) -> Site:
+    """Generate and translate a site, unless a previous run left the same one (made by the same
+    code; with ``keep``, by any code: the build only reads the catalogues, and preparing
+    10,000 articles takes the better part of an hour)."""
     folder = workdir / f"build-{articles}-{seed}-{'-'.join(locales)}"
     stamp = folder / "stamp.json"
     wanted = fingerprint("build", articles, seed, locales)
     if stamp.is_file():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
         site = Site(folder / "site", articles, saved["unique"], saved["segments"], locales)
-        if saved["fingerprint"] == wanted and _complete(site):
+        if (keep or saved["fingerprint"] == wanted) and _complete(site):
+            if saved["fingerprint"] != wanted:
+                print(f"reusing {folder}, prepared by another version of translatio (--keep-site)", flush=True)
             return site
     print(f"preparing {folder} (generate, translate)…", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
@@ -269,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
     parser.add_argument("--only", choices=["ours", "po4a", "mdpo"], action="append", help="measure only these (repeatable)")
+    parser.add_argument("--keep-site", action="store_true",
+                        help="reuse a prepared site even if translatio's code changed since (the catalogues it wrote are only read)")
+    parser.add_argument("--prepare-only", action="store_true", help="prepare the sites and stop")
     args = parser.parse_args(argv)
     with exclusive(args.workdir):
         return run_all(args)
@@ -281,7 +288,9 @@ def run_all(args: argparse.Namespace) -> int:
 
     print("\n".join(machine_lines(mdpo_python())))
     locales = tuple(code.strip() for code in args.locales.split(",") if code.strip())
-    sites = [prepare_site(args.workdir, n, args.seed, locales) for n in sizes]
+    sites = [prepare_site(args.workdir, n, args.seed, locales, args.keep_site) for n in sizes]
+    if args.prepare_only:
+        return 0
     largest = sites[-1]
     print(f"site: {largest.articles} articles, {largest.unique} unique segments of {largest.segments}; "
           f"locales: en (source), {', '.join(largest.locales)}; every catalogue translated")
