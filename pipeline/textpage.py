@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
-from .catalogs.wrapping import POSSIBLE, possible_breaks, text_width
+from .catalogs.wrapping import POSSIBLE, possible_breaks, single_width, text_width
 from .blockhtml import ADMONITION_LABELS
 from .inline import LinkList
 from .page import ArticlePage, PageBlock
@@ -86,15 +86,16 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "", languag
         else:
             found = (m.start() for m in _AFTER_SPACES.finditer(paragraph))
         starts = [0, *(i for i in found if not (glue and _after_one_letter_word(paragraph, i))), len(paragraph)]
+        measure: Callable[[str], int] = len if single_width(paragraph) else text_width
         used = text_width(prefix)  # columns of prefix + line: widths add up, so no line is measured twice
         for start, end in zip(starts, starts[1:]):
             piece = paragraph[start:end]
-            if line and used + text_width(piece.rstrip()) > width:
+            if line and used + measure(piece.rstrip()) > width:
                 lines.append((prefix + line).rstrip())
                 prefix, line = rest, ""
                 used = text_width(prefix)
             line += piece
-            used += text_width(piece)
+            used += measure(piece)
         lines.append((prefix + line).rstrip())
     return lines
 

@@ -198,6 +198,11 @@ def text_width(text: str, cjk: bool = False) -> int:
 _last_measured: tuple[str, bool, list[int]] = ("", False, [])
 
 
+def single_width(text: str, cjk: bool = False) -> bool:
+    """Every character of ``text`` takes one column (so does every piece of it): ``len`` measures it."""
+    return (text.isascii() and text.isprintable()) or not (cjk or _NOT_SINGLE_WIDTH.search(text))
+
+
 def _columns(text: str, cjk: bool) -> list[int]:
     """Column after each prefix of ``text`` — or ``[]`` when every character is one column wide.
 
@@ -205,7 +210,7 @@ def _columns(text: str, cjk: bool) -> list[int]:
     last answer is kept.
     """
     global _last_measured
-    if (text.isascii() and text.isprintable()) or not (cjk or _NOT_SINGLE_WIDTH.search(text)):
+    if single_width(text, cjk):
         return []
     last_text, last_cjk, last_columns = _last_measured
     if last_text is text and last_cjk == cjk:
