@@ -82,10 +82,12 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "", languag
         prefix, line = first if not lines else rest, ""
         if _NEEDS_UAX14.search(paragraph):
             breaks = possible_breaks(paragraph)
-            found = (i for i in range(1, len(paragraph)) if breaks[i] == POSSIBLE and not _in_hyphenated_word(paragraph, i))
+            found = [i for i in range(1, len(paragraph)) if breaks[i] == POSSIBLE and not _in_hyphenated_word(paragraph, i)]
         else:
-            found = (m.start() for m in _AFTER_SPACES.finditer(paragraph))
-        starts = [0, *(i for i in found if not (glue and _after_one_letter_word(paragraph, i))), len(paragraph)]
+            found = [m.start() for m in _AFTER_SPACES.finditer(paragraph)]
+        if glue:
+            found = [i for i in found if not _after_one_letter_word(paragraph, i)]
+        starts = [0, *found, len(paragraph)]
         measure: Callable[[str], int] = len if single_width(paragraph) else text_width
         used = text_width(prefix)  # columns of prefix + line: widths add up, so no line is measured twice
         for start, end in zip(starts, starts[1:]):
