@@ -46,7 +46,7 @@ from typing import Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import Row, Skipped, exclusive, fingerprint, load_line, machine_lines, measure, print_table, run, translatio_command, which  # noqa: E402
-from corpus import SEED, revise_sources, translate_project, unique_segments, write_site  # noqa: E402
+from corpus import SEED, edit_one_article, revise_sources, translate_project, unique_segments, write_site  # noqa: E402
 
 LOCALE = "de"
 """The locale the one-locale jobs work on."""
@@ -209,8 +209,7 @@ def rows_for(space: Space, label: str) -> tuple[list[Row], list[Skipped]]:
 
     def edit_one() -> None:
         space.restore("built")
-        article = sorted((space.site / "source").glob("*.md"))[0]
-        article.write_text(article.read_text(encoding="utf-8").replace("\n\n", "\n\nAn added paragraph.\n\n", 2), encoding="utf-8")
+        edit_one_article(space.site, "scale")
 
     add(Row("translatio", "build after one article's edit, cache warm", lambda: None, f"build {label}", ours=True, setup=edit_one),
         [*cli, "build"], environment=env)
