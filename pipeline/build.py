@@ -48,6 +48,7 @@ from typing import Any, Callable
 from jinja2 import Environment
 
 from .catalogs import Catalog
+from .catalogs.reader import parse_po
 from . import discovery
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
@@ -201,7 +202,14 @@ def build_site(
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
     articles, article_keys = checked_articles(config)
-    catalogs, catalog_digests = _read_catalogs(config, [t.code for t in targets[1:]], articles)
+    files = _catalog_files(config, [t.code for t in targets[1:]], articles)
+    cache = project_cache(config.root)
+    keys = _page_keys(cache, config, targets, articles, article_keys, {k: digest(data) for k, (_, data) in files.items()}, templates)
+    publish_status = config.publish_status if status is None else status
+    cached = set() if publish_status else cache.present(keys.values())
+    needed = [k for k in files if k[1] == UI_DOMAIN or keys.get(k) not in cached]
+    catalogs = _parse_catalogs(config, files, needed)
+    catalogs.update({k: None for code in codes for k in [(code, UI_DOMAIN), *((code, a.slug) for a in articles)] if k not in files})
     env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering
@@ -213,9 +221,8 @@ def build_site(
         minutes = {a.slug: reading_minutes(a) for a in articles}
         sources = {a.slug: config.relative(a.path) for a in articles}
         policies = {t.code: config.policy_for(t.code) for t in targets}
-        cache = project_cache(config.root)
-        keys = _page_keys(cache, config, targets, articles, article_keys, catalog_digests, templates)
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys)
+        unloaded = {k: path for k, (path, _) in files.items() if k not in catalogs}
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys, unloaded)
 
         def reused(code: str) -> dict[str, Any]:
             """One locale's pages from the cache: one locale in memory at a time, not kept."""
@@ -228,8 +235,6 @@ def build_site(
                 cache.put(key, value, remember=False)
             cache.flush()
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
-
-        publish_status = config.publish_status if status is None else status
 
         def checked() -> CheckReport | None:
             if not publish_status:
@@ -259,25 +264,30 @@ def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
     return {"publish": policy.publish, "required_review": policy.required_review}
 
 
-def _read_catalogs(
-    config: Config, codes: list[str], articles: list[Article]
-) -> tuple[dict[tuple[str, str], Catalog | None], dict[tuple[str, str], str]]:
-    """Every catalogue the pages need (``None`` where a locale has none yet), each parsed once
-    per content (:mod:`pipeline.loading`), and a digest of the bytes each was parsed from."""
-    wanted = [(code, domain, po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
-    present = [path for _, _, path in wanted if path.is_file()]
+def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[Path, bytes]]:
+    """The bytes of every catalogue the pages may need, by (locale, domain); a locale without a
+    catalogue yet has no entry. What the page keys are made of: nothing is parsed here."""
+    wanted = [((code, domain), po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
+    present = [(key, path) for key, path in wanted if path.is_file()]
     try:
-        sources = [(path, path.read_bytes()) for path in present]
+        return {key: (path, path.read_bytes()) for key, path in present}
     except OSError:
-        load_catalogs(config, present)  # the one-line error of the file that cannot be read
+        load_catalogs(config, [path for _, path in present])  # the one-line error of the file that cannot be read
         raise
-    parsed = parse_catalogs(config, sources)
+
+
+def _parse_catalogs(
+    config: Config, files: dict[tuple[str, str], tuple[Path, bytes]], needed: list[tuple[str, str]]
+) -> dict[tuple[str, str], Catalog | None]:
+    """The catalogues that pages to render need, each parsed once per content
+    (:mod:`pipeline.loading`); one that does not parse fails the build before anything is
+    rendered. A catalogue whose pages all come from the cache is not parsed: those pages were
+    made from these very bytes, which parsed then."""
+    parsed = parse_catalogs(config, [files[key] for key in needed])
     for value in parsed:
         if isinstance(value, InputError):
             raise value
-    read = {path: value for path, value in zip(present, parsed) if isinstance(value, Catalog)}
-    digests = {path: digest(data) for path, data in sources}
-    return {(code, domain): read.get(path) for code, domain, path in wanted}, {(code, domain): digests.get(path, "") for code, domain, path in wanted}
+    return {key: value for key, value in zip(needed, parsed) if isinstance(value, Catalog)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +376,19 @@ class _Site:
     """The site's public address (``base_url``), for canonical links and alternates."""
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
     """The cache key of each (locale, article slug)'s pages."""
+    unloaded: dict[tuple[str, str], Path] = field(default_factory=dict)
+    """Catalogues on disk that were not parsed, their pages being in the cache."""
+
+    def catalog(self, code: str, domain: str) -> Catalog | None:
+        """The catalogue of ``domain`` in locale ``code`` (``None``: there is none yet), parsed
+        here if it was left unparsed and a page needs it after all (a cached page that did not
+        check out)."""
+        key = (code, domain)
+        found = self.catalogs.get(key)
+        if found is None and key in self.unloaded:
+            path = self.unloaded.pop(key)
+            found = self.catalogs[key] = parse_po(path.read_bytes(), path)
+        return found
 
 
 _SITE: _Site | None = None
@@ -434,7 +457,7 @@ def _render_locale(
     assert site is not None
     source, locale = site.targets[0], site.targets[index]
     policy = site.policies.get(locale.code, PublishPolicy())
-    ui = CatalogTranslations(site.catalogs.get((locale.code, UI_DOMAIN)), policy)
+    ui = CatalogTranslations(site.catalog(locale.code, UI_DOMAIN), policy)
     outputs: list[Output] = []
     records: list[PageRecord] = []
     titles: list[tuple[str, PageText]] = []
@@ -481,7 +504,7 @@ def _render_article(
 ) -> _RenderedPage:
     """One article's HTML and text page in one locale."""
     source = site.targets[0]
-    catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+    catalog = None if locale is source else site.catalog(locale.code, article.slug) or Catalog()
     page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui, policy)
     context = {
         "locale": locale,
@@ -536,7 +559,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo, verified: dict[str, str]) ->
     source = site.targets[0]
     failures = []
     policy = site.policies.get(locale.code, PublishPolicy())
-    notice = expected_notice(None if locale is source else site.catalogs.get((locale.code, UI_DOMAIN)) or Catalog(), policy)
+    notice = expected_notice(None if locale is source else site.catalog(locale.code, UI_DOMAIN) or Catalog(), policy)
     for article in site.articles:
         relatives = [f"{locale.code}/{article.slug}{suffix}" for suffix in (".html", ".txt")]
         for relative in relatives:
@@ -545,7 +568,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo, verified: dict[str, str]) ->
         unknown = [r for r in relatives if r not in verified]
         if not unknown:
             continue
-        catalog = None if locale is source else site.catalogs.get((locale.code, article.slug)) or Catalog()
+        catalog = None if locale is source else site.catalog(locale.code, article.slug) or Catalog()
         expected = expected_disclaimer(article, catalog, source.tag, policy=policy, notice=notice)
         for relative in unknown:
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)

@@ -116,6 +116,23 @@ class Cache:
                 self.memo[key] = value
         return found
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` the cache holds, without fetching them (a value found here may
+        still fail its checksum when fetched: then it is a miss)."""
+        wanted = list(dict.fromkeys(keys))
+        if self.db is None:
+            return set()
+        found = {k for k in wanted if k in self.memo or k in self.written}
+        missing = [k for k in wanted if k not in found]
+        for start in range(0, len(missing), 500):
+            batch = missing[start : start + 500]
+            try:
+                query = f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(batch))})"
+                found.update(key for (key,) in self.db.execute(query, batch))
+            except sqlite3.DatabaseError:
+                pass
+        return found
+
     def put(self, key: str, value: Any, remember: bool = True) -> None:
         if self.db is None:
             return

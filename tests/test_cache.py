@@ -394,3 +394,41 @@ def test_a_page_that_failed_verification_is_not_kept_in_the_cache(shipped_projec
     checked.clear()
     _run(shipped_project, "-j", "1", "build")
     assert checked == []  # now it passed: kept
+
+
+def test_a_warm_build_parses_only_the_catalogues_of_pages_it_renders(shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page keys are made of catalogue bytes; a catalogue whose pages all come from the cache is
+    not parsed. A cached page that does not check out is rendered after all, from its catalogue
+    parsed then, and the site is the same as a clean build."""
+    from pipeline import build as build_module
+    from pipeline import loading
+
+    _run(shipped_project, "build")
+    clean = _tree(shipped_project / "build")
+    parsed: list[str] = []
+    real_parse = loading.parse_catalogs
+
+    def counting(config, sources):  # type: ignore[no-untyped-def]
+        parsed.extend(f"{path.parent.parent.name}/{path.name}" for path, _ in sources)
+        return real_parse(config, sources)
+
+    monkeypatch.setattr(build_module, "parse_catalogs", counting)
+    po = shipped_project / "locale" / "de" / "LC_MESSAGES" / "valium.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("# German", "# The German", 1), encoding="utf-8")
+    _run(shipped_project, "-j", "1", "build")
+    codes = sorted(p.name for p in (shipped_project / "locale").iterdir() if (p / "LC_MESSAGES").is_dir())
+    assert sorted(parsed) == sorted(["de/valium.po", *(f"{code}/ui.po" for code in codes)])
+
+    cache_module.close_all()
+    _run(shipped_project, "--no-cache", "build")
+    uncached = _tree(shipped_project / "build")
+    import sqlite3
+
+    database = next(cache_dir.glob("*.sqlite"))
+    with sqlite3.connect(database) as db:  # every cached value damaged: present, but does not check out
+        db.execute("UPDATE entries SET checksum = zeroblob(32)")
+    db.close()
+    parsed.clear()
+    _run(shipped_project, "-j", "1", "build")
+    assert sorted(parsed) == sorted(f"{code}/ui.po" for code in codes)  # the pages were "present": only the ui catalogues up front
+    assert _tree(shipped_project / "build") == uncached  # rendered from catalogues parsed when needed
