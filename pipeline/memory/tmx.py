@@ -46,15 +46,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler, feature_external_ges, feature_external_pes
-from xml.sax.xmlreader import AttributesImpl, Locator
+from xml.parsers import expat
 
-from defusedxml import DefusedXmlException, ExternalReferenceForbidden
-from defusedxml.expatreader import DefusedExpatParser
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 
 from .. import __version__
 from ..errors import LocaleError, MemoryFileError
@@ -109,41 +105,48 @@ def tmx_date(value: str) -> str:
 
 # --- reading -----------------------------------------------------------------------------------
 
+BATCH = 20_000
+"""Units :func:`iter_tmx` hands over at a time: a large file is never held whole."""
+CHUNK = 1 << 20
+"""Bytes of the file given to the parser at a time."""
+
 
 def read_tmx(path: Path | str) -> list[TranslationUnit]:
     """Read a TMX file into units (one per target variant); raises :class:`MemoryFileError`."""
+    return [unit for batch in iter_tmx(path) for unit in batch]
+
+
+def iter_tmx(path: Path | str, batch: int = BATCH) -> Iterator[list[TranslationUnit]]:
+    """The units of a TMX file in file order, about ``batch`` at a time, read incrementally: a
+    file of a million units costs a batch of memory, not the file. An error raises
+    :class:`MemoryFileError` where it is met — batches already given may have been used, so a
+    caller that must be all-or-nothing works in a transaction it rolls back."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except OSError as exc:
         raise MemoryFileError(path, None, f"cannot read: {exc.strerror or exc}") from exc
-    return parse_tmx(data, path)
+    with handle:
+        reader = _Reader(path)
+        while True:
+            try:
+                data = handle.read(CHUNK)
+            except OSError as exc:
+                raise MemoryFileError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+            reader.feed(data, final=not data)
+            if len(reader.units) >= batch or not data:
+                units, reader.units = reader.units, []
+                if units:
+                    yield units
+            if not data:
+                return
 
 
 def parse_tmx(data: bytes, path: Path | str = "<string>") -> list[TranslationUnit]:
     """Parse the bytes of a TMX document; ``path`` is only used in error messages."""
-    handler = _Handler(Path(path))
-    parser = _Parser()
-    parser.setFeature(feature_external_ges, False)
-    parser.setFeature(feature_external_pes, False)
-    parser.setContentHandler(handler)
-    try:
-        parser.parse(BytesIO(data))  # parse(), not feed(): it gives the handler its locator
-    except SAXParseException as exc:
-        raise MemoryFileError(handler.path, exc.getLineNumber(), f"not well-formed XML: {exc.getMessage()}") from exc
-    except DefusedXmlException as exc:
-        raise MemoryFileError(handler.path, handler.line, _refusal(exc)) from exc
-    return handler.units
-
-
-class _Parser(DefusedExpatParser):
-    """defusedxml's SAX driver, letting a DOCTYPE name an external DTD that is never read."""
-
-    def defused_external_entity_ref_handler(self, context: str | None, base: str | None,
-                                            sysid: str | None, pubid: str | None) -> int:  # fmt: skip
-        if context is None:  # expat's call for the external DTD subset: acknowledge, don't load
-            return 1
-        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+    reader = _Reader(Path(path))
+    reader.feed(data, final=True)
+    return reader.units
 
 
 def _refusal(exc: DefusedXmlException) -> str:
@@ -171,14 +174,30 @@ class _Unit:
     variants: list[_Variant] = field(default_factory=list)
 
 
-class _Handler(ContentHandler):
-    """Builds units from SAX events, checking the TMX structure as it goes."""
+class _Reader:
+    """Builds units from expat's events, checking the TMX structure as it goes.
+
+    expat directly (``pyexpat``, fed a chunk at a time), hardened as ``defusedxml`` hardens it —
+    its own handlers refuse entity declarations and external references — without the SAX
+    layer's cost per event: a million units are some ten million events.
+    """
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
         self.path = path
         self.units: list[TranslationUnit] = []
-        self._locator: Locator | None = None
+        parser = self._parser = expat.ParserCreate()
+        parser.buffer_text = True  # one call per text run, not per line or entity
+        parser.buffer_size = 1 << 16
+        parser.StartElementHandler = self.startElement
+        parser.EndElementHandler = self.endElement
+        parser.CharacterDataHandler = self.characters
+        parser.SkippedEntityHandler = self.skippedEntity
+        parser.EntityDeclHandler = _entity_declared
+        parser.UnparsedEntityDeclHandler = _unparsed_entity_declared
+        parser.ExternalEntityRefHandler = _external_reference
+        # A DOCTYPE naming an external DTD is acknowledged (the handler above returns 1 for it)
+        # but never read; entities the file uses and does not define are then "skipped": an error.
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_UNLESS_STANDALONE)
         self._stack: list[str] = []
         self._skip = 0  # depth inside an element whose content we ignore (header, note, …)
         self._srclang: str | None = None
@@ -190,19 +209,26 @@ class _Handler(ContentHandler):
         self._prop: list[str] | None = None
         self._prop_type = ""
         self._prop_line = 0
+        self._locales: dict[str, str] = {}
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        """Parse the next bytes of the file; every failure is one :class:`MemoryFileError`."""
+        try:
+            self._parser.Parse(data, final)
+        except expat.ExpatError as exc:
+            raise MemoryFileError(self.path, exc.lineno, f"not well-formed XML: {expat.ErrorString(exc.code)}") from exc
+        except DefusedXmlException as exc:
+            raise MemoryFileError(self.path, self.line, _refusal(exc)) from exc
 
     @property
     def line(self) -> int | None:
-        return self._locator.getLineNumber() if self._locator is not None else None
+        return self._parser.CurrentLineNumber
 
     def error(self, message: str, line: int | None = None) -> MemoryFileError:
         return MemoryFileError(self.path, line or self.line, message)
 
-    def setDocumentLocator(self, locator: Locator) -> None:
-        self._locator = locator
-
-    def skippedEntity(self, name: str) -> None:
-        raise self.error(f"undefined entity reference &{name.lstrip('%')};")
+    def skippedEntity(self, name: str, is_parameter: bool) -> None:
+        raise self.error(f"undefined entity reference &{name};")
 
     def characters(self, content: str) -> None:
         if self._seg is not None:
@@ -210,7 +236,7 @@ class _Handler(ContentHandler):
         elif self._prop is not None:
             self._prop.append(content)
 
-    def startElement(self, name: str, attrs: AttributesImpl) -> None:
+    def startElement(self, name: str, attrs: dict[str, str]) -> None:
         parent = self._stack[-1] if self._stack else None
         self._stack.append(name)
         if self._seg_depth:
@@ -269,7 +295,7 @@ class _Handler(ContentHandler):
         elif name == "tmx" and not self._body:
             raise self.error("no <body>: not a TMX file")
 
-    def _start_tmx(self, name: str, attrs: AttributesImpl) -> None:
+    def _start_tmx(self, name: str, attrs: dict[str, str]) -> None:
         if name != "tmx":
             raise self.error(f"the root element is <{name}>, not <tmx>: not a TMX file")
         version = attrs.get("version")
@@ -278,30 +304,34 @@ class _Handler(ContentHandler):
         if version not in VERSIONS:
             raise self.error(f"unknown TMX version {version!r}: expected 1.4 (TMX 1.4b)")
 
-    def _start_header(self, attrs: AttributesImpl) -> None:
+    def _start_header(self, attrs: dict[str, str]) -> None:
         srclang = attrs.get("srclang")
         if not srclang:
             raise self.error("the <header> has no srclang")
         self._srclang = srclang if srclang == ALL else self._locale(srclang, "srclang")
         self._skip = 1
 
-    def _start_tu(self, attrs: AttributesImpl) -> None:
+    def _start_tu(self, attrs: dict[str, str]) -> None:
         srclang = attrs.get("srclang")
         if srclang and srclang != ALL:
             srclang = self._locale(srclang, "srclang")
         self._tu = _Unit(self.line or 0, srclang or self._srclang, _dates(attrs))
 
-    def _start_tuv(self, attrs: AttributesImpl) -> None:
+    def _start_tuv(self, attrs: dict[str, str]) -> None:
         code = attrs.get("xml:lang") or attrs.get("lang")
         if not code:
             raise self.error("a <tuv> without xml:lang")
         self._tuv = _Variant(self._locale(code, "xml:lang"), self.line or 0, _dates(attrs))
 
     def _locale(self, code: str, attribute: str) -> str:
+        known = self._locales.get(code)
+        if known is not None:
+            return known
         try:
-            return normalize_locale(code)
+            known = self._locales[code] = normalize_locale(code)
         except LocaleError as exc:
             raise self.error(f"{attribute}: {exc}") from exc
+        return known
 
     def _origin(self, text: str) -> Origin:
         fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in text.split("|")]
@@ -325,9 +355,26 @@ class _Handler(ContentHandler):
                 yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, first_seen, superseded)
 
 
-def _dates(attrs: AttributesImpl) -> dict[str, str]:
+def _entity_declared(name: str, is_parameter: bool, value: str | None, base: str | None, sysid: str | None,
+                     pubid: str | None, notation: str | None) -> None:  # fmt: skip
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+
+def _unparsed_entity_declared(name: str, base: str | None, sysid: str | None, pubid: str | None, notation: str | None) -> None:
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+
+
+def _external_reference(context: str | None, base: str | None, sysid: str | None, pubid: str | None) -> int:
+    """expat asks for the external DTD subset with no context: acknowledged, never loaded;
+    any other external entity is refused (XXE)."""
+    if context is None:
+        return 1
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _dates(attrs: dict[str, str]) -> dict[str, str]:
     """The well-formed TMX dates among an element's attributes; a malformed one is ignored."""
-    return {a: attrs[a] for a in DATE_ATTRIBUTES if _TMX_DATE.fullmatch(attrs.get(a) or "")}
+    return {a: value for a in DATE_ATTRIBUTES if (value := attrs.get(a)) and _TMX_DATE.fullmatch(value)}
 
 
 def _source_variant(tu: _Unit) -> _Variant | None:
