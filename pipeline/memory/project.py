@@ -58,7 +58,7 @@ from ..merge import Suggest, Suggestion
 from .matching import MemoryQuery, context_digest, lookup
 from .store import SCHEMA_VERSION, MemoryBackend, SQLiteMemory
 from .compendium import read_compendium
-from .tmx import format_tmx, read_tmx, tmx_date, write_tmx
+from .tmx import format_tmx, iter_tmx, read_tmx, stage_tmx, tmx_date, write_tmx
 from .units import EntryState, Origin, TranslationUnit, normalize
 
 TM_FOLDER = "tm"
@@ -405,34 +405,46 @@ def read_memory(config: Config) -> Iterator[MemoryBackend]:
         memory.close()
 
 
-def _read_units(path: Path, config: Config) -> list[TranslationUnit]:
-    """Units of a TMX file or a PO compendium, checked against the project's source language."""
-    if not path.is_file():
-        raise MemoryFileError(path, None, "file not found")
-    units = read_compendium(path, config.source_locale) if path.suffix in (".po", ".pot") else read_tmx(path)
-    language = config.source_locale.split("_")[0]
-    for unit in units:
-        if unit.source_locale.split("_")[0] != language:
-            raise MemoryFileError(path, None, f"source language {unit.source_locale!r} is not the project's {config.source_locale!r}")
-    # Stored under the project's source locale, so that en_US and en units are one memory.
-    return [replace(u, source_locale=config.source_locale) for u in units if u.target_locale != config.source_locale]
+def _read_batches(path: Path, config: Config) -> Iterator[list[TranslationUnit]]:
+    """Units of a TMX file (a batch at a time) or a PO compendium, checked against the project's
+    source language and stored under the project's source locale, so that en_US and en units
+    are one memory."""
+    batches = iter_tmx(path) if path.suffix not in (".po", ".pot") else iter([read_compendium(path, config.source_locale)])
+    project, language = config.source_locale, config.source_locale.split("_")[0]
+    checked: set[str] = set()
+    for batch in batches:
+        for code in {u.source_locale for u in batch} - checked:
+            if code.split("_")[0] != language:
+                raise MemoryFileError(path, None, f"source language {code!r} is not the project's {config.source_locale!r}")
+            checked.add(code)
+        yield [u if u.source_locale == project else TranslationUnit(u.source, u.target, project, u.target_locale, u.origins, u.first_seen, u.superseded)
+               for u in batch if u.target_locale != project]  # fmt: skip
 
 
 def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Import every file or none: all are read and checked before the memory changes."""
-    units = [unit for path in paths for unit in _read_units(path, config)]
-    read: dict[str, int] = {}
-    for unit in units:
-        read[unit.target_locale] = read.get(unit.target_locale, 0) + 1
+    """Import every file or none, streaming: the files are read a batch at a time into one
+    transaction (:meth:`MemoryBackend.add_batches`, which merges them as one batch), the TMX
+    files are staged from the memory, and the memory is committed only then — a bad unit late
+    in the last file, or a full disk, rolls everything back and replaces no file."""
+    for path in paths:
+        if not path.is_file():
+            raise MemoryFileError(path, None, "file not found")
+    read: Counter[str] = Counter()
+
+    def batches() -> Iterator[list[TranslationUnit]]:
+        for path in paths:
+            for batch in _read_batches(path, config):
+                read.update(u.target_locale for u in batch)
+                yield batch
+
     with memory_lock(config):
         memory = open_memory(config)
         try:
             with staged_together() as staged, memory.pending():
-                changed = Counter(u.target_locale for u in memory.add(units))
-                del units  # a large import: the units are in the index now, the TMX is written from it
-                for code in sorted(changed):
-                    text = format_tmx(memory.iterate(code), config.source_locale)
-                    staged += [s for s in [stage(tmx_path(config, code), text.encode("utf-8"))] if s is not None]
+                changed = memory.add_batches(batches())
+                for code in sorted(changed):  # iterate() gives the file's order: written as it comes
+                    done = stage_tmx(memory.iterate(code), tmx_path(config, code), config.source_locale)
+                    staged += [done] if done is not None else []
                 memory.commit()  # a full disk stops the import here, before any file has changed
             note_files(memory, config)
         finally:

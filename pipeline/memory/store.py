@@ -30,7 +30,7 @@ import sqlite3
 from array import array
 from collections import Counter
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
@@ -119,6 +119,12 @@ class MemoryBackend(Protocol):
 
     def add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         """Store units (merging origins of known pairs); returns those new or changed."""
+        ...
+
+    def add_batches(self, batches: Iterable[Iterable[TranslationUnit]]) -> Counter[str]:
+        """Store units arriving in batches (a large import) exactly as one :meth:`add` of them
+        all would, without holding them all: returns how many units of each target locale are
+        new or changed."""
         ...
 
     def supersede(self, entries: Iterable[EntryState]) -> list[TranslationUnit]:
@@ -364,6 +370,82 @@ class SQLiteMemory:
                 return list(batch.values())
             return self._add(units)
 
+    def add_batches(self, batches: Iterable[Iterable[TranslationUnit]]) -> Counter[str]:
+        """Store units arriving in batches (a large import) exactly as one :meth:`add` of them
+        all would: each batch is combined (:func:`combine`), a pair this import already stored is
+        combined with what it stored, and a pair the memory held before is merged once with
+        everything the import brought for it (:func:`merge_unit`; what it held and what the
+        import brought so far wait in a temporary table). The new units are indexed once, at the
+        end. Held meanwhile: one batch, and a hash per pair seen. Returns the new or changed
+        units per target locale."""
+        with self._transaction():
+            first = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
+            empty = first == 1
+            if empty:
+                self.clear()  # as add() does for a first import: bookkeeping of an empty memory starts afresh
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS import_state (id INTEGER PRIMARY KEY, origins TEXT, superseded TEXT,"
+                " first_seen TEXT, seen_origins TEXT, seen_superseded TEXT, seen_first_seen TEXT)"
+            )
+            self.db.execute("DELETE FROM import_state")
+            counts: Counter[str] = Counter()
+            seen: set[int] = set()  # hashes of the pairs stored so far, when the memory was empty
+            touched: set[int] = set()  # units held before that the import merged into
+            next_id, written = first, False
+            for batch in batches:
+                combined = combine(batch)
+                if empty:  # only a pair seen in an earlier batch can be stored already
+                    maybe = [key for key in combined if hash(key) in seen]
+                    seen.update(hash(key) for key in combined)
+                else:
+                    maybe = list(combined)
+                known = self._known(maybe) if maybe else {}
+                inserts, updates, states = [], [], []
+                for key, unit in combined.items():
+                    row = known.get(key)
+                    if row is None:
+                        locale, norm, norm_target = key
+                        inserts.append((next_id, locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target,
+                                        _encode_origins(unit.origins), _encode_origins(unit.superseded), unit.first_seen))  # fmt: skip
+                        next_id += 1
+                        counts[locale] += 1
+                        continue
+                    unit_id, stored = row
+                    if unit_id >= first:  # stored by this import: what it brought so far
+                        merged = combine([stored, unit])[key]
+                    else:
+                        before, so_far = self._import_state(unit_id, stored) if unit_id in touched else (stored, None)
+                        brought = unit if so_far is None else combine([so_far, unit])[key]
+                        merged = merge_unit(before, brought)
+                        touched.add(unit_id)
+                        states.append((unit_id, _encode_origins(before.origins), _encode_origins(before.superseded), before.first_seen,
+                                       _encode_origins(brought.origins), _encode_origins(brought.superseded), brought.first_seen))  # fmt: skip
+                    if merged != stored:
+                        updates.append((_encode_origins(merged.origins), _encode_origins(merged.superseded), merged.first_seen, unit_id))
+                self.db.executemany(f"INSERT INTO units (id, {_UNIT_FIELDS}) VALUES (?, {_UNIT_VALUES})", inserts)
+                self.db.executemany("UPDATE units SET origins = ?, superseded = ?, first_seen = ? WHERE id = ?", updates)
+                self.db.executemany("INSERT OR REPLACE INTO import_state VALUES (?, ?, ?, ?, ?, ?, ?)", states)
+                written = written or bool(inserts or updates)
+            fresh = self.db.execute("SELECT id, locale, length, norm FROM units WHERE id >= ? ORDER BY id", (first,))
+            new_postings = self._index(fresh, bulk=empty)
+            counts.update(dict(self.db.execute(
+                "SELECT u.locale, COUNT(*) FROM import_state s JOIN units u ON u.id = s.id"
+                " WHERE u.origins != s.origins OR u.superseded != s.superseded OR u.first_seen != s.first_seen GROUP BY u.locale"
+            ).fetchall()))  # fmt: skip
+            self.db.execute("DELETE FROM import_state")
+            if written:
+                self._record_rows(new_postings)
+        return counts
+
+    def _import_state(self, unit_id: int, stored: TranslationUnit) -> tuple[TranslationUnit, TranslationUnit]:
+        """A unit held before an import, as it was then, and what the import brought for it so far."""
+        row = self.db.execute("SELECT * FROM import_state WHERE id = ?", (unit_id,)).fetchone()
+        _, origins, superseded, first_seen, seen_origins, seen_superseded, seen_first_seen = row
+        before = replace(stored, origins=_decode_origins(origins), superseded=_decode_origins(superseded), first_seen=first_seen)
+        brought = replace(stored, origins=_decode_origins(seen_origins), superseded=_decode_origins(seen_superseded),
+                          first_seen=seen_first_seen)  # fmt: skip
+        return before, brought
+
     def _add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         batch = combine(units)
         known = self._known(list(batch))
@@ -442,7 +524,7 @@ class SQLiteMemory:
         ).fetchall()
         return {(r[3], r[0], r[1]): (r[2], self._unit(r[3:])) for r in rows}
 
-    def _index(self, fresh: list[tuple[int, str, int, str]], bulk: bool = False) -> int:
+    def _index(self, fresh: Iterable[tuple[int, str, int, str]], bulk: bool = False) -> int:
         """Add the new units' words to the inverted index (document frequencies included).
 
         In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
@@ -450,8 +532,6 @@ class SQLiteMemory:
         become token ids at once (an array per unit), so a million units cost arrays, not
         strings. Returns how many postings rows are new.
         """
-        if not fresh:
-            return 0
         vocabulary: dict[str, dict[str, int]] = {}
         posted: dict[int, bool] = {}
         for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
@@ -472,7 +552,9 @@ class SQLiteMemory:
                 tokens.append(token)
             counts.update(tokens)
             unit_tokens.append((unit_id, length, tokens))
-        common = max(1000, len(fresh) // COMMON_SHARE) if bulk else None
+        if not unit_tokens:
+            return 0
+        common = max(1000, len(unit_tokens) // COMMON_SHARE) if bulk else None
         for token in range(first_new, self._next_token):
             posted[token] = common is None or counts[token] <= common
         names = {token: f"{locale}\x1f{word}" for locale, known in vocabulary.items() for word, token in known.items()}

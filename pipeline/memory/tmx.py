@@ -46,6 +46,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -54,8 +55,9 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 
 from .. import __version__
 from ..errors import LocaleError, MemoryFileError
-from ..files import write_atomic
+from ..files import Staged, write_atomic
 from ..locales import locale_info, normalize_locale
+from .staging import stage_chunks
 from .units import Origin, TranslationUnit, normalize, origin_key, sorted_origins
 
 ORIGIN_PROP = "x-translatio-origin"
@@ -81,6 +83,7 @@ _FIELD_ESCAPE = re.compile("%(25|7C)", re.IGNORECASE)
 # --- dates -------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def tmx_date(value: str) -> str:
     """``value`` as a TMX date (``YYYYMMDDThhmmssZ``, UTC), or ``""`` if it is no date.
 
@@ -394,13 +397,23 @@ def _source_variant(tu: _Unit) -> _Variant | None:
 
 def representable(unit: TranslationUnit) -> bool:
     """Whether :func:`write_tmx` writes the unit: texts not empty, every character XML 1.0 allows."""
+    # A text normalizes to "" exactly when it is all whitespace (no character NFC changes into
+    # whitespace); a printable text has no character XML forbids (controls, surrogates and
+    # U+FFFE/U+FFFF are not printable): both cheaper than asking normalize and the pattern.
+    if not (unit.source.strip() and unit.target.strip()):
+        return False
     places = (*unit.origins, *unit.superseded)
     texts = (unit.source, unit.target, unit.first_seen, *(f for o in places for f in origin_key(o)))
-    return bool(normalize(unit.source) and normalize(unit.target)) and not any(_NOT_XML.search(t) for t in texts)
+    return not any(not t.isprintable() and _NOT_XML.search(t) for t in texts)
 
 
 def generate_tmx(units: Iterable[TranslationUnit], source_locale: str) -> Iterator[str]:
     """The lines of the TMX document, each without its ``\\n``; raises LocaleError, ValueError."""
+    return _lines(sorted((u for u in units if representable(u)), key=_unit_key), source_locale)
+
+
+def _lines(ordered: Iterable[TranslationUnit], source_locale: str) -> Iterator[str]:
+    """The document's lines for units already in the file's order and writable."""
     source = locale_info(source_locale)
     header = {
         "creationtool": "translatio", "creationtoolversion": __version__, "segtype": "paragraph",
@@ -410,7 +423,7 @@ def generate_tmx(units: Iterable[TranslationUnit], source_locale: str) -> Iterat
     yield '<tmx version="1.4">'
     yield f"  <header{_attributes(header)}/>"
     yield "  <body>"
-    for unit in sorted((u for u in units if representable(u)), key=_unit_key):
+    for unit in ordered:
         yield from _tu(unit, source.code)
     yield "  </body>"
     yield "</tmx>"
@@ -419,6 +432,28 @@ def generate_tmx(units: Iterable[TranslationUnit], source_locale: str) -> Iterat
 def format_tmx(units: Iterable[TranslationUnit], source_locale: str) -> str:
     """The whole document as text: every line of :func:`generate_tmx` ended by ``\\n``."""
     return "".join([line + "\n" for line in generate_tmx(units, source_locale)])
+
+
+def stream_tmx(ordered: Iterable[TranslationUnit], source_locale: str, lines: int = 20_000) -> Iterator[bytes]:
+    """The bytes :func:`format_tmx` gives, as UTF-8 chunks of about ``lines`` lines, for units of
+    one target locale already in the file's order — a memory's ``iterate(locale)``, ordered by
+    normalized source and target as :func:`generate_tmx` sorts them — so a million units are
+    written without being held, nor sorted, at once."""
+    buffer: list[str] = []
+    for line in _lines((u for u in ordered if representable(u)), source_locale):
+        buffer.append(line)
+        if len(buffer) >= lines:
+            buffer.append("")
+            yield "\n".join(buffer).encode("utf-8")
+            buffer = []
+    buffer.append("")
+    yield "\n".join(buffer).encode("utf-8")
+
+
+def stage_tmx(ordered: Iterable[TranslationUnit], path: Path, source_locale: str) -> Staged | None:
+    """Stage the TMX file of one locale's units in the file's order (see :func:`stream_tmx`):
+    ``None`` when the file already holds exactly these bytes."""
+    return stage_chunks(path, stream_tmx(ordered, source_locale))
 
 
 def write_tmx(units: Iterable[TranslationUnit], path: Path | str, source_locale: str) -> bool:
