@@ -720,27 +720,39 @@ _UNIT_VALUES = ", ".join("?" * len(_UNIT_FIELDS.split(", ")))
 def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], TranslationUnit]:
     """One unit per identity, with every origin and superseded record of the batch and the
     earliest date (a sentence repeated across a site is harvested many times in one update)."""
-    first: dict[tuple[str, str, str], TranslationUnit] = {}
-    origins: dict[tuple[str, str, str], set[Origin]] = {}
-    superseded: dict[tuple[str, str, str], set[Origin]] = {}
-    seen: dict[tuple[str, str, str], str] = {}
+    combined: dict[tuple[str, str, str], TranslationUnit] = {}
+    repeated: dict[tuple[str, str, str], list[TranslationUnit]] = {}
     for unit in units:
         key = unit.key
         if not key[1] or not key[2]:
             continue
-        if key not in first:
-            first[key], origins[key], superseded[key], seen[key] = unit, set(unit.origins), set(unit.superseded), unit.first_seen
+        first = combined.get(key)
+        if first is None:
+            combined[key] = unit
         else:
-            origins[key].update(unit.origins)
-            superseded[key].update(unit.superseded)
-            seen[key] = earliest(seen[key], unit.first_seen)
-    combined = {}
-    for key, unit in first.items():
-        places = {o.place for o in origins[key]}
-        replaced = sorted_origins(o for o in superseded[key] if o.place not in places)
-        combined[key] = TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
-                                        sorted_origins(origins[key]), seen[key], replaced)  # fmt: skip
+            repeated.setdefault(key, [first]).append(unit)
+    for key, unit in combined.items():
+        group = repeated.get(key)
+        if group is None and len(unit.origins) < 2 and not unit.superseded:
+            continue  # seen once, nothing to sort or drop: the unit as it is (most units)
+        combined[key] = _combined(group or [unit])
     return combined
+
+
+def _combined(group: list[TranslationUnit]) -> TranslationUnit:
+    """The units of one identity as one: every origin, the superseded records of places none of
+    them is current in, the earliest date, the first one's texts."""
+    origins: set[Origin] = set()
+    superseded: set[Origin] = set()
+    seen = ""
+    for unit in group:
+        origins.update(unit.origins)
+        superseded.update(unit.superseded)
+        seen = earliest(seen, unit.first_seen) if seen else unit.first_seen
+    places = {o.place for o in origins}
+    replaced = sorted_origins(o for o in superseded if o.place not in places)
+    first = group[0]
+    return TranslationUnit(first.source, first.target, first.source_locale, first.target_locale, sorted_origins(origins), seen, replaced)
 
 
 def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:

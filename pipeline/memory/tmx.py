@@ -337,7 +337,9 @@ class _Reader:
         return known
 
     def _origin(self, text: str) -> Origin:
-        fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in text.split("|")]
+        fields = text.split("|")
+        if "%" in text:
+            fields = [_FIELD_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), f) for f in fields]
         if len(fields) > 4:
             raise self.error(f"a {self._prop_type} prop has {len(fields)} fields, at most 4", self._prop_line)
         return Origin(*fields)
@@ -353,7 +355,7 @@ class _Reader:
             if target.locale == source.locale:
                 continue
             assert source.text is not None and target.text is not None
-            if normalize(source.text) and normalize(target.text):
+            if source.text.strip() and target.text.strip():  # normalize() gives "" for whitespace alone
                 first_seen = next((d for a in DATE_ATTRIBUTES for d in (target.dates.get(a), tu.dates.get(a)) if d), "")
                 yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, first_seen, superseded)
 
@@ -475,11 +477,36 @@ def _tu(unit: TranslationUnit, header_source: str) -> Iterator[str]:
     yield f"    <tu{_attributes(attributes)}>"
     for kind, places in ((ORIGIN_PROP, unit.origins), (SUPERSEDED_PROP, unit.superseded)):
         for origin in sorted_origins(places):
-            encoded = "|".join(f.translate(_FIELD_ESCAPES) for f in _prop_fields(origin))
-            yield f'      <prop type="{kind}">{encoded.translate(_TEXT_ESCAPES)}</prop>'
+            encoded = "|".join([_escape_field(f) for f in _prop_fields(origin)])
+            yield f'      <prop type="{kind}">{_escape_text(encoded)}</prop>'
     for code, text in ((source.tag, unit.source), (locale_info(unit.target_locale).tag, unit.target)):
-        yield f'      <tuv xml:lang="{code}"><seg>{text.translate(_TEXT_ESCAPES)}</seg></tuv>'
+        yield f'      <tuv xml:lang="{code}"><seg>{_escape_text(text)}</seg></tuv>'
     yield "    </tu>"
+
+
+def _escape_text(text: str) -> str:
+    """``text.translate(_TEXT_ESCAPES)``, several times faster for text with nothing to escape
+    (each ``in`` and ``replace`` is a scan in C; ``&`` first, as its escape adds ampersands)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def _escape_field(text: str) -> str:
+    """``text.translate(_FIELD_ESCAPES)``, faster where there is nothing to escape."""
+    if "%" in text:
+        text = text.replace("%", "%25")
+    if "|" in text:
+        text = text.replace("|", "%7C")
+    return text
 
 
 def _prop_fields(origin: Origin) -> tuple[str, ...]:
