@@ -119,12 +119,12 @@ def read_tmx(path: Path | str) -> list[TranslationUnit]:
     return [unit for batch in iter_tmx(path) for unit in batch]
 
 
-def iter_tmx(path: Path | str, batch: int = BATCH) -> Iterator[list[TranslationUnit]]:
+def iter_tmx(path: Path | str, batch: int | None = None) -> Iterator[list[TranslationUnit]]:
     """The units of a TMX file in file order, about ``batch`` at a time, read incrementally: a
     file of a million units costs a batch of memory, not the file. An error raises
     :class:`MemoryFileError` where it is met — batches already given may have been used, so a
     caller that must be all-or-nothing works in a transaction it rolls back."""
-    path = Path(path)
+    path, batch = Path(path), batch or BATCH
     try:
         handle = path.open("rb")
     except OSError as exc:
