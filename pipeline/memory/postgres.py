@@ -156,11 +156,15 @@ def _digest(*texts: str) -> bytes:
 
 
 def _encode(origins: tuple[Origin, ...]) -> str:
+    if not origins:
+        return "[]"
     return json.dumps([[o.domain, o.reference, o.context, *([o.project] if o.project else [])] for o in origins], ensure_ascii=False)
 
 
 def _decode(text: str, project: str = "") -> tuple[Origin, ...]:
     """Origins as stored for a project; ``project`` names it when it is another one."""
+    if text == "[]":
+        return ()
     return tuple(Origin(*item) if len(item) > 3 or not project else Origin(item[0], item[1], item[2], project) for item in json.loads(text))
 
 

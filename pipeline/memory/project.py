@@ -58,7 +58,7 @@ from ..merge import Suggest, Suggestion
 from .matching import MemoryQuery, context_digest, lookup
 from .store import SCHEMA_VERSION, MemoryBackend, SQLiteMemory
 from .compendium import read_compendium
-from .tmx import format_tmx, iter_tmx, read_tmx, stage_tmx, tmx_date, write_tmx
+from .tmx import format_tmx, iter_tmx, stage_tmx, tmx_date, write_tmx
 from .units import EntryState, Origin, TranslationUnit, normalize
 
 TM_FOLDER = "tm"
@@ -257,14 +257,23 @@ def _push(memory: MemoryBackend, config: Config) -> dict[str, tuple[int, int]]:
     """Add every unit of the project's TMX files to the memory (one transaction): per locale,
     units read and units new or changed."""
     read: Counter[str] = Counter()
-    changed: Counter[str] = Counter()
     with memory.pending():
-        for path in tmx_files(config):
-            units = read_tmx(path)
-            read.update(u.target_locale for u in units)
-            changed.update(u.target_locale for u in memory.add(units))
+        changed = memory.add_batches(_counted(_tmx_batches(config), read))
         memory.commit()
     return {code: (read[code], changed[code]) for code in sorted(read)}
+
+
+def _tmx_batches(config: Config) -> Iterator[list[TranslationUnit]]:
+    """The units of the project's TMX files, a batch at a time."""
+    for path in tmx_files(config):
+        yield from iter_tmx(path)
+
+
+def _counted(batches: Iterable[list[TranslationUnit]], read: Counter[str]) -> Iterator[list[TranslationUnit]]:
+    """The batches as they are, their units counted per target locale into ``read``."""
+    for batch in batches:
+        read.update(u.target_locale for u in batch)
+        yield batch
 
 
 def _matches_files(memory: SQLiteMemory, config: Config) -> bool:
@@ -282,8 +291,7 @@ def _matches_files(memory: SQLiteMemory, config: Config) -> bool:
 def _rebuild(memory: SQLiteMemory, config: Config) -> SQLiteMemory:
     """Fill an empty index from the TMX files."""
     try:
-        units = [unit for tmx in tmx_files(config) for unit in read_tmx(tmx)]
-        memory.bulk_load(units)
+        memory.add_batches(_tmx_batches(config))  # an empty index: as bulk_load, a batch at a time
         memory.set_meta("schema", SCHEMA_VERSION)
         record_files(memory, config)
     except BaseException:
@@ -430,18 +438,12 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
         if not path.is_file():
             raise MemoryFileError(path, None, "file not found")
     read: Counter[str] = Counter()
-
-    def batches() -> Iterator[list[TranslationUnit]]:
-        for path in paths:
-            for batch in _read_batches(path, config):
-                read.update(u.target_locale for u in batch)
-                yield batch
-
+    batches = _counted((batch for path in paths for batch in _read_batches(path, config)), read)
     with memory_lock(config):
         memory = open_memory(config)
         try:
             with staged_together() as staged, memory.pending():
-                changed = memory.add_batches(batches())
+                changed = memory.add_batches(batches)
                 for code in sorted(changed):  # iterate() gives the file's order: written as it comes
                     done = stage_tmx(memory.iterate(code), tmx_path(config, code), config.source_locale)
                     staged += [done] if done is not None else []

@@ -24,13 +24,15 @@ Principles:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
@@ -209,11 +211,28 @@ _ID_SIZE = array(_UNIT_IDS).itemsize
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
+    if not origins:
+        return "[]"  # most superseded records: no JSON encoder needed
     return json.dumps([[o.domain, o.reference, o.context, *([o.project] if o.project else [])] for o in origins], ensure_ascii=False)
 
 
 def _decode_origins(text: str) -> tuple[Origin, ...]:
+    if text == "[]":
+        return ()
     return tuple(Origin(*item) for item in json.loads(text))
+
+
+class _Vocabulary(dict[str, int]):
+    """One locale's words and their token ids; a word not seen yet takes the next id (looked up
+    a million times in C, through ``map``, and only a new word costs a Python call)."""
+
+    def __init__(self, ids: Iterator[int]) -> None:
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, word: str) -> int:
+        token = self[word] = next(self._ids)
+        return token
 
 
 _NONE = _encode_origins(())
@@ -532,26 +551,24 @@ class SQLiteMemory:
         become token ids at once (an array per unit), so a million units cost arrays, not
         strings. Returns how many postings rows are new.
         """
-        vocabulary: dict[str, dict[str, int]] = {}
+        ids = itertools.count(self._next_token)
+        vocabulary: dict[str, _Vocabulary] = {}
         posted: dict[int, bool] = {}
         for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
             locale, word = key.split("\x1f", 1)
-            vocabulary.setdefault(locale, {})[word] = token
+            vocabulary.setdefault(locale, _Vocabulary(ids))[word] = token
             posted[token] = bool(flag)
         first_new = self._next_token
         counts: Counter[int] = Counter()
         unit_tokens: list[tuple[int, int, array[int]]] = []
         for unit_id, locale, length, norm in fresh:
-            known = vocabulary.setdefault(locale, {})
-            tokens = array(_UNIT_IDS)
-            for word in words(norm):
-                token = known.get(word)
-                if token is None:
-                    token = known[word] = self._next_token
-                    self._next_token += 1
-                tokens.append(token)
+            known = vocabulary.get(locale)
+            if known is None:
+                known = vocabulary[locale] = _Vocabulary(ids)
+            tokens = array(_UNIT_IDS, map(known.__getitem__, words(norm)))  # a new word takes the next id
             counts.update(tokens)
             unit_tokens.append((unit_id, length, tokens))
+        self._next_token = next(ids)
         if not unit_tokens:
             return 0
         common = max(1000, len(unit_tokens) // COMMON_SHARE) if bulk else None
@@ -565,15 +582,12 @@ class SQLiteMemory:
         self.db.executemany(
             "UPDATE tokens SET df = df + ? WHERE id = ?", [(c, t) for t, c in counts.items() if t < first_new]
         )
-        groups: dict[tuple[int, int], array[int]] = {}
+        unposted = {token for token, flag in posted.items() if not flag}
+        groups: defaultdict[tuple[int, int], array[int]] = defaultdict(partial(array, _UNIT_IDS))
         for unit_id, length, tokens in unit_tokens:
-            short = len(tokens) <= SHORT_UNIT
-            for token in tokens:
-                if posted[token] or short:
-                    group = groups.get((token, length))
-                    if group is None:
-                        group = groups[token, length] = array(_UNIT_IDS)
-                    group.append(unit_id)
+            chosen = [t for t in tokens if t not in unposted] if unposted and len(tokens) > SHORT_UNIT else tokens
+            for token in chosen:
+                groups[token, length].append(unit_id)
         new_rows = len(groups)
         if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
             for (token, length), group in groups.items():

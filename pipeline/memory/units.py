@@ -86,8 +86,8 @@ def origin_key(origin: Origin) -> tuple[str, str, str, str]:
 
 def sorted_origins(origins: Iterable[Origin]) -> tuple[Origin, ...]:
     """Origins deduplicated and in their one stable order."""
-    if isinstance(origins, tuple) and len(origins) < 2:
-        return origins  # most units have one origin or none: nothing to sort
+    if isinstance(origins, (tuple, list)) and len(origins) < 2:
+        return tuple(origins)  # most units have one origin or none: nothing to sort
     return tuple(sorted(set(origins), key=origin_key))
 
 
