@@ -193,7 +193,8 @@ class _Reader:
         parser.buffer_size = 1 << 16
         parser.StartElementHandler = self.startElement
         parser.EndElementHandler = self.endElement
-        parser.CharacterDataHandler = self.characters
+        # Text matters only in a <seg> or one of our <prop>s: the handler is set there to the
+        # list that gathers it (a call in C), and unset elsewhere (indentation costs nothing).
         parser.SkippedEntityHandler = self.skippedEntity
         parser.EntityDeclHandler = _entity_declared
         parser.UnparsedEntityDeclHandler = _unparsed_entity_declared
@@ -233,19 +234,28 @@ class _Reader:
     def skippedEntity(self, name: str, is_parameter: bool) -> None:
         raise self.error(f"undefined entity reference &{name};")
 
-    def characters(self, content: str) -> None:
-        if self._seg is not None:
-            self._seg.append(content)
-        elif self._prop is not None:
-            self._prop.append(content)
-
     def startElement(self, name: str, attrs: dict[str, str]) -> None:
-        parent = self._stack[-1] if self._stack else None
-        self._stack.append(name)
+        stack = self._stack
+        parent = stack[-1] if stack else None
+        stack.append(name)
+        # The (parent, element) pairs are exclusive: the usual ones in a body come first.
         if self._seg_depth:
             self._seg_depth += 1  # an inline element: its text is part of the segment
         elif self._skip:
             self._skip += 1
+        elif name == "seg" and parent == "tuv":
+            assert self._tuv is not None
+            if self._tuv.text is not None:
+                raise self.error("a <tuv> has more than one <seg>")
+            self._seg, self._seg_depth = [], 1
+            self._parser.CharacterDataHandler = self._seg.append
+        elif name == "tuv" and parent == "tu":
+            self._start_tuv(attrs)
+        elif name == "prop" and parent == "tu" and attrs.get("type") in (ORIGIN_PROP, SUPERSEDED_PROP):
+            self._prop, self._prop_type, self._prop_line = [], attrs["type"], self.line or 0
+            self._parser.CharacterDataHandler = self._prop.append
+        elif name == "tu" and parent == "body":
+            self._start_tu(attrs)
         elif parent is None:
             self._start_tmx(name, attrs)
         elif parent == "tmx" and name == "header":
@@ -254,20 +264,8 @@ class _Reader:
             if self._srclang is None:
                 raise self.error("<body> before <header>: a TMX file starts with its header")
             self._body = True
-        elif parent == "body" and name == "tu":
-            self._start_tu(attrs)
         elif parent in ("tu", "tuv") and name in ("note", "prop"):
-            if parent == "tu" and name == "prop" and attrs.get("type") in (ORIGIN_PROP, SUPERSEDED_PROP):
-                self._prop, self._prop_type, self._prop_line = [], attrs["type"], self.line or 0
-            else:
-                self._skip = 1
-        elif parent == "tu" and name == "tuv":
-            self._start_tuv(attrs)
-        elif parent == "tuv" and name == "seg":
-            assert self._tuv is not None
-            if self._tuv.text is not None:
-                raise self.error("a <tuv> has more than one <seg>")
-            self._seg, self._seg_depth = [], 1
+            self._skip = 1
         else:
             raise self.error(f"unexpected <{name}> in <{parent}>")
 
@@ -278,6 +276,7 @@ class _Reader:
             if not self._seg_depth:
                 assert self._tuv is not None and self._seg is not None
                 self._tuv.text, self._seg = "".join(self._seg), None
+                self._parser.CharacterDataHandler = None
         elif self._skip:
             self._skip -= 1
         elif name == "prop" and self._prop is not None:
@@ -285,6 +284,7 @@ class _Reader:
             kept = self._tu.origins if self._prop_type == ORIGIN_PROP else self._tu.superseded
             kept.append(self._origin("".join(self._prop)))
             self._prop = None
+            self._parser.CharacterDataHandler = None
         elif name == "tuv":
             assert self._tu is not None and self._tuv is not None
             if self._tuv.text is None:
@@ -318,13 +318,13 @@ class _Reader:
         srclang = attrs.get("srclang")
         if srclang and srclang != ALL:
             srclang = self._locale(srclang, "srclang")
-        self._tu = _Unit(self.line or 0, srclang or self._srclang, _dates(attrs))
+        self._tu = _Unit(self._parser.CurrentLineNumber, srclang or self._srclang, _dates(attrs))
 
     def _start_tuv(self, attrs: dict[str, str]) -> None:
         code = attrs.get("xml:lang") or attrs.get("lang")
         if not code:
             raise self.error("a <tuv> without xml:lang")
-        self._tuv = _Variant(self._locale(code, "xml:lang"), self.line or 0, _dates(attrs))
+        self._tuv = _Variant(self._locale(code, "xml:lang"), self._parser.CurrentLineNumber, _dates(attrs) if len(attrs) > 1 else {})
 
     def _locale(self, code: str, attribute: str) -> str:
         known = self._locales.get(code)
@@ -356,7 +356,7 @@ class _Reader:
                 continue
             assert source.text is not None and target.text is not None
             if source.text.strip() and target.text.strip():  # normalize() gives "" for whitespace alone
-                first_seen = next((d for a in DATE_ATTRIBUTES for d in (target.dates.get(a), tu.dates.get(a)) if d), "")
+                first_seen = _first_date(target.dates, tu.dates)
                 yield TranslationUnit(source.text, target.text, source.locale, target.locale, origins, first_seen, superseded)
 
 
@@ -375,6 +375,16 @@ def _external_reference(context: str | None, base: str | None, sysid: str | None
     if context is None:
         return 1
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def _first_date(variant: dict[str, str], unit: dict[str, str]) -> str:
+    """The first date of :data:`DATE_ATTRIBUTES` given, the target variant's before the unit's."""
+    if variant or unit:
+        for attribute in DATE_ATTRIBUTES:
+            date = variant.get(attribute) or unit.get(attribute)
+            if date:
+                return date
+    return ""
 
 
 def _dates(attrs: dict[str, str]) -> dict[str, str]:
