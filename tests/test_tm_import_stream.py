@@ -208,3 +208,48 @@ def _normalize_as_before(text: str) -> str:
 @given(st.lists(st.one_of(st.sampled_from(_WHITESPACE), st.sampled_from(["a", "é", "e\u0301", "😀", "\u200b", "x y"])), max_size=12).map("".join))
 def test_normalize_is_what_the_regular_expressions_gave(text: str) -> None:
     assert normalize(text) == _normalize_as_before(text)
+
+
+def test_read_ahead_gives_the_items_in_order_and_raises_where_the_reading_failed() -> None:
+    import threading
+
+    from pipeline.errors import MemoryFileError
+    from pipeline.memory.ahead import read_ahead
+    from pipeline.parallel import limited_jobs
+
+    threads: set[str] = set()
+
+    def batches(fail: bool):  # type: ignore[no-untyped-def]
+        for n in range(50):
+            threads.add(threading.current_thread().name)
+            yield [n]
+        if fail:
+            raise MemoryFileError(Path("big.tmx"), 7, "a <tuv> without xml:lang")
+
+    with limited_jobs(2):
+        assert list(read_ahead(batches(False))) == [[n] for n in range(50)]
+        assert threads == {"translatio-read-ahead"}  # read in a thread of its own
+        got = []
+        with pytest.raises(MemoryFileError, match="big.tmx:7: a <tuv> without xml:lang"):
+            for batch in read_ahead(batches(True)):
+                got.append(batch)
+        assert got == [[n] for n in range(50)]  # every batch before the error, then the error
+        closed = []
+
+        def endless():  # type: ignore[no-untyped-def]
+            try:
+                n = 0
+                while True:
+                    yield [n]
+                    n += 1
+            finally:
+                closed.append(True)
+
+        for batch in read_ahead(endless(), depth=1):
+            if batch == [3]:
+                break  # the consumer stops: the reader is stopped and its generator closed
+        assert closed == [True]
+    threads.clear()
+    with limited_jobs(1):
+        assert list(read_ahead(batches(False))) == [[n] for n in range(50)]
+        assert threads == {threading.current_thread().name}  # one core: no thread

@@ -36,6 +36,7 @@ Principles:
 
 from __future__ import annotations
 
+import gc
 import math
 import hashlib
 import os
@@ -55,6 +56,7 @@ from ..files import disk_errors, is_disk_full, stage, staged_together
 from ..lock import project_lock
 from ..locales import normalize_locale
 from ..merge import Suggest, Suggestion
+from .ahead import read_ahead
 from .matching import MemoryQuery, context_digest, lookup
 from .store import SCHEMA_VERSION, MemoryBackend, SQLiteMemory
 from .compendium import read_compendium
@@ -429,6 +431,20 @@ def _read_batches(path: Path, config: Config) -> Iterator[list[TranslationUnit]]
                for u in batch if u.target_locale != project]  # fmt: skip
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a large import: it creates millions of objects none
+    of which is ever part of a cycle, and every full collection would walk them all (a tenth
+    of the import's time at 100,000 units). Reference counting frees them as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Import every file or none, streaming: the files are read a batch at a time into one
     transaction (:meth:`MemoryBackend.add_batches`, which merges them as one batch), the TMX
@@ -438,8 +454,8 @@ def import_files(config: Config, paths: list[Path]) -> dict[str, tuple[int, int]
         if not path.is_file():
             raise MemoryFileError(path, None, "file not found")
     read: Counter[str] = Counter()
-    batches = _counted((batch for path in paths for batch in _read_batches(path, config)), read)
-    with memory_lock(config):
+    batches = read_ahead(_counted((batch for path in paths for batch in _read_batches(path, config)), read))
+    with memory_lock(config), gc_paused():
         memory = open_memory(config)
         try:
             with staged_together() as staged, memory.pending():
