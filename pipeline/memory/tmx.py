@@ -2,12 +2,17 @@
 
 Principles:
 
-- Reading is hardened. The XML goes through ``defusedxml``'s expat SAX driver: entity
+- Reading is hardened. The XML goes through expat with ``defusedxml``'s guards (its refusals,
+  set as expat's handlers directly, without the SAX layer's cost per event): entity
   declarations (the billion-laughs bomb, external entities/XXE, parameter entities) are refused,
   nothing external is ever fetched — a ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line, which OmegaT
   writes, is accepted but its DTD is not read — and an entity reference the file does not define
   is an error, not silently dropped text. Every refusal is one :class:`MemoryFileError`
   ``path:line: message`` with the line of the offending element, and no unit is returned.
+- Reading streams: :func:`iter_tmx` feeds the file to expat a chunk at a time and hands over
+  units a batch at a time, so a million-unit file costs a batch of memory. Writing a memory's
+  own file streams too (:func:`stage_tmx`): its units come from the memory already in the
+  file's order and go to disk a chunk at a time, byte for byte what :func:`format_tmx` gives.
 - Reading is faithful to the spec and tolerant of other tools: ``version`` 1.4 (or 1.4b); the
   source variant is the ``tuv`` in the ``tu``'s ``srclang``, else the header's (``*all*``: the
   first ``tuv``; a bare language such as ``en`` also matches ``en-US``); ``xml:lang`` (or TMX
