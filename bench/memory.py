@@ -36,6 +36,7 @@ Run::
     python bench/memory.py                       # 100k and 1M units, SQLite and PostgreSQL (an hour)
     python bench/memory.py --sizes 20000 --queries 200 --skip-update   # a quick look
     python bench/memory.py --backends sqlite     # without PostgreSQL
+    python bench/memory.py --sizes 100000 --import-only   # tm import alone, both backends (minutes)
 
 PostgreSQL is a throw-away server started for the run (``tests/pgserver.py``: Debian's
 ``postgresql`` and ``postgresql-contrib``), or ``--pg-url`` names an empty database.
