@@ -36,6 +36,7 @@ Run::
     python bench/memory.py                       # 100k and 1M units, SQLite and PostgreSQL (an hour)
     python bench/memory.py --sizes 20000 --queries 200 --skip-update   # a quick look
     python bench/memory.py --backends sqlite     # without PostgreSQL
+    python bench/memory.py --sizes 100000 --import-only   # tm import alone, both backends (minutes)
 
 PostgreSQL is a throw-away server started for the run (``tests/pgserver.py``: Debian's
 ``postgresql`` and ``postgresql-contrib``), or ``--pg-url`` names an empty database.
@@ -964,6 +965,16 @@ def mb(value: float) -> str:
     return f"{value / 1024**2:,.0f} MB"
 
 
+def report_import(size: int, backend: Backend, imported: ImportResult) -> None:
+    """One import's figures on one line (``--import-only``): rate by wall and by CPU time, peak RSS."""
+    cpu = imported.cpu_seconds + imported.server_cpu_seconds
+    server = f" + server {imported.server_cpu_seconds:.1f} s" if imported.server_cpu_seconds else ""
+    print(f"import {backend.name}, {size:,} units ({imported.units:,} stored, TMX {mb(imported.tmx_bytes)}): "
+          f"{imported.import_seconds:.1f} s wall = {imported.units / imported.import_seconds:,.0f} units/s; "
+          f"CPU {imported.cpu_seconds:.1f} s{server} = {imported.units / cpu:,.0f} units per CPU-s; "
+          f"peak RSS {mb(imported.peak_bytes)} (before the import {mb(imported.baseline_bytes)})")
+
+
 def report_size(size: int, backend: Backend, imported: ImportResult, queries: QueryResult, brute: BruteForce, final: bool) -> None:
     """Print one memory size's figures on one backend, each with its target (set for 1M units)."""
     rate = imported.units / imported.import_seconds
@@ -1063,6 +1074,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=200, help="articles of the update benchmark's site (default: %(default)s)")
     parser.add_argument("--update-runs", type=int, default=3, help="runs of each update measurement (default: %(default)s)")
     parser.add_argument("--skip-update", action="store_true", help="leave out the update/msgmerge comparison")
+    parser.add_argument("--import-only", action="store_true",
+                        help="measure the import alone: no queries, no brute force, no update comparison (a quick look at tm import)")
     parser.add_argument("--profile", action="store_true", help="also write cProfile files of the import and of the lookups")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, help="where to put the TMX files and projects (default: a temporary folder, removed)")
@@ -1118,6 +1131,14 @@ def main(argv: list[str] | None = None) -> int:
             write_seconds = time.perf_counter() - start
             del units
             gc.collect()
+            if args.import_only:
+                for backend in backends:
+                    imported, root = measure_import(tmx, write_seconds, workdir, size, backend, None)
+                    report_import(size, backend, imported)
+                    sys.stdout.flush()
+                    shutil.rmtree(root, ignore_errors=True)
+                tmx.unlink(missing_ok=True)
+                continue
             queries = make_queries(sources, generator, args.queries, args.seed)
             warmup = [text for _, text in make_queries(sources, generator, 20, args.seed + 1)]
             brute = brute_force(sources, queries, args.brute_budget, args.brute_max)
@@ -1135,7 +1156,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.flush()
                 shutil.rmtree(root, ignore_errors=True)
             tmx.unlink(missing_ok=True)
-        update = None if args.skip_update else measure_update(workdir, args.articles, args.update_runs)
+        update = None if args.skip_update or args.import_only else measure_update(workdir, args.articles, args.update_runs)
         if update is not None:
             report_update(update)
         summary(results)

@@ -803,7 +803,7 @@ def test_a_sound_index_is_copied_into_memory_when_it_cannot_be_written(tm_projec
 
     config = load_config(tm_project)
     monkeypatch.setattr(project, "read_only_reason", lambda path: f"{path.parent}: read-only (test)")
-    monkeypatch.setattr(project, "read_tmx", lambda path: pytest.fail("the TMX files were parsed"))
+    monkeypatch.setattr(project, "iter_tmx", lambda path: pytest.fail("the TMX files were parsed"))
     with read_memory(config) as memory:
         assert memory.in_memory and memory.stats().units == {"de": 4}
         with memory.pending():  # what check does: plan with additions, roll back

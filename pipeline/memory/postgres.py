@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -154,11 +156,15 @@ def _digest(*texts: str) -> bytes:
 
 
 def _encode(origins: tuple[Origin, ...]) -> str:
+    if not origins:
+        return "[]"
     return json.dumps([[o.domain, o.reference, o.context, *([o.project] if o.project else [])] for o in origins], ensure_ascii=False)
 
 
 def _decode(text: str, project: str = "") -> tuple[Origin, ...]:
     """Origins as stored for a project; ``project`` names it when it is another one."""
+    if text == "[]":
+        return ()
     return tuple(Origin(*item) if len(item) > 3 or not project else Origin(item[0], item[1], item[2], project) for item in json.loads(text))
 
 
@@ -383,6 +389,76 @@ class PostgresMemory:
                 changed.append(unit)
             self._write_places(rows)
         return changed
+
+    def add_batches(self, batches: Iterable[Iterable[TranslationUnit]]) -> Counter[str]:
+        """Store units arriving in batches (a large import) exactly as one :meth:`add` of them
+        all would: a pair whose place this import created is combined with it (:func:`combine`);
+        a place the project had before is merged once with everything the import brought for it
+        (:func:`merge_unit`; what it was and what came so far wait in a temporary table).
+        Returns the new or changed units per target locale."""
+        counts: Counter[str] = Counter()
+        with self._errors("adding units"), self._transaction():
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS tm_import_state (unit_id bigint PRIMARY KEY, locale text, origins text, superseded text,"
+                " first_seen text, seen_origins text, seen_superseded text, seen_first_seen text) ON COMMIT DROP"
+            )
+            self.db.execute("DELETE FROM tm_import_state")
+            created: set[int] = set()  # units whose place this import created
+            touched: set[int] = set()  # places the project had before, merged into
+            for units in batches:
+                batch = combine(units)
+                if not batch:
+                    continue
+                ids = self._identities(batch)
+                self._lock_project()
+                own = self._own_rows(sorted(set(ids.values())))
+                earlier = self._import_states(sorted(touched.intersection(ids.values())))
+                rows: list[tuple[int, str, str, str]] = []
+                states: list[tuple[Any, ...]] = []
+                for key, unit in batch.items():
+                    unit_id = ids[key]
+                    stored = own.get(unit_id)
+                    if stored is None:
+                        rows.append((unit_id, _encode(unit.origins), _encode(unit.superseded), unit.first_seen))
+                        created.add(unit_id)
+                        counts[unit.target_locale] += 1
+                        continue
+                    now = replace(unit, origins=_decode(stored[0]), superseded=_decode(stored[1]), first_seen=stored[2])
+                    if unit_id in created:
+                        merged = combine([now, unit])[key]
+                    else:
+                        before, so_far = earlier.get(unit_id, (stored, None))
+                        was = replace(unit, origins=_decode(before[0]), superseded=_decode(before[1]), first_seen=before[2])
+                        brought = unit if so_far is None else combine([replace(unit, origins=_decode(so_far[0]), superseded=_decode(so_far[1]),
+                                                                               first_seen=so_far[2]), unit])[key]  # fmt: skip
+                        merged = merge_unit(was, brought)
+                        touched.add(unit_id)
+                        states.append((unit_id, unit.target_locale, *before, _encode(brought.origins), _encode(brought.superseded), brought.first_seen))
+                    if merged != now:
+                        rows.append((unit_id, _encode(merged.origins), _encode(merged.superseded), merged.first_seen))
+                self._write_places(rows)
+                if states:
+                    with self.db.cursor().copy("COPY tm_import_state FROM STDIN") as copy:
+                        for state in states:
+                            copy.write_row(state)
+            changed = self.db.execute(
+                "SELECT s.locale, COUNT(*) FROM tm_import_state s JOIN tm_places p ON p.project = %s AND p.unit_id = s.unit_id"
+                " WHERE p.origins <> s.origins OR p.superseded <> s.superseded OR p.first_seen <> s.first_seen GROUP BY s.locale",
+                (self.project,),
+            ).fetchall()
+            counts.update(dict(changed))
+        return counts
+
+    def _import_states(self, ids: list[int]) -> dict[int, tuple[tuple[str, str, str], tuple[str, str, str]]]:
+        """Places merged into earlier in this import: as they were before it, and what it brought."""
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            "DELETE FROM tm_import_state WHERE unit_id = ANY(%s)"
+            " RETURNING unit_id, origins, superseded, first_seen, seen_origins, seen_superseded, seen_first_seen",
+            (ids,),
+        ).fetchall()
+        return {row[0]: ((row[1], row[2], row[3]), (row[4], row[5], row[6])) for row in rows}
 
     def supersede(self, entries: Iterable[EntryState]) -> list[TranslationUnit]:
         held = held_translations(entries)

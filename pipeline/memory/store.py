@@ -24,13 +24,15 @@ Principles:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
@@ -121,6 +123,12 @@ class MemoryBackend(Protocol):
         """Store units (merging origins of known pairs); returns those new or changed."""
         ...
 
+    def add_batches(self, batches: Iterable[Iterable[TranslationUnit]]) -> Counter[str]:
+        """Store units arriving in batches (a large import) exactly as one :meth:`add` of them
+        all would, without holding them all: returns how many units of each target locale are
+        new or changed."""
+        ...
+
     def supersede(self, entries: Iterable[EntryState]) -> list[TranslationUnit]:
         """In each entry's domain, the other translations of its source are superseded: their
         origins in that domain move to their ``superseded`` record. Returns the units changed."""
@@ -203,11 +211,28 @@ _ID_SIZE = array(_UNIT_IDS).itemsize
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
+    if not origins:
+        return "[]"  # most superseded records: no JSON encoder needed
     return json.dumps([[o.domain, o.reference, o.context, *([o.project] if o.project else [])] for o in origins], ensure_ascii=False)
 
 
 def _decode_origins(text: str) -> tuple[Origin, ...]:
+    if text == "[]":
+        return ()
     return tuple(Origin(*item) for item in json.loads(text))
+
+
+class _Vocabulary(dict[str, int]):
+    """One locale's words and their token ids; a word not seen yet takes the next id (looked up
+    a million times in C, through ``map``, and only a new word costs a Python call)."""
+
+    def __init__(self, ids: Iterator[int]) -> None:
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, word: str) -> int:
+        token = self[word] = next(self._ids)
+        return token
 
 
 _NONE = _encode_origins(())
@@ -364,6 +389,82 @@ class SQLiteMemory:
                 return list(batch.values())
             return self._add(units)
 
+    def add_batches(self, batches: Iterable[Iterable[TranslationUnit]]) -> Counter[str]:
+        """Store units arriving in batches (a large import) exactly as one :meth:`add` of them
+        all would: each batch is combined (:func:`combine`), a pair this import already stored is
+        combined with what it stored, and a pair the memory held before is merged once with
+        everything the import brought for it (:func:`merge_unit`; what it held and what the
+        import brought so far wait in a temporary table). The new units are indexed once, at the
+        end. Held meanwhile: one batch, and a hash per pair seen. Returns the new or changed
+        units per target locale."""
+        with self._transaction():
+            first = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0] + 1
+            empty = first == 1
+            if empty:
+                self.clear()  # as add() does for a first import: bookkeeping of an empty memory starts afresh
+            self.db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS import_state (id INTEGER PRIMARY KEY, origins TEXT, superseded TEXT,"
+                " first_seen TEXT, seen_origins TEXT, seen_superseded TEXT, seen_first_seen TEXT)"
+            )
+            self.db.execute("DELETE FROM import_state")
+            counts: Counter[str] = Counter()
+            seen: set[int] = set()  # hashes of the pairs stored so far, when the memory was empty
+            touched: set[int] = set()  # units held before that the import merged into
+            next_id, written = first, False
+            for batch in batches:
+                combined = combine(batch)
+                if empty:  # only a pair seen in an earlier batch can be stored already
+                    maybe = [key for key in combined if hash(key) in seen]
+                    seen.update(hash(key) for key in combined)
+                else:
+                    maybe = list(combined)
+                known = self._known(maybe) if maybe else {}
+                inserts, updates, states = [], [], []
+                for key, unit in combined.items():
+                    row = known.get(key)
+                    if row is None:
+                        locale, norm, norm_target = key
+                        inserts.append((next_id, locale, unit.source_locale, norm, norm_target, len(norm), unit.source, unit.target,
+                                        _encode_origins(unit.origins), _encode_origins(unit.superseded), unit.first_seen))  # fmt: skip
+                        next_id += 1
+                        counts[locale] += 1
+                        continue
+                    unit_id, stored = row
+                    if unit_id >= first:  # stored by this import: what it brought so far
+                        merged = combine([stored, unit])[key]
+                    else:
+                        before, so_far = self._import_state(unit_id, stored) if unit_id in touched else (stored, None)
+                        brought = unit if so_far is None else combine([so_far, unit])[key]
+                        merged = merge_unit(before, brought)
+                        touched.add(unit_id)
+                        states.append((unit_id, _encode_origins(before.origins), _encode_origins(before.superseded), before.first_seen,
+                                       _encode_origins(brought.origins), _encode_origins(brought.superseded), brought.first_seen))  # fmt: skip
+                    if merged != stored:
+                        updates.append((_encode_origins(merged.origins), _encode_origins(merged.superseded), merged.first_seen, unit_id))
+                self.db.executemany(f"INSERT INTO units (id, {_UNIT_FIELDS}) VALUES (?, {_UNIT_VALUES})", inserts)
+                self.db.executemany("UPDATE units SET origins = ?, superseded = ?, first_seen = ? WHERE id = ?", updates)
+                self.db.executemany("INSERT OR REPLACE INTO import_state VALUES (?, ?, ?, ?, ?, ?, ?)", states)
+                written = written or bool(inserts or updates)
+            fresh = self.db.execute("SELECT id, locale, length, norm FROM units WHERE id >= ? ORDER BY id", (first,))
+            new_postings = self._index(fresh, bulk=empty)
+            counts.update(dict(self.db.execute(
+                "SELECT u.locale, COUNT(*) FROM import_state s JOIN units u ON u.id = s.id"
+                " WHERE u.origins != s.origins OR u.superseded != s.superseded OR u.first_seen != s.first_seen GROUP BY u.locale"
+            ).fetchall()))  # fmt: skip
+            self.db.execute("DELETE FROM import_state")
+            if written:
+                self._record_rows(new_postings)
+        return counts
+
+    def _import_state(self, unit_id: int, stored: TranslationUnit) -> tuple[TranslationUnit, TranslationUnit]:
+        """A unit held before an import, as it was then, and what the import brought for it so far."""
+        row = self.db.execute("SELECT * FROM import_state WHERE id = ?", (unit_id,)).fetchone()
+        _, origins, superseded, first_seen, seen_origins, seen_superseded, seen_first_seen = row
+        before = replace(stored, origins=_decode_origins(origins), superseded=_decode_origins(superseded), first_seen=first_seen)
+        brought = replace(stored, origins=_decode_origins(seen_origins), superseded=_decode_origins(seen_superseded),
+                          first_seen=seen_first_seen)  # fmt: skip
+        return before, brought
+
     def _add(self, units: Iterable[TranslationUnit]) -> list[TranslationUnit]:
         batch = combine(units)
         known = self._known(list(batch))
@@ -442,7 +543,7 @@ class SQLiteMemory:
         ).fetchall()
         return {(r[3], r[0], r[1]): (r[2], self._unit(r[3:])) for r in rows}
 
-    def _index(self, fresh: list[tuple[int, str, int, str]], bulk: bool = False) -> int:
+    def _index(self, fresh: Iterable[tuple[int, str, int, str]], bulk: bool = False) -> int:
         """Add the new units' words to the inverted index (document frequencies included).
 
         In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
@@ -450,29 +551,27 @@ class SQLiteMemory:
         become token ids at once (an array per unit), so a million units cost arrays, not
         strings. Returns how many postings rows are new.
         """
-        if not fresh:
-            return 0
-        vocabulary: dict[str, dict[str, int]] = {}
+        ids = itertools.count(self._next_token)
+        vocabulary: dict[str, _Vocabulary] = {}
         posted: dict[int, bool] = {}
         for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
             locale, word = key.split("\x1f", 1)
-            vocabulary.setdefault(locale, {})[word] = token
+            vocabulary.setdefault(locale, _Vocabulary(ids))[word] = token
             posted[token] = bool(flag)
         first_new = self._next_token
         counts: Counter[int] = Counter()
         unit_tokens: list[tuple[int, int, array[int]]] = []
         for unit_id, locale, length, norm in fresh:
-            known = vocabulary.setdefault(locale, {})
-            tokens = array(_UNIT_IDS)
-            for word in words(norm):
-                token = known.get(word)
-                if token is None:
-                    token = known[word] = self._next_token
-                    self._next_token += 1
-                tokens.append(token)
+            known = vocabulary.get(locale)
+            if known is None:
+                known = vocabulary[locale] = _Vocabulary(ids)
+            tokens = array(_UNIT_IDS, map(known.__getitem__, words(norm)))  # a new word takes the next id
             counts.update(tokens)
             unit_tokens.append((unit_id, length, tokens))
-        common = max(1000, len(fresh) // COMMON_SHARE) if bulk else None
+        self._next_token = next(ids)
+        if not unit_tokens:
+            return 0
+        common = max(1000, len(unit_tokens) // COMMON_SHARE) if bulk else None
         for token in range(first_new, self._next_token):
             posted[token] = common is None or counts[token] <= common
         names = {token: f"{locale}\x1f{word}" for locale, known in vocabulary.items() for word, token in known.items()}
@@ -483,15 +582,12 @@ class SQLiteMemory:
         self.db.executemany(
             "UPDATE tokens SET df = df + ? WHERE id = ?", [(c, t) for t, c in counts.items() if t < first_new]
         )
-        groups: dict[tuple[int, int], array[int]] = {}
+        unposted = {token for token, flag in posted.items() if not flag}
+        groups: defaultdict[tuple[int, int], array[int]] = defaultdict(partial(array, _UNIT_IDS))
         for unit_id, length, tokens in unit_tokens:
-            short = len(tokens) <= SHORT_UNIT
-            for token in tokens:
-                if posted[token] or short:
-                    group = groups.get((token, length))
-                    if group is None:
-                        group = groups[token, length] = array(_UNIT_IDS)
-                    group.append(unit_id)
+            chosen = [t for t in tokens if t not in unposted] if unposted and len(tokens) > SHORT_UNIT else tokens
+            for token in chosen:
+                groups[token, length].append(unit_id)
         new_rows = len(groups)
         if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
             for (token, length), group in groups.items():
@@ -503,7 +599,7 @@ class SQLiteMemory:
                     new_rows -= 1
         self.db.executemany(
             "INSERT OR REPLACE INTO postings (token, length, units) VALUES (?, ?, ?)",
-            ((token, length, group.tobytes()) for (token, length), group in sorted(groups.items())),
+            ((token, length, groups[token, length].tobytes()) for token, length in sorted(groups)),  # keys alone sort fast
         )
         return new_rows
 
@@ -638,27 +734,39 @@ _UNIT_VALUES = ", ".join("?" * len(_UNIT_FIELDS.split(", ")))
 def combine(units: Iterable[TranslationUnit]) -> dict[tuple[str, str, str], TranslationUnit]:
     """One unit per identity, with every origin and superseded record of the batch and the
     earliest date (a sentence repeated across a site is harvested many times in one update)."""
-    first: dict[tuple[str, str, str], TranslationUnit] = {}
-    origins: dict[tuple[str, str, str], set[Origin]] = {}
-    superseded: dict[tuple[str, str, str], set[Origin]] = {}
-    seen: dict[tuple[str, str, str], str] = {}
+    combined: dict[tuple[str, str, str], TranslationUnit] = {}
+    repeated: dict[tuple[str, str, str], list[TranslationUnit]] = {}
     for unit in units:
         key = unit.key
         if not key[1] or not key[2]:
             continue
-        if key not in first:
-            first[key], origins[key], superseded[key], seen[key] = unit, set(unit.origins), set(unit.superseded), unit.first_seen
+        first = combined.get(key)
+        if first is None:
+            combined[key] = unit
         else:
-            origins[key].update(unit.origins)
-            superseded[key].update(unit.superseded)
-            seen[key] = earliest(seen[key], unit.first_seen)
-    combined = {}
-    for key, unit in first.items():
-        places = {o.place for o in origins[key]}
-        replaced = sorted_origins(o for o in superseded[key] if o.place not in places)
-        combined[key] = TranslationUnit(unit.source, unit.target, unit.source_locale, unit.target_locale,
-                                        sorted_origins(origins[key]), seen[key], replaced)  # fmt: skip
+            repeated.setdefault(key, [first]).append(unit)
+    for key, unit in combined.items():
+        group = repeated.get(key)
+        if group is None and len(unit.origins) < 2 and not unit.superseded:
+            continue  # seen once, nothing to sort or drop: the unit as it is (most units)
+        combined[key] = _combined(group or [unit])
     return combined
+
+
+def _combined(group: list[TranslationUnit]) -> TranslationUnit:
+    """The units of one identity as one: every origin, the superseded records of places none of
+    them is current in, the earliest date, the first one's texts."""
+    origins: set[Origin] = set()
+    superseded: set[Origin] = set()
+    seen = ""
+    for unit in group:
+        origins.update(unit.origins)
+        superseded.update(unit.superseded)
+        seen = earliest(seen, unit.first_seen) if seen else unit.first_seen
+    places = {o.place for o in origins}
+    replaced = sorted_origins(o for o in superseded if o.place not in places)
+    first = group[0]
+    return TranslationUnit(first.source, first.target, first.source_locale, first.target_locale, sorted_origins(origins), seen, replaced)
 
 
 def merge_origins(known: tuple[Origin, ...], seen: tuple[Origin, ...]) -> tuple[Origin, ...]:

@@ -23,14 +23,11 @@ Principles:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
-_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 
 CURRENT = "current"
 """Seen approved in a catalogue entry and not replaced there since."""
@@ -47,9 +44,9 @@ def normalize(text: str) -> str:
     normalizes them)."""
     if not text.isascii():  # ASCII is NFC already; the check is cheaper than normalizing
         text = unicodedata.normalize("NFC", text)
-    if _ODD_SPACE.search(text):
-        text = _SPACE.sub(" ", text)
-    return text.strip()
+    # str.split() splits at exactly the characters ``\s`` matches (str.isspace): runs of
+    # whitespace become one space, the ends are trimmed — a third of a regular expression's time.
+    return " ".join(text.split())
 
 
 def earliest(first: str, second: str) -> str:
@@ -89,6 +86,8 @@ def origin_key(origin: Origin) -> tuple[str, str, str, str]:
 
 def sorted_origins(origins: Iterable[Origin]) -> tuple[Origin, ...]:
     """Origins deduplicated and in their one stable order."""
+    if isinstance(origins, (tuple, list)) and len(origins) < 2:
+        return tuple(origins)  # most units have one origin or none: nothing to sort
     return tuple(sorted(set(origins), key=origin_key))
 
 
