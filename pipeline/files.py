@@ -36,7 +36,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import ChangedError, OutputError
 
@@ -252,6 +252,23 @@ def stage(path: Path, payload: bytes, sync: bool = True) -> Staged | None:
     target = _target(path)
     if _holds(target, path, payload):
         return None
+    return _stage_temp(path, target, [payload], sync)
+
+
+def stage_chunks(path: Path, chunks: Iterable[bytes]) -> Staged | None:
+    """:func:`stage` for what is never held whole (a million-unit TMX file is some 500 MB): the
+    chunks are written as they come, flushed to disk; ``None`` (and no file left) when ``path``
+    already holds exactly these bytes, compared a block at a time after writing."""
+    target = _target(path)
+    _existing(target, path)  # a folder or a device is refused before anything is written
+    return _stage_temp(path, target, chunks, True, lambda temp: _same_bytes(temp, target, path))
+
+
+def _stage_temp(
+    path: Path, target: Path, chunks: Iterable[bytes], sync: bool, unchanged: Callable[[Path], bool] | None = None
+) -> Staged | None:
+    """The temporary file beside ``target`` that :class:`Staged` swaps in: the same name pattern,
+    permissions and one-line errors whether the bytes come at once or in chunks."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -260,8 +277,12 @@ def stage(path: Path, payload: bytes, sync: bool = True) -> Staged | None:
     temp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
+            if unchanged is not None and unchanged(temp):
+                temp.unlink()
+                return None
             if sync:
                 os.fsync(handle.fileno())
             info = os.fstat(handle.fileno())
@@ -272,6 +293,25 @@ def stage(path: Path, payload: bytes, sync: bool = True) -> Staged | None:
             raise _output_error(path, exc, "cannot write") from exc
         raise
     return Staged(path, target, temp, f"{info.st_size}:{info.st_mtime_ns}")
+
+
+_BLOCK = 1 << 20
+
+
+def _same_bytes(new: Path, old: Path, path: Path) -> bool:
+    """Whether the old file holds exactly the new one's bytes (sizes first: usually they differ)."""
+    try:
+        if not old.is_file() or old.stat().st_size != new.stat().st_size:
+            return False
+        with new.open("rb") as a, old.open("rb") as b:
+            while True:
+                block = a.read(_BLOCK)
+                if block != b.read(_BLOCK):
+                    return False
+                if not block:
+                    return True
+    except OSError as exc:
+        raise _output_error(path, exc, "cannot read") from exc
 
 
 @contextmanager
@@ -339,18 +379,26 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _holds(target: Path, path: Path, payload: bytes) -> bool:
-    """Whether ``target`` already holds ``payload``; refuses what is not a regular file."""
+def _existing(target: Path, path: Path) -> os.stat_result | None:
+    """``target``'s status (``None``: there is none); refuses what is not a regular file."""
     try:
         info = os.stat(target)
     except FileNotFoundError:
-        return False
+        return None
     except OSError as exc:
         raise _output_error(path, exc, "cannot read") from exc
     if stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{path}: is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise OutputError(f"{path}: not a regular file (a device, FIFO or socket): refusing to replace it")
+    return info
+
+
+def _holds(target: Path, path: Path, payload: bytes) -> bool:
+    """Whether ``target`` already holds ``payload``; refuses what is not a regular file."""
+    info = _existing(target, path)
+    if info is None:
+        return False
     if info.st_size != len(payload):
         return False
     try:

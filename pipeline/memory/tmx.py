@@ -60,9 +60,8 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 
 from .. import __version__
 from ..errors import LocaleError, MemoryFileError
-from ..files import Staged, write_atomic
+from ..files import Staged, stage_chunks, write_atomic
 from ..locales import locale_info, normalize_locale
-from .staging import stage_chunks
 from .units import Origin, TranslationUnit, normalize, origin_key, sorted_origins
 
 ORIGIN_PROP = "x-translatio-origin"
