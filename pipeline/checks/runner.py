@@ -23,7 +23,7 @@ for one entry with a translator comment ``# translatio-ignore: length-ratio, num
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from ..memory.project import memory_lock, open_memory
 from ..update import plan_update, po_path, read_inputs
 from . import quality, review  # noqa: F401  (register the entry and catalogue checks)
 from .findings import Finding, Severity
-from .registry import CatalogueContext, EntryContext, catalogue_check, catalogue_functions, entry_checks
+from .registry import CatalogueContext, CheckInfo, EntryContext, catalogue_check, catalogue_functions, entry_checks
 
 catalogue_check("syntax", Severity.ERROR, "The file parses as a PO file (strings, escapes, keywords, charset, duplicates).")
 catalogue_check("header", Severity.ERROR, "Header fields are present, filled in and agree with the catalogue's locale.")
@@ -412,22 +412,65 @@ def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> No
 def _check_entries(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...]) -> None:
     markup = "format" if path.stem == UI_DOMAIN else "markdown"
     checks = entry_checks()
+    memo = _entry_memo(info.code, markup, glossary, tuple((k, v.function) for k, v in checks.items()))
     for message in catalog.active:
         if not message.translated:
             continue
-        skip = entry_ignores(message)
-        for index, translation in enumerate(message.msgstr):
-            source = message.msgid_plural if index and message.msgid_plural else message.msgid
-            if "newline" not in skip:
-                for edge, test in (("begin", str.startswith), ("end", str.endswith)):
-                    if test(source, "\n") != test(translation, "\n"):
-                        run.add("newline", path, message.line, f"the source and translation do not both {edge} with a newline", info.code, path.stem, message.msgid)
-            context = EntryContext(message, source, translation, info, markup, glossary)
-            for check_id, info_ in checks.items():
-                if check_id in skip or info_.function is None:
-                    continue
-                for problem in info_.function(context):
-                    run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+        key = _entry_key(message)
+        problems = memo.get(key)
+        if problems is None:
+            problems = memo[key] = _entry_problems(message, info, markup, glossary, checks)
+        for check_id, problem in problems:
+            run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+
+
+_MEMO_LIMIT = 200_000
+_ENTRY_MEMOS: dict[tuple[object, ...], dict[tuple[object, ...], tuple[tuple[str, str], ...]]] = {}
+"""What the entry checks found per entry text, per locale, markup, glossary and set of checks:
+the same segment recurs across a site's catalogues (a thousand articles have some 25,000
+entries but 8,000 distinct texts), and a check's result depends on the entry's text alone."""
+
+
+def _entry_memo(code: str, markup: str, glossary: tuple[GlossaryEntry, ...], checks: tuple[object, ...]) -> dict[tuple[object, ...], tuple[tuple[str, str], ...]]:
+    if sum(len(memo) for memo in _ENTRY_MEMOS.values()) > _MEMO_LIMIT:
+        _ENTRY_MEMOS.clear()
+    return _ENTRY_MEMOS.setdefault((code, markup, glossary, checks), {})
+
+
+def _entry_key(message: Message) -> tuple[object, ...]:
+    """What an entry check sees of an entry (:func:`_as_checked`)."""
+    return (
+        message.msgid, message.msgstr, message.msgid_plural, message.msgctxt, message.translator_comments,
+        message.flags, message.previous_msgctxt, message.previous_msgid, message.previous_msgid_plural,
+    )  # fmt: skip
+
+
+def _as_checked(message: Message) -> Message:
+    """The entry without its place in the file (line, references) and without the extract's
+    comments (what the segment is, where the memory's translation came from): checks judge the
+    text, so that what they find holds wherever the same text recurs."""
+    return replace(message, line=0, references=(), extracted_comments=())
+
+
+def _entry_problems(
+    message: Message, info: LocaleInfo, markup: str, glossary: tuple[GlossaryEntry, ...], checks: dict[str, CheckInfo]
+) -> tuple[tuple[str, str], ...]:
+    """``(check, problem)`` for every problem the entry checks find in one translated entry."""
+    found: list[tuple[str, str]] = []
+    message = _as_checked(message)
+    skip = entry_ignores(message)
+    for index, translation in enumerate(message.msgstr):
+        source = message.msgid_plural if index and message.msgid_plural else message.msgid
+        if "newline" not in skip:
+            for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(source, "\n") != test(translation, "\n"):
+                    found.append(("newline", f"the source and translation do not both {edge} with a newline"))
+        context = EntryContext(message, source, translation, info, markup, glossary)
+        for check_id, info_ in checks.items():
+            if check_id in skip or info_.function is None:
+                continue
+            found.extend((check_id, problem) for problem in info_.function(context))
+    return tuple(found)
 
 
 def _check_catalogue(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
