@@ -201,6 +201,8 @@ class UpdateInputs:
     """What each catalogue file was when read (absent ones too): replaced only while it still is."""
     data: dict[Path, bytes] = field(default_factory=dict)
     """The bytes each catalogue was read as (and is parsed from)."""
+    merge_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Each (locale, domain)'s merge key, once computed (:func:`_known_merges`)."""
 
     def parse(self, config: Config, wanted: Iterable[tuple[str, str]]) -> None:
         """Parse the catalogues of ``wanted`` (locale, domain) not parsed yet, in one batch (cached
@@ -245,15 +247,22 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
     olds: dict[tuple[str, str], Catalog | None] = {(code, domain): None for code, domain, path in wanted if path not in sources}
     inputs = UpdateInputs(tuple(codes), extraction, olds, states, sources)
     keys, known = _known_merges(config, inputs)  # bad input fails here, before the memory is even opened
-    inputs.parse(config, [(code, template.domain) for (code, template), key in keys.items() if key not in known])
+    inputs.parse(config, [pair for pair, key in keys.items() if key not in known])
     return inputs
 
 
-def _known_merges(config: Config, inputs: UpdateInputs) -> tuple[dict[tuple[str, Template], str], dict[str, MergeSummary]]:
-    """Each (locale, template)'s merge key, and the merges known to give their file back: such a
-    file parsed before (same bytes, same code) and need not be parsed again."""
+def _known_merges(config: Config, inputs: UpdateInputs) -> tuple[dict[tuple[str, str], str], dict[str, MergeSummary]]:
+    """Each (locale, domain)'s merge key (computed once: it hashes the template's text), and the
+    merges known to give their file back: such a file parsed before (same bytes, same code) and
+    need not be parsed again."""
     cache = project_cache(config.root)
-    keys = {(code, template): _merge_key(cache, config, inputs, code, template) for code in inputs.codes for template in inputs.extraction.templates}
+    keys = inputs.merge_keys
+    if not keys:
+        keys.update(
+            ((code, template.domain), _merge_key(cache, config, inputs, code, template))
+            for code in inputs.codes
+            for template in inputs.extraction.templates
+        )
     return keys, cache.get_many(key for key in keys.values() if key)
 
 
@@ -294,7 +303,7 @@ def plan_update(
             if inputs.exists(config, code, template.domain)
             and memory.harvested(config.relative(po_path(config, code, template.domain))) != _signature(inputs, po_path(config, code, template.domain))
         ]
-    merging = [(code, template.domain) for code, template in pairs if keys[code, template] not in known]
+    merging = [(code, template.domain) for code, template in pairs if keys[code, template.domain] not in known]
     if any(not inputs.exists(config, *pair) for pair in merging):  # a new catalogue follows its siblings' plural rule
         merging = [(code, template.domain) for code, template in pairs if inputs.exists(config, code, template.domain)]
     needed = set(edited) | set(merging)
@@ -308,7 +317,7 @@ def plan_update(
     plans: list[tuple[LocaleDomainResult, Catalog | None]] = []
     known_texts: dict[int, str] = {}
     for index, (code, template) in enumerate(pairs):
-        summary = known.get(keys[code, template])
+        summary = known.get(keys[code, template.domain])
         path = po_path(config, code, template.domain)
         if summary is not None and path in inputs.data:  # this template and this file merged to the file itself before
             plans.append((LocaleDomainResult(code, template.domain, path, summary), inputs.olds.get((code, template.domain))))
@@ -319,11 +328,11 @@ def plan_update(
     formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts and catalog is not None]))
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
-        if keys[pair] in known:
+        if keys[pair[0], pair[1].domain] in known:
             continue
         data = text.encode("utf-8")
         if data == inputs.data.get(result.path):
-            cache.put(keys[pair], result.summary)
+            cache.put(keys[pair[0], pair[1].domain], result.summary)
         else:  # merging is idempotent: the file this merge writes will merge to itself
             again = MergeSummary(unchanged=len(inputs.extraction.catalogs[pair[1].path].active))
             cache.put(_fixed_point_key(cache, config, inputs, pair[1], hashlib.sha256(data).hexdigest()), again)
