@@ -177,8 +177,14 @@ class _Parser:
             line = (raw[:-1] if raw[-1] == "\r" else raw).lstrip(" \t")
             if not line.strip():
                 continue
-            if line[0] == '"':
-                self.keyword_line(number, line.rstrip(" \t"), False)
+            if line[0] == '"':  # a continuation line, most of a file: its common form inline
+                entry = self.entry
+                one = _ONE_STRING.fullmatch(line)
+                if one is not None and entry is not None and entry.current is not None and not entry.in_previous and entry.obsolete is False:
+                    text = one.group(1)
+                    entry.current.append(self.unescape(number, text) if "\\" in text else text)
+                else:
+                    self.keyword_line(number, line.rstrip(" \t"), False)
             elif line.startswith("#~"):
                 rest = line[2:]
                 if not rest.strip():
