@@ -23,7 +23,7 @@ for one entry with a translator comment ``# translatio-ignore: length-ratio, num
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -472,7 +472,10 @@ def _as_checked(message: Message) -> Message:
     """The entry without its place in the file (line, references) and without the extract's
     comments (what the segment is, where the memory's translation came from): checks judge the
     text, so that what they find holds wherever the same text recurs."""
-    return replace(message, line=0, references=(), extracted_comments=())
+    return Message(
+        message.msgid, message.msgstr, message.msgid_plural, message.msgctxt, message.translator_comments, (), (),
+        message.flags, message.previous_msgctxt, message.previous_msgid, message.previous_msgid_plural, message.obsolete, 0,
+    )  # fmt: skip
 
 
 def _entry_problems(
