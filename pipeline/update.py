@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterable
 
 from .cache import Cache, project_cache
 from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
@@ -171,8 +172,9 @@ class UpdatePlan:
 
     extraction: Extraction
     """The finished templates, formatted."""
-    catalogs: tuple[tuple[LocaleDomainResult, Catalog], ...]
-    """Each locale's merged catalogue, with what the merge did."""
+    catalogs: tuple[tuple[LocaleDomainResult, Catalog | None], ...]
+    """Each locale's merged catalogue, with what the merge did; ``None`` for a file that stays as
+    it is and was not even parsed (its merge is a known fixed point, see :func:`_fixed_point_key`)."""
     texts: tuple[str, ...]
     """The merged catalogues' file contents, in the same order."""
     memory_files: dict[Path, str] = field(default_factory=dict)
@@ -192,11 +194,34 @@ class UpdateInputs:
     codes: tuple[str, ...]
     extraction: Extraction
     olds: dict[tuple[str, str], Catalog | None]
-    """Each locale's current catalogue per domain (``None`` where it does not exist yet)."""
+    """Each locale's current catalogue per domain (``None`` where it does not exist yet), parsed
+    on demand (:meth:`parse`): a catalogue whose merge is known to give the file back need not be
+    parsed at all."""
     states: dict[Path, FileState] = field(default_factory=dict)
     """What each catalogue file was when read (absent ones too): replaced only while it still is."""
     data: dict[Path, bytes] = field(default_factory=dict)
-    """The bytes each catalogue was parsed from."""
+    """The bytes each catalogue was read as (and is parsed from)."""
+    merge_keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Each (locale, domain)'s merge key, once computed (:func:`_known_merges`)."""
+
+    def parse(self, config: Config, wanted: Iterable[tuple[str, str]]) -> None:
+        """Parse the catalogues of ``wanted`` (locale, domain) not parsed yet, in one batch (cached
+        by content, in workers when many); the first that does not parse raises."""
+        keys = [key for key in dict.fromkeys(wanted) if key not in self.olds]
+        sources = [(po_path(config, *key), self.data[po_path(config, *key)]) for key in keys]
+        for key, catalog in zip(keys, parse_catalogs(config, sources)):
+            if isinstance(catalog, InputError):
+                raise catalog
+            self.olds[key] = catalog
+
+    def exists(self, config: Config, code: str, domain: str) -> bool:
+        return po_path(config, code, domain) in self.data
+
+    def old(self, config: Config, code: str, domain: str) -> Catalog | None:
+        """The current catalogue (``None`` if there is none), parsed now if it was not yet."""
+        if self.exists(config, code, domain):
+            self.parse(config, [(code, domain)])
+        return self.olds.get((code, domain))
 
 
 def read_catalogue(path: Path) -> tuple[Catalog | None, FileState]:
@@ -214,18 +239,31 @@ def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInput
     wanted = [(code, t.domain, po_path(config, code, t.domain)) for code in codes for t in extraction.templates]
     paths = [path for _, _, path in wanted]
     states: dict[Path, FileState] = {}
-    sources: list[tuple[Path, bytes]] = []
+    sources: dict[Path, bytes] = {}
     for path in paths:
         data, states[path] = read_catalogue_bytes(path)
         if data is not None:
-            sources.append((path, data))
-    parsed: dict[Path, Catalog] = {}
-    for (path, _), catalog in zip(sources, parse_catalogs(config, sources)):
-        if isinstance(catalog, InputError):
-            raise catalog
-        parsed[path] = catalog
-    olds = {(code, domain): parsed.get(path) for code, domain, path in wanted}
-    return UpdateInputs(tuple(codes), extraction, olds, states, dict(sources))
+            sources[path] = data
+    olds: dict[tuple[str, str], Catalog | None] = {(code, domain): None for code, domain, path in wanted if path not in sources}
+    inputs = UpdateInputs(tuple(codes), extraction, olds, states, sources)
+    keys, known = _known_merges(config, inputs)  # bad input fails here, before the memory is even opened
+    inputs.parse(config, [pair for pair, key in keys.items() if key not in known])
+    return inputs
+
+
+def _known_merges(config: Config, inputs: UpdateInputs) -> tuple[dict[tuple[str, str], str], dict[str, MergeSummary]]:
+    """Each (locale, domain)'s merge key (computed once: it hashes the template's text), and the
+    merges known to give their file back: such a file parsed before (same bytes, same code) and
+    need not be parsed again."""
+    cache = project_cache(config.root)
+    keys = inputs.merge_keys
+    if not keys:
+        keys.update(
+            ((code, template.domain), _merge_key(cache, config, inputs, code, template))
+            for code in inputs.codes
+            for template in inputs.extraction.templates
+        )
+    return keys, cache.get_many(key for key in keys.values() if key)
 
 
 def read_catalogue_bytes(path: Path) -> tuple[bytes | None, FileState]:
@@ -250,42 +288,51 @@ def plan_update(
     """
     if inputs is None:
         inputs = read_inputs(config, locales)
-    codes, olds = inputs.codes, inputs.olds
+    codes = inputs.codes
     templates = inputs.extraction.templates
+    cache = project_cache(config.root)
+    pairs = [(code, template) for code in codes for template in templates]
+    keys, known = _known_merges(config, inputs)
+
+    # What is needed, parsed before anything else (read_inputs parsed what a merge needs).
+    edited = []
+    if memory is not None:
+        edited = [
+            (code, template.domain)
+            for code, template in pairs
+            if inputs.exists(config, code, template.domain)
+            and memory.harvested(config.relative(po_path(config, code, template.domain))) != _signature(inputs, po_path(config, code, template.domain))
+        ]
+    merging = [(code, template.domain) for code, template in pairs if keys[code, template.domain] not in known]
+    if any(not inputs.exists(config, *pair) for pair in merging):  # a new catalogue follows its siblings' plural rule
+        merging = [(code, template.domain) for code, template in pairs if inputs.exists(config, code, template.domain)]
+    needed = set(edited) | set(merging)
+    inputs.parse(config, [(code, template.domain) for code, template in pairs if (code, template.domain) in needed])
 
     touched: set[str] = set()
     if memory is not None:
-        edited = [
-            (old, code, domain)
-            for (code, domain), old in olds.items()
-            if old is not None and memory.harvested(config.relative(po_path(config, code, domain))) != _signature(inputs, po_path(config, code, domain))
-        ]
-        touched |= harvest_into(memory, edited, config.source_locale)
+        olds = [(catalog, code, domain) for code, domain in edited if (catalog := inputs.olds[code, domain]) is not None]
+        touched |= harvest_into(memory, olds, config.source_locale)
 
-    cache = project_cache(config.root)
-    pairs = [(code, template) for code in codes for template in templates]
-    keys = {pair: _merge_key(cache, config, inputs, *pair) for pair in pairs}
-    known = cache.get_many(key for key in keys.values() if key)
-    plans: list[tuple[LocaleDomainResult, Catalog]] = []
+    plans: list[tuple[LocaleDomainResult, Catalog | None]] = []
     known_texts: dict[int, str] = {}
     for index, (code, template) in enumerate(pairs):
-        summary = known.get(keys[code, template])
-        old = olds[code, template.domain]
-        if summary is not None and old is not None:  # this template and this file merged to the file itself before
-            path = po_path(config, code, template.domain)
-            plans.append((LocaleDomainResult(code, template.domain, path, summary), old))
+        summary = known.get(keys[code, template.domain])
+        path = po_path(config, code, template.domain)
+        if summary is not None and path in inputs.data:  # this template and this file merged to the file itself before
+            plans.append((LocaleDomainResult(code, template.domain, path, summary), inputs.olds.get((code, template.domain))))
             known_texts[index] = inputs.data[path].decode("utf-8")
         else:
-            plans.append(_merge(config, inputs, code, template, old, memory))
+            plans.append(_merge(config, inputs, code, template, inputs.old(config, code, template.domain), memory))
         report("merging", index + 1, len(pairs))
-    formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts]))
+    formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts and catalog is not None]))
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
-        if keys[pair] in known:
+        if keys[pair[0], pair[1].domain] in known:
             continue
         data = text.encode("utf-8")
         if data == inputs.data.get(result.path):
-            cache.put(keys[pair], result.summary)
+            cache.put(keys[pair[0], pair[1].domain], result.summary)
         else:  # merging is idempotent: the file this merge writes will merge to itself
             again = MergeSummary(unchanged=len(inputs.extraction.catalogs[pair[1].path].active))
             cache.put(_fixed_point_key(cache, config, inputs, pair[1], hashlib.sha256(data).hexdigest()), again)
@@ -296,7 +343,7 @@ def plan_update(
         changed = [
             (catalog, result.locale, result.domain)
             for (result, catalog), text in zip(plans, texts)
-            if not _same_file(inputs, result.path, text)
+            if catalog is not None and not _same_file(inputs, result.path, text)
         ]
         touched |= harvest_into(memory, changed, config.source_locale)
         for code in sorted(touched):
@@ -333,12 +380,26 @@ def _merge(
     path = po_path(config, code, template.domain)
     pot = inputs.extraction.catalogs[template.path]
     if old is None:
+        inputs.parse(config, [(code, t.domain) for t in inputs.extraction.templates if inputs.exists(config, code, t.domain)])
         siblings = [c for (c_code, _), c in inputs.olds.items() if c_code == code and c is not None]
         base = empty_catalog(config, code, template.domain, pot, sibling_rule(siblings, code))
     else:
         base = old
     merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
     return LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged
+
+
+def _record_templates(config: Config, extraction: Extraction, written: list[Path]) -> None:
+    """Note in the cache that the templates just written are finished as they are, under the key
+    :func:`pipeline.extract.extract_project` looks up (the article's key and the file's bytes):
+    the ``check`` or ``build`` that follows takes them as they are instead of building and
+    formatting each again to find it unchanged — as merges record their fixed points."""
+    cache = project_cache(config.root)
+    for template in extraction.templates:
+        if template.source_key and template.path in written:
+            text = extraction.texts[template.path]
+            key = cache.key("template", template.source_key, config.fingerprint(), text.encode("utf-8"))
+            cache.put(key, (extraction.catalogs[template.path], text))
 
 
 def _signature(inputs: UpdateInputs, path: Path) -> str:
@@ -428,8 +489,8 @@ class _Writing:
 
     def run(self) -> list[LocaleDomainResult]:
         try:
-            for path in self.plan.extraction.texts:
-                self._swap(path)
+            written = [path for path in self.plan.extraction.texts if self._swap(path) is not None]
+            _record_templates(self.config, self.plan.extraction, written)
             for stale in stale_templates(self.config, self.plan.extraction.texts):
                 stale.unlink()
             results = [self._catalogue(result, text) for (result, _), text in zip(self.plan.catalogs, self.plan.texts)]

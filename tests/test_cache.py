@@ -432,3 +432,40 @@ def test_a_warm_build_parses_only_the_catalogues_of_pages_it_renders(shipped_pro
     _run(shipped_project, "-j", "1", "build")
     assert sorted(parsed) == sorted(f"{code}/ui.po" for code in codes)  # the pages were "present": only the ui catalogues up front
     assert _tree(shipped_project / "build") == uncached  # rendered from catalogues parsed when needed
+
+
+def test_a_check_after_an_update_neither_parses_nor_formats_again_what_the_update_wrote(
+    shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """update records the templates and catalogues it writes as finished (fixed points): the
+    freshness test of the check that follows plans the update without parsing a catalogue or
+    building a template again, and finds what an uncached check finds."""
+    import pipeline.extract as extract
+    import pipeline.update as update
+
+    _edit_source(shipped_project)
+    uncached = _copy(shipped_project, "uncached")
+    _run(shipped_project, "update")
+    _run(uncached, "--no-cache", "update")
+    finished: list[Path] = []
+    parsed: list[Path] = []
+    real_finish, real_parse = extract.finish_template, update.parse_catalogs
+
+    def finishing(template, config, current=None):  # type: ignore[no-untyped-def]
+        finished.append(template.path)
+        return real_finish(template, config, current)
+
+    def parsing(config, sources):  # type: ignore[no-untyped-def]
+        parsed.extend(path for path, _ in sources)
+        return real_parse(config, sources)
+
+    monkeypatch.setattr(extract, "finish_template", finishing)
+    monkeypatch.setattr(update, "parse_catalogs", parsing)
+    capsys.readouterr()
+    code = main(["-C", str(shipped_project), "check", "--format", "json"])
+    warm = code, capsys.readouterr().out.replace(str(shipped_project), "<project>")
+    assert [path.name for path in finished] == ["ui.pot"]  # the UI's template is not cached: it is small
+    assert parsed == []
+    code = main(["-C", str(uncached), "--no-cache", "check", "--format", "json"])
+    assert warm == (code, capsys.readouterr().out.replace(str(uncached), "<project>"))
+    assert len(finished) > 2 and parsed

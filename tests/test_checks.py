@@ -280,3 +280,42 @@ def test_cli_exit_codes_and_html_page(good: Path, capsys: pytest.CaptureFixture[
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert main(["-C", str(good), "check", "--min-percent", "120"]) == 2
     assert main(["-C", str(good), "check", "--strict", "-l", "de"]) == 1
+
+
+def test_an_entry_text_found_in_several_catalogues_is_checked_once_and_reported_at_each_place(
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner checks each entry text once per locale and puts what it found at every place
+    the text recurs (its own line and catalogue); a translator's ignore comment is part of the
+    text, so it still switches the check off for its entry only."""
+    from pipeline.checks.registry import CheckInfo
+    from pipeline.checks.findings import Severity
+
+    write(good / "source" / "b.md", ARTICLE.replace("slug: a", "slug: b").replace("title: Dosing guide", "title: Second guide").replace("Is this safe?", "Intro.\n\nIs this safe?"))
+    config = load_config(good)
+    update_locales(config)
+    b = po_path(config, "de", "b")
+    for prefix, text in GOOD.items():
+        set_entry(b, prefix, text)
+    set_entry(b, "Second guide", "Zweiter Leitfaden")
+    set_entry(b, "Intro.", "Einleitung.")
+    for path in (po_path(config, "de", "a"), b):
+        set_entry(path, "Is this safe?", "Ist das  sicher?")
+    calls: list[str] = []
+
+    def counting(ctx):  # type: ignore[no-untyped-def]
+        calls.append(ctx.translation)
+        return ["seen"] if "sicher" in ctx.translation else []
+
+    monkeypatch.setitem(REGISTRY, "counting", CheckInfo("counting", Severity.WARNING, "Counts its calls.", counting))
+    report = run_checks(load_config(good), locales=["de"], freshness=False)
+    places = {(f.path, f.line) for f in report.findings if f.check == "doubled-spaces"}
+    expected = {(path, m.line) for path in (po_path(config, "de", "a"), b) for m in read_po(path).active if m.msgid == "Is this safe?"}
+    assert places == expected and len(places) == 2
+    assert {(f.path, f.line) for f in report.findings if f.check == "counting"} == expected
+    assert calls.count("Ist das  sicher?") == 1
+    assert len(calls) == len(set(calls))
+
+    set_entry(b, "Is this safe?", "Ist das  sicher?", comments=("translatio-ignore: doubled-spaces",))
+    report = run_checks(load_config(good), locales=["de"], freshness=False)
+    assert {f.path for f in report.findings if f.check == "doubled-spaces"} == {po_path(config, "de", "a")}

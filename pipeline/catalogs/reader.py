@@ -49,7 +49,9 @@ _CHARSET = re.compile(r"charset=([^ \t\n]*)")
 _HEADER_START = re.compile(rb'^msgid[ \t]*""[ \t]*\r?\n[ \t\r\n]*msgstr[ \t]*"', re.MULTILINE)
 _RAW_CHARSET = re.compile(rb'charset=([^ \t\r\n"\\]*)')
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
-_STRING = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
+_STRING = re.compile(r'[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"')
+_ONE_STRING = re.compile(r'[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"[ \t]*')
+"""A line's rest that is exactly one string, the common case (:meth:`_Parser.strings`)."""
 _ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))")
 _SIMPLE_ESCAPES = {
     "n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"',
@@ -125,7 +127,7 @@ def plural_forms(catalog: Catalog) -> PluralRule | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """An entry being read: what the lines so far said."""
 
@@ -170,10 +172,20 @@ class _Parser:
 
     def parse(self) -> Catalog:
         for number, raw in enumerate(self.lines, 1):
-            line = (raw[:-1] if raw.endswith("\r") else raw).lstrip(" \t")
+            if not raw:
+                continue
+            line = (raw[:-1] if raw[-1] == "\r" else raw).lstrip(" \t")
             if not line.strip():
                 continue
-            if line.startswith("#~"):
+            if line[0] == '"':  # a continuation line, most of a file: its common form inline
+                entry = self.entry
+                one = _ONE_STRING.fullmatch(line)
+                if one is not None and entry is not None and entry.current is not None and not entry.in_previous and entry.obsolete is False:
+                    text = one.group(1)
+                    entry.current.append(self.unescape(number, text) if "\\" in text else text)
+                else:
+                    self.keyword_line(number, line.rstrip(" \t"), False)
+            elif line.startswith("#~"):
                 rest = line[2:]
                 if not rest.strip():
                     continue
@@ -343,6 +355,10 @@ class _Parser:
 
     def strings(self, number: int, rest: str) -> list[str]:
         """The quoted strings on the rest of a line, unescaped; nothing else may follow."""
+        one = _ONE_STRING.fullmatch(rest)
+        if one is not None:
+            text = one.group(1)
+            return [self.unescape(number, text) if "\\" in text else text]
         found: list[str] = []
         position = 0
         while True:
@@ -398,7 +414,7 @@ class _Parser:
             raise self.error(entry.line, "#| msgctxt or #| msgid_plural without a #| msgid")
         plural = entry.fields.get("msgid_plural")
         msgctxt = entry.fields.get("msgctxt")
-        previous = {key: "".join(value) for key, value in entry.previous.items()}
+        previous = {key: "".join(value) for key, value in entry.previous.items()} if entry.previous else {}
         message = Message(
             msgid="".join(entry.fields["msgid"]),
             msgstr=tuple("".join(form) for form in entry.msgstr),

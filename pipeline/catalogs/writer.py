@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,22 +149,22 @@ def _entry(message: Message, width: int, cjk: bool, encoding: str) -> Iterator[s
     language = _directive_language(flags)
     previous = "#~| " if message.obsolete else "#| "
     if message.previous_msgctxt is not None:
-        yield from wrap_string(previous, "msgctxt", message.previous_msgctxt, room, cjk, language)
+        yield from _wrapped(previous, "msgctxt", message.previous_msgctxt, room, cjk, language)
     if message.previous_msgid is not None:
-        yield from wrap_string(previous, "msgid", message.previous_msgid, room, cjk, language)
+        yield from _wrapped(previous, "msgid", message.previous_msgid, room, cjk, language)
     if message.previous_msgid_plural is not None:
-        yield from wrap_string(previous, "msgid_plural", message.previous_msgid_plural, room, cjk, language)
+        yield from _wrapped(previous, "msgid_plural", message.previous_msgid_plural, room, cjk, language)
     prefix = "#~ " if message.obsolete else ""
     if message.msgctxt is not None:
-        yield from wrap_string(prefix, "msgctxt", message.msgctxt, room, cjk, language)
-    yield from wrap_string(prefix, "msgid", message.msgid, room, cjk, language)
+        yield from _wrapped(prefix, "msgctxt", message.msgctxt, room, cjk, language)
+    yield from _wrapped(prefix, "msgid", message.msgid, room, cjk, language)
     msgstr = message.msgstr or ("",)
     if message.msgid_plural is None:
-        yield from wrap_string(prefix, "msgstr", msgstr[0], room, cjk, language)
+        yield from _wrapped(prefix, "msgstr", msgstr[0], room, cjk, language)
     else:
-        yield from wrap_string(prefix, "msgid_plural", message.msgid_plural, room, cjk, language)
+        yield from _wrapped(prefix, "msgid_plural", message.msgid_plural, room, cjk, language)
         for index, form in enumerate(msgstr):
-            yield from wrap_string(prefix, f"msgstr[{index}]", form, room, cjk, language)
+            yield from _wrapped(prefix, f"msgstr[{index}]", form, room, cjk, language)
 
 
 def _directive_language(flags: list[str]) -> str | None:
@@ -302,6 +303,19 @@ def wrap_string(
     ``language`` the message's format language (``c``, ``python``…): no break goes inside one
     of its directives.
     """
+    return list(_wrapped(prefix, keyword, value, width, cjk, language))
+
+
+@lru_cache(maxsize=1 << 17)
+def _wrapped(prefix: str, keyword: str, value: str, width: int, cjk: bool, language: str | None) -> tuple[str, ...]:
+    """:func:`wrap_string`, remembered: one text is wrapped many times in a run — a template's
+    msgid again in every locale's catalogue, a changed template twice (with its old creation
+    date, then with the new one)."""
+    return tuple(_wrap(prefix, keyword, value, width, cjk, language))
+
+
+def _wrap(prefix: str, keyword: str, value: str, width: int, cjk: bool, language: str | None) -> list[str]:
+    """The work of :func:`wrap_string`."""
     after_break = len(prefix) + 1
     room = width - 1 - after_break
     portions = [value] if "\n" not in value else _PORTION.findall(value)

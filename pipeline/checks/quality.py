@@ -31,13 +31,17 @@ from .registry import EntryContext, check
 _MD = MarkdownIt("commonmark", {"html": False})
 
 
+_NO_MARKUP: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
+"""What plain text holds (shared: the counters are only read)."""
+
+
 @lru_cache(maxsize=65536)
 def _markup(text: str) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """Links (by target), emphasis kinds and code spans of an inline Markdown text (cached: a
     source text is compared with its translation in every locale, and a site of a thousand
     articles has some 8,000 distinct source texts, which a smaller cache would keep evicting)."""
     if not has_markup(text):
-        return Counter(), Counter(), Counter()
+        return _NO_MARKUP
     tokens = _MD.parseInline(text)[0].children or []
     links = Counter(str(t.attrGet("href")) for t in tokens if t.type == "link_open")
     links.update(f"image {t.attrGet('src')}" for t in tokens if t.type == "image")
@@ -51,8 +55,23 @@ def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
     """Links, their URLs, emphasis and code spans must be those of the source."""
     if ctx.markup != "markdown":
         return
-    links, emphasis, code = _markup(ctx.source)
-    got_links, got_emphasis, got_code = _markup(ctx.translation)
+    wanted, got = _markup(ctx.source), _markup(ctx.translation)
+    links, emphasis, code = wanted
+    got_links, got_emphasis, got_code = got
+    if wanted != got:
+        yield from _markup_differences(links, emphasis, code, got_links, got_emphasis, got_code)
+    if "[^" not in ctx.source and "[^" not in ctx.translation:
+        return
+    notes, got_notes = _footnotes(ctx.source), _footnotes(ctx.translation)
+    for label in notes - got_notes:
+        yield f"footnote reference [^{label}] of the source is missing"
+    for label in got_notes - notes:
+        yield f"footnote reference [^{label}] is not in the source"
+
+
+def _markup_differences(
+    links: Counter[str], emphasis: Counter[str], code: Counter[str], got_links: Counter[str], got_emphasis: Counter[str], got_code: Counter[str]
+) -> Iterator[str]:
     for url in links - got_links:
         yield f"link {url} of the source is missing (the page would link the source's URL anyway)"
     for url in got_links - links:
@@ -61,11 +80,6 @@ def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
         yield f"{'emphasis' if kind == 'em' else 'strong emphasis'}: the source has {emphasis[kind]}, the translation {got_emphasis[kind]}"
     for span in code - got_code:
         yield f"code span `{span}` is missing or changed (code is not translated)"
-    notes, got_notes = _footnotes(ctx.source), _footnotes(ctx.translation)
-    for label in notes - got_notes:
-        yield f"footnote reference [^{label}] of the source is missing"
-    for label in got_notes - notes:
-        yield f"footnote reference [^{label}] is not in the source"
 
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -95,9 +109,12 @@ def raw_html(ctx: EntryContext) -> Iterator[str]:
     """Markup in a translation that the source does not have (it is shown as text, never run)."""
     if has_html(ctx.source):
         return  # the author's own HTML: html-mismatch holds the translation to it
-    extra = Counter(_TAG.findall(ctx.translation)) - Counter(_TAG.findall(ctx.source))
-    for tag in extra:
-        yield f"raw HTML {tag[:40]!r} is not in the source; it is shown as text on the page"
+    if "<" in ctx.translation:  # a tag or comment begins with "<"
+        extra = Counter(_TAG.findall(ctx.translation)) - Counter(_TAG.findall(ctx.source))
+        for tag in extra:
+            yield f"raw HTML {tag[:40]!r} is not in the source; it is shown as text on the page"
+    if ":" not in ctx.translation and "=" not in ctx.translation:  # each pattern ends with one
+        return
     extra_danger = Counter(m.lower() for m in _DANGER.findall(ctx.translation)) - Counter(
         m.lower() for m in _DANGER.findall(ctx.source)
     )

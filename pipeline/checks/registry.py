@@ -22,7 +22,11 @@ from .findings import Severity
 
 @dataclass(frozen=True, slots=True)
 class EntryContext:
-    """One translated entry as a quality check sees it."""
+    """One translated entry as a quality check sees it.
+
+    ``message`` is the entry as its text: its line, references and extracted comments are left
+    out, so that what a check finds holds wherever the same text recurs — the runner checks an
+    entry text once per locale and reports what it found at each of its places."""
 
     message: Message
     source: str

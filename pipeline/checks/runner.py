@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
-from ..cache import cached_map, project_cache
-from ..catalogs import Catalog, Message, parse_po, plural_forms
+from ..cache import cached_map, digest, project_cache
+from ..catalogs import Catalog, Message, parse_po
 from ..config import Config, PublishPolicy
 from ..errors import InputError, PipelineError
 from ..extract import UI_DOMAIN, checked_articles
 from ..glossary import GLOSSARY_FILE, GlossaryEntry, read_glossary
 from ..locales import LocaleInfo, locale_info, normalize_locale
-from ..plurals.rules import describe, identify, known_rules, standard_rule
+from ..plurals.expression import PluralExpressionError, PluralRule, parse_plural_forms
+from ..plurals.rules import KnownRule, describe, identify, known_rules, standard_rule
 from ..policy import verdict
 from ..segments import extract_segments
 from ..sources import Article
@@ -43,7 +44,7 @@ from ..memory.project import memory_lock, open_memory
 from ..update import plan_update, po_path, read_inputs
 from . import quality, review  # noqa: F401  (register the entry and catalogue checks)
 from .findings import Finding, Severity
-from .registry import CatalogueContext, EntryContext, catalogue_check, catalogue_functions, entry_checks
+from .registry import CatalogueContext, CheckInfo, EntryContext, catalogue_check, catalogue_functions, entry_checks
 
 catalogue_check("syntax", Severity.ERROR, "The file parses as a PO file (strings, escapes, keywords, charset, duplicates).")
 catalogue_check("header", Severity.ERROR, "Header fields are present, filled in and agree with the catalogue's locale.")
@@ -188,10 +189,12 @@ class _Unit:
     """The disclaimer texts of the article this catalogue translates (``None``: not an article's)."""
     catalog: Catalog | None = None
     """Parsed already by the caller (the build), else parsed here from :attr:`data`."""
+    glossary_key: str = ""
+    """A digest of :attr:`glossary`, computed once per locale rather than once per catalogue."""
 
     def key_parts(self) -> tuple[bytes | str, ...]:
         required = "\0".join(self.required) if self.required is not None else "-"
-        return (str(self.path), self.data, self.locale or "", repr(self.glossary), required)
+        return (str(self.path), self.data, self.locale or "", self.glossary_key or repr(self.glossary), required)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +228,10 @@ def run_checks(
     for code in codes:
         folder = config.locale_dir / code / "LC_MESSAGES"
         entries = tuple(g for g in glossary if g.locale == code and g.enforced)
+        entries_key = digest(repr(entries))
         required = articles[1] if articles is not None else {}
         for path in sorted(folder.glob("*.po")):
-            units.append(_read_unit(run, path, code, entries, required.get(path.stem) if articles is not None else None))
+            units.append(_read_unit(run, path, code, entries, required.get(path.stem) if articles is not None else None, entries_key))
     checked = _check_units(run, [unit for unit in units if unit is not None])
     results: dict[tuple[str, str], _Checked] = {}
     for unit, result in checked:
@@ -277,7 +281,12 @@ def _disclaimers(item: tuple[str, Article]) -> tuple[str, ...]:
 
 
 def _read_unit(
-    run: _Run, path: Path, locale: str | None, glossary: tuple[GlossaryEntry, ...] = (), required: tuple[str, ...] | None = None
+    run: _Run,
+    path: Path,
+    locale: str | None,
+    glossary: tuple[GlossaryEntry, ...] = (),
+    required: tuple[str, ...] | None = None,
+    glossary_key: str = "",
 ) -> _Unit | None:
     """The unit for one file, or ``None`` with a finding when it cannot be read."""
     known = run.loaded.catalogs.get(path) if run.loaded is not None else None
@@ -288,7 +297,7 @@ def _read_unit(
         run.broken.add(path)
         run.add("syntax", path, None, problem, locale, path.stem)
         return None
-    return _Unit(path, data, locale, glossary, required, known)
+    return _Unit(path, data, locale, glossary, required, known, glossary_key)
 
 
 def _check_units(run: _Run, units: list[_Unit]) -> list[tuple[_Unit, _Checked]]:
@@ -319,7 +328,7 @@ def _check_unit(config: Config, min_percent: float | None, unit: _Unit) -> _Chec
     _check_header(out, catalog, path, info)
     figures = catalog_stats(catalog, code, path.stem)
     _check_completeness(out, figures, path)
-    _check_entries(out, catalog, path, info, unit.glossary)
+    _check_entries(out, catalog, path, info, unit.glossary, unit.glossary_key)
     _check_catalogue(out, catalog, path, info)
     required = _required_for(out, code, path, catalog, unit.required) if unit.required is not None else ()
     return _Checked(tuple(out.findings), figures, required, False)
@@ -364,17 +373,15 @@ def _check_plural_rule(run: _Findings, catalog: Catalog, path: Path, info: Local
     """The header's own rule is the authority (as for libintl); it must be sound and one the
     project knows for the language, and every plural entry must have its number of forms."""
     code, domain, line = info.code, path.stem, catalog.header.line or 1
-    declared = plural_forms(catalog)
+    declared, problem, known = _judge_rule(code, catalog.header_fields.get("Plural-Forms"))
     if declared is None:
         if any(m.msgid_plural is not None for m in catalog.active):
             run.add("plural-forms", path, line, "plural entries but no Plural-Forms in the header: msgfmt will use English's rule", code, domain)
         return
     value = declared.header
-    problem = declared.problem()
     if problem is not None:
         run.add("plural-forms", path, line, f"Plural-Forms {value!r}: {problem}", code, domain)
         return
-    known = identify(code, declared)
     if known is None:
         choices = " or ".join(describe(k) for k in known_rules(code) if k.defect is None and k.scheme != "babel")
         run.add("plural-forms", path, line, f"Plural-Forms {value!r} is not a rule known for {info.english_name}: expected {choices or 'a rule from CLDR'}", code, domain)
@@ -389,6 +396,20 @@ def _check_plural_rule(run: _Findings, catalog: Catalog, path: Path, info: Local
     for message in catalog.active:
         if message.msgid_plural is not None and any(message.msgstr) and len(message.msgstr) != declared.nplurals:
             run.add("plural-forms", path, message.line, f"{len(message.msgstr)} plural forms, the header's Plural-Forms has {declared.nplurals}", code, domain, message.msgid)
+
+
+@lru_cache(maxsize=256)
+def _judge_rule(code: str, value: str | None) -> tuple[PluralRule | None, str | None, KnownRule | None]:
+    """A header's Plural-Forms as a rule, what is wrong with it, and the known rule it is (judged
+    once per locale and header: a locale's thousand catalogues share one)."""
+    if value is None:
+        return None, None, None
+    try:
+        declared = parse_plural_forms(value)
+    except PluralExpressionError:
+        return None, None, None
+    problem = declared.problem()
+    return declared, problem, identify(code, declared) if problem is None else None
 
 
 def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> None:
@@ -409,25 +430,73 @@ def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> No
         )
 
 
-def _check_entries(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...]) -> None:
+def _check_entries(
+    run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...], glossary_key: str = ""
+) -> None:
     markup = "format" if path.stem == UI_DOMAIN else "markdown"
     checks = entry_checks()
+    memo = _entry_memo(info.code, markup, glossary_key or glossary, tuple((k, v.function) for k, v in checks.items()))
     for message in catalog.active:
         if not message.translated:
             continue
-        skip = entry_ignores(message)
-        for index, translation in enumerate(message.msgstr):
-            source = message.msgid_plural if index and message.msgid_plural else message.msgid
-            if "newline" not in skip:
-                for edge, test in (("begin", str.startswith), ("end", str.endswith)):
-                    if test(source, "\n") != test(translation, "\n"):
-                        run.add("newline", path, message.line, f"the source and translation do not both {edge} with a newline", info.code, path.stem, message.msgid)
-            context = EntryContext(message, source, translation, info, markup, glossary)
-            for check_id, info_ in checks.items():
-                if check_id in skip or info_.function is None:
-                    continue
-                for problem in info_.function(context):
-                    run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+        key = _entry_key(message)
+        problems = memo.get(key)
+        if problems is None:
+            problems = memo[key] = _entry_problems(message, info, markup, glossary, checks)
+        for check_id, problem in problems:
+            run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+
+
+_MEMO_LIMIT = 200_000
+_ENTRY_MEMOS: dict[tuple[object, ...], dict[tuple[object, ...], tuple[tuple[str, str], ...]]] = {}
+"""What the entry checks found per entry text, per locale, markup, glossary and set of checks:
+the same segment recurs across a site's catalogues (a thousand articles have some 25,000
+entries but 8,000 distinct texts), and a check's result depends on the entry's text alone."""
+
+
+def _entry_memo(code: str, markup: str, glossary: str | tuple[GlossaryEntry, ...], checks: tuple[object, ...]) -> dict[tuple[object, ...], tuple[tuple[str, str], ...]]:
+    if sum(len(memo) for memo in _ENTRY_MEMOS.values()) > _MEMO_LIMIT:
+        _ENTRY_MEMOS.clear()
+    return _ENTRY_MEMOS.setdefault((code, markup, glossary, checks), {})
+
+
+def _entry_key(message: Message) -> tuple[object, ...]:
+    """What an entry check sees of an entry (:func:`_as_checked`)."""
+    return (
+        message.msgid, message.msgstr, message.msgid_plural, message.msgctxt, message.translator_comments,
+        message.flags, message.previous_msgctxt, message.previous_msgid, message.previous_msgid_plural,
+    )  # fmt: skip
+
+
+def _as_checked(message: Message) -> Message:
+    """The entry without its place in the file (line, references) and without the extract's
+    comments (what the segment is, where the memory's translation came from): checks judge the
+    text, so that what they find holds wherever the same text recurs."""
+    return Message(
+        message.msgid, message.msgstr, message.msgid_plural, message.msgctxt, message.translator_comments, (), (),
+        message.flags, message.previous_msgctxt, message.previous_msgid, message.previous_msgid_plural, message.obsolete, 0,
+    )  # fmt: skip
+
+
+def _entry_problems(
+    message: Message, info: LocaleInfo, markup: str, glossary: tuple[GlossaryEntry, ...], checks: dict[str, CheckInfo]
+) -> tuple[tuple[str, str], ...]:
+    """``(check, problem)`` for every problem the entry checks find in one translated entry."""
+    found: list[tuple[str, str]] = []
+    message = _as_checked(message)
+    skip = entry_ignores(message)
+    for index, translation in enumerate(message.msgstr):
+        source = message.msgid_plural if index and message.msgid_plural else message.msgid
+        if "newline" not in skip:
+            for edge, test in (("begin", str.startswith), ("end", str.endswith)):
+                if test(source, "\n") != test(translation, "\n"):
+                    found.append(("newline", f"the source and translation do not both {edge} with a newline"))
+        context = EntryContext(message, source, translation, info, markup, glossary)
+        for check_id, info_ in checks.items():
+            if check_id in skip or info_.function is None:
+                continue
+            found.extend((check_id, problem) for problem in info_.function(context))
+    return tuple(found)
 
 
 def _check_catalogue(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
