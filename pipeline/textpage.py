@@ -88,7 +88,9 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "", languag
         if glue:
             found = [i for i in found if not _after_one_letter_word(paragraph, i)]
         starts = [0, *found, len(paragraph)]
-        measure: Callable[[str], int] = len if single_width(paragraph) else text_width
+        measure: Callable[[str], int] = text_width
+        if single_width(paragraph):
+            measure = len
         used = text_width(prefix)  # columns of prefix + line: widths add up, so no line is measured twice
         for start, end in zip(starts, starts[1:]):
             piece = paragraph[start:end]
