@@ -35,6 +35,8 @@ from .ui import ui_template
 
 UI_DOMAIN = "ui"
 _CREATION_DATE = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000")
+"""A creation date as :func:`now_stamp` writes it."""
 GENERATOR = "translatio"
 
 
@@ -167,11 +169,23 @@ def finish_template(template: Template, config: Config, current: bytes | None = 
     if current is None:
         return dated(now_stamp())
     found = _CREATION_DATE.search(current)
-    if found:  # the old date, read from the bytes: parsing the whole file is not needed here
-        kept = dated(found.group(1).decode("utf-8", "replace"))
-        if kept[1].encode("utf-8") == current:
-            return kept
-    return dated(now_stamp())
+    if not found:
+        return dated(now_stamp())
+    old = found.group(1).decode("utf-8", "replace")  # read from the bytes: no need to parse the file
+    kept = dated(old)
+    if kept[1].encode("utf-8") == current:
+        return kept
+    created = now_stamp()
+    if not _STAMP.fullmatch(old):
+        return dated(created)
+    # Only the date differs, and it has the same length: the header's line changes, no other byte
+    # (formatting the whole template again would give the same text; a large site changes
+    # hundreds of templates in one update).
+    line = f'"POT-Creation-Date: {old}\\n"'
+    if kept[1].count(line) != 1:
+        return dated(created)
+    catalog = replace(kept[0], header=template_header(template.domain, config, created))
+    return catalog, kept[1].replace(line, f'"POT-Creation-Date: {created}\\n"')
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pytest
 
 from pipeline import update as update_module
-from pipeline.catalogs import Message, read_po, write_po
+from pipeline.catalogs import Message, format_po, read_po, write_po
 from pipeline.cli import main
 from pipeline.config import Config, load_config
 from pipeline.memory.tmx import read_tmx
@@ -217,8 +217,25 @@ def test_pot_creation_date_is_stable_until_the_messages_change(valium_project: P
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2023-11-14 22:13+0000"
     article = valium_project / "source" / "valium.md"
     article.write_text(article.read_text(encoding="utf-8").replace("Seizure Control", "Seizure Management"), encoding="utf-8")
-    write_templates(config, extract_project(config).texts)
+    import pipeline.extract as extract_module
+
+    formatted: list[object] = []
+    real_format = extract_module.format_po
+    monkeypatch.setattr(extract_module, "format_po", lambda catalog: formatted.append(catalog) or real_format(catalog))
+    extraction = extract_project(config)
+    assert len(formatted) == len(extraction.texts)  # each template formatted once, the changed one too
+    monkeypatch.setattr(extract_module, "format_po", real_format)
+    write_templates(config, extraction.texts)
     assert read_po(pot).header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
+    # the new date is written into the text made with the old one: the same bytes as formatting
+    # the finished template anew, and the catalogue returned is that template
+    assert extraction.texts[pot] == format_po(extraction.catalogs[pot])
+    assert extraction.catalogs[pot].header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
+    (valium_project / "locale" / "valium.pot").write_bytes(pot.read_bytes().replace(b"2027-01-15 08:00+0000", b"2027-01-15 8:00 UTC"))
+    article.write_text(article.read_text(encoding="utf-8").replace("Seizure Management", "Seizure Control"), encoding="utf-8")
+    extraction = extract_project(config)  # an old date in another form: formatted anew
+    assert extraction.texts[pot] == format_po(extraction.catalogs[pot])
+    assert extraction.catalogs[pot].header_fields["POT-Creation-Date"] == "2027-01-15 08:00+0000"
 
 
 def test_identical_text_is_one_message_with_every_reference_and_kind(project: Path) -> None:
