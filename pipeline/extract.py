@@ -209,11 +209,12 @@ def extract_project(config: Config) -> Extraction:
     cache = project_cache(config.root)
     templates: list[Template] = []
     finished: dict[Path, tuple[Catalog, str]] = {}
-    for article, source_key in zip(articles, keys):
-        path = config.locale_dir / f"{article.slug}.pot"
-        current = _current_bytes(path, article.slug)
-        key = cache.key("template", source_key, config.fingerprint(), current) if current is not None else ""
-        found = cache.get(key) if key else None
+    paths = [config.locale_dir / f"{article.slug}.pot" for article in articles]
+    currents = [_current_bytes(path, article.slug) for path, article in zip(paths, articles)]
+    lookups = [_template_key(config, source_key, current) if current is not None else "" for source_key, current in zip(keys, currents)]
+    held = cache.get_many(k for k in lookups if k)
+    for article, source_key, path, current, key in zip(articles, keys, paths, currents, lookups):
+        found = held.get(key) if key else None
         if found is None:
             template = _template(config, article, source_key)
             found = finish_template(template, config, current)
@@ -228,6 +229,22 @@ def extract_project(config: Config) -> Extraction:
     finished[ui.path] = finish_template(ui, config)
     cache.flush()
     return Extraction(tuple(templates), {path: pair[0] for path, pair in finished.items()}, {path: pair[1] for path, pair in finished.items()})
+
+
+def _template_key(config: Config, source_key: str, data: bytes) -> str:
+    """The cache key of a finished template: its article's key, the settings and the file's bytes."""
+    return project_cache(config.root).key("template", source_key, config.fingerprint(), data)
+
+
+def remember_finished(config: Config, extraction: Extraction, written: list[Path]) -> None:
+    """Note in the cache that the templates just written are finished as they are: the
+    :func:`extract_project` that follows (a ``check`` or ``build`` after ``update``) takes them as
+    they are instead of building and formatting each again to find it unchanged."""
+    cache = project_cache(config.root)
+    for template in extraction.templates:
+        if template.source_key and template.path in written:
+            text = extraction.texts[template.path]
+            cache.put(_template_key(config, template.source_key, text.encode("utf-8")), (extraction.catalogs[template.path], text))
 
 
 def write_templates(config: Config, texts: dict[Path, str]) -> list[Path]:

@@ -31,7 +31,7 @@ from .cache import Cache, project_cache
 from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
 from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputError
-from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, stale_templates, write_templates
+from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, remember_finished, stale_templates, write_templates
 from .files import FileState, Staged, read_with_state, stage, stat_state, sync_staged, write_atomic
 from .loading import parse_catalogs
 from .locales import locale_info, normalize_locale
@@ -389,19 +389,6 @@ def _merge(
     return LocaleDomainResult(code, template.domain, path, summary, created=old is None), merged
 
 
-def _record_templates(config: Config, extraction: Extraction, written: list[Path]) -> None:
-    """Note in the cache that the templates just written are finished as they are, under the key
-    :func:`pipeline.extract.extract_project` looks up (the article's key and the file's bytes):
-    the ``check`` or ``build`` that follows takes them as they are instead of building and
-    formatting each again to find it unchanged — as merges record their fixed points."""
-    cache = project_cache(config.root)
-    for template in extraction.templates:
-        if template.source_key and template.path in written:
-            text = extraction.texts[template.path]
-            key = cache.key("template", template.source_key, config.fingerprint(), text.encode("utf-8"))
-            cache.put(key, (extraction.catalogs[template.path], text))
-
-
 def _signature(inputs: UpdateInputs, path: Path) -> str:
     state = inputs.states.get(path)
     return state.signature if state is not None else file_signature(path)
@@ -490,7 +477,7 @@ class _Writing:
     def run(self) -> list[LocaleDomainResult]:
         try:
             written = [path for path in self.plan.extraction.texts if self._swap(path) is not None]
-            _record_templates(self.config, self.plan.extraction, written)
+            remember_finished(self.config, self.plan.extraction, written)
             for stale in stale_templates(self.config, self.plan.extraction.texts):
                 stale.unlink()
             results = [self._catalogue(result, text) for (result, _), text in zip(self.plan.catalogs, self.plan.texts)]
