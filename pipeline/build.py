@@ -209,7 +209,6 @@ def build_site(
     cached = set() if publish_status else cache.present(keys.values())
     needed = [k for k in files if k[1] == UI_DOMAIN or keys.get(k) not in cached]
     catalogs = _parse_catalogs(config, files, needed)
-    catalogs.update({k: None for code in codes for k in [(code, UI_DOMAIN), *((code, a.slug) for a in articles)] if k not in files})
     env = make_environment(templates)
     for name in TEMPLATES:
         load_template(env, name)  # a broken template fails now, before any rendering

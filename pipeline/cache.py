@@ -96,14 +96,8 @@ class Cache:
         self.hits += len(found)
         wanted = [k for k in wanted if k not in found]
         rows: dict[str, tuple[bytes, bytes]] = {k: self.written[k] for k in wanted if k in self.written}
-        missing = [k for k in wanted if k not in rows]
-        for start in range(0, len(missing), 500):
-            batch = missing[start : start + 500]
-            try:
-                query = f"SELECT key, checksum, value FROM entries WHERE key IN ({','.join('?' * len(batch))})"
-                rows.update((key, (bytes(checksum), bytes(value))) for key, checksum, value in self.db.execute(query, batch))
-            except sqlite3.DatabaseError:
-                pass
+        stored = self._select("key, checksum, value", [k for k in wanted if k not in rows])
+        rows.update((key, (bytes(checksum), bytes(value))) for key, checksum, value in stored)
         for key in wanted:
             value = _load(rows.get(key))
             if value is None:
@@ -123,15 +117,22 @@ class Cache:
         if self.db is None:
             return set()
         found = {k for k in wanted if k in self.memo or k in self.written}
-        missing = [k for k in wanted if k not in found]
-        for start in range(0, len(missing), 500):
-            batch = missing[start : start + 500]
+        found.update(key for (key,) in self._select("key", [k for k in wanted if k not in found]))
+        return found
+
+    def _select(self, columns: str, keys: list[str]) -> list[tuple[Any, ...]]:
+        """Rows of the entries with these keys, asked 500 at a time; a damaged database gives
+        none (every key a miss)."""
+        rows: list[tuple[Any, ...]] = []
+        if self.db is None:
+            return rows
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
             try:
-                query = f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(batch))})"
-                found.update(key for (key,) in self.db.execute(query, batch))
+                rows.extend(self.db.execute(f"SELECT {columns} FROM entries WHERE key IN ({','.join('?' * len(batch))})", batch))
             except sqlite3.DatabaseError:
                 pass
-        return found
+        return rows
 
     def put(self, key: str, value: Any, remember: bool = True) -> None:
         if self.db is None:

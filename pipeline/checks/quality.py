@@ -62,11 +62,16 @@ def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
         yield from _markup_differences(links, emphasis, code, got_links, got_emphasis, got_code)
     if "[^" not in ctx.source and "[^" not in ctx.translation:
         return
-    notes, got_notes = _footnotes(ctx.source), _footnotes(ctx.translation)
-    for label in notes - got_notes:
-        yield f"footnote reference [^{label}] of the source is missing"
-    for label in got_notes - notes:
-        yield f"footnote reference [^{label}] is not in the source"
+    yield from _both_ways(_footnotes(ctx.source), _footnotes(ctx.translation), "footnote reference [^{}]")
+
+
+def _both_ways(want: Counter[str], got: Counter[str], what: str) -> Iterator[str]:
+    """What the source has and the translation lacks, then what the translation adds (``what``
+    names one, with ``{}`` for it)."""
+    for item in want - got:
+        yield f"{what.format(item)} of the source is missing"
+    for item in got - want:
+        yield f"{what.format(item)} is not in the source"
 
 
 def _markup_differences(
@@ -170,11 +175,7 @@ def numbers_differ(ctx: EntryContext) -> Iterator[str]:
     """Numbers of the source missing from the translation, or new ones (in medical text, a dose)."""
     if ctx.markup != "markdown":
         return
-    want, got = numbers(ctx.source), numbers(ctx.translation)
-    for number in want - got:
-        yield f"number {number} of the source is missing"
-    for number in got - want:
-        yield f"number {number} is not in the source"
+    yield from _both_ways(numbers(ctx.source), numbers(ctx.translation), "number {}")
 
 
 @check("whitespace", Severity.WARNING)

@@ -32,16 +32,20 @@ def read_ahead(items: Iterable[Item], depth: int = 2) -> Iterator[Item]:
 
     source = iter(items)
 
+    def offer(value: object) -> bool:
+        """Hand ``value`` to the consumer; ``False`` once the consumer has stopped."""
+        while not stop.is_set():
+            try:
+                waiting.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in source:
-                while not stop.is_set():
-                    try:
-                        waiting.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(item):
                     return
             outcome: object = _DONE
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
@@ -50,12 +54,7 @@ def read_ahead(items: Iterable[Item], depth: int = 2) -> Iterator[Item]:
             close = getattr(source, "close", None)
             if close is not None:
                 close()  # a generator reading a file closes it now, not when collected
-        while not stop.is_set():
-            try:
-                waiting.put(outcome, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        offer(outcome)
 
     reader = threading.Thread(target=produce, name="translatio-read-ahead", daemon=True)
     reader.start()
