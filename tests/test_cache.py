@@ -58,6 +58,14 @@ def _cycle(project: Path, *options: str) -> dict[str, bytes]:
     return _tree(project)
 
 
+@pytest.fixture(autouse=True)
+def _fixed_creation_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs compared here must differ only by the cache: an edit changes the templates, whose
+    creation date would otherwise be the minute each run ends in (CI once saw two runs straddle
+    one)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+
+
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A cache of this test's own, empty at the start."""
@@ -75,7 +83,6 @@ def _copy(shipped: Path, name: str) -> Path:
 
 
 def test_cold_warm_and_uncached_runs_write_the_same_bytes(shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # the edit changes the templates: their date must not be the minute each run ends in
     cached, uncached = _copy(shipped_project, "cached"), _copy(shipped_project, "uncached")
     first = _cycle(cached)
     assert any(cache_dir.iterdir()), "the cold run stored nothing"
