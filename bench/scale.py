@@ -10,10 +10,10 @@ The jobs, on one generated site per size (:mod:`corpus`: articles of the shape o
   German catalogue with the new template, both as ONE combined file (``msgcat``-ed beforehand,
   untimed): msgmerge's best layout, not ours.
 - **check one locale** after that update: ``translatio check -l de`` (every check: syntax,
-  headers, plural rule, completeness, the disclaimer, 15 quality checks, freshness — which
-  plans a whole update) with the cache as the update left it, and with ``--no-cache``. Peers on
-  the combined updated catalogue: Translate Toolkit's ``pofilter`` (its default test set, 47
-  tests), and ``msgfmt --check`` (syntax and format strings only).
+  headers, plural rule, completeness, the disclaimer, 29 entry checks, freshness — which
+  plans a whole update: ``translatio check --list``) with the cache as the update left it, and with ``--no-cache``. Peers on
+  the combined updated catalogue: Translate Toolkit's ``pofilter`` (its default test set, the
+  46 tests of ``pofilter --listfilters``), and ``msgfmt --check`` (syntax and format strings only).
 - **build** every page (English + 3 locales, HTML and text, each page verified): cold
   (``--no-cache``) and warm after one article's edit. The floor: the same number of pages
   rendered by markdown-it-py and Jinja and written, with nothing read from catalogues and

@@ -284,14 +284,26 @@ def serve(ctx: click.Context, locales: tuple[str, ...], port: int, status: bool 
 @click.option("--html", "html_page", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write an HTML status page (and badges beside it).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report to a file instead of standard output.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), default=None, help="An earlier 'check --format json' report: fail if a locale's translated or reviewed share dropped, or a translated disclaimer fell back.")
+@click.option("--list", "list_checks", is_flag=True, help="List every check with its severity and what it looks for, and exit.")
 @click.pass_context
 def check(
-    ctx: click.Context, locales: tuple[str, ...], output_format: str, min_percent: float | None, strict: bool, html_page: Path | None, output: Path | None, baseline: Path | None
+    ctx: click.Context,
+    locales: tuple[str, ...],
+    output_format: str,
+    min_percent: float | None,
+    strict: bool,
+    html_page: Path | None,
+    output: Path | None,
+    baseline: Path | None,
+    list_checks: bool,
 ) -> None:
     """Check catalogues: freshness, syntax, completeness, the disclaimer, reviews, quality. Exit 1 on failure."""
-    from .checks import FORMATS, run_checks, with_baseline, write_status
+    from .checks import FORMATS, check_list, run_checks, with_baseline, write_status
     from .files import is_special, write_atomic
 
+    if list_checks:
+        click.echo(check_list(as_json=output_format == "json"), nl=False)
+        return
     config = _config(ctx)
     report = run_checks(config, list(locales) or None, min_percent)
     if baseline is not None:

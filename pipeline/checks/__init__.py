@@ -7,7 +7,7 @@ into text, JSON, JUnit, GitHub annotations or SARIF; :mod:`.status` into an HTML
 from __future__ import annotations
 
 from .findings import Finding, Severity
-from .formats import FORMATS
+from .formats import FORMATS, check_list
 from .registry import REGISTRY, CheckInfo, check
 from .runner import CheckReport, RequiredResult, run_checks
 from .status import badge_svg, write_status
@@ -23,6 +23,7 @@ __all__ = [
     "Severity",
     "badge_svg",
     "check",
+    "check_list",
     "run_checks",
     "with_baseline",
     "write_status",

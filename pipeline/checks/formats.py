@@ -260,3 +260,16 @@ FORMATS: dict[str, Callable[..., str]] = {
     "github": format_github,
     "sarif": format_sarif,
 }
+
+
+def check_list(as_json: bool = False) -> str:
+    """Every registered check: id, severity, what it looks for, and whether it judges an entry
+    or a whole catalogue (``check --list``, as ``pofilter --listfilters``)."""
+    rows = [
+        {"id": info.id, "severity": info.severity.value, "scope": "entry" if info.function is not None else "catalogue", "title": info.title}
+        for info in sorted(REGISTRY.values(), key=lambda info: info.id)
+    ]
+    if as_json:
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    width = max(len(row["id"]) for row in rows)
+    return "".join(f"{row['id']:<{width}}  {row['severity']:<7}  {row['scope']:<9}  {row['title']}\n" for row in rows)

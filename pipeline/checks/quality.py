@@ -151,7 +151,7 @@ def invisible_character(ctx: EntryContext) -> Iterator[str]:
         yield f"invisible character {_names(found)}"
 
 
-_PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
+PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 @check("placeholders", Severity.ERROR)
@@ -162,7 +162,7 @@ def placeholders(ctx: EntryContext) -> Iterator[str]:
         got = python_placeholders(ctx.translation)
         plural = ctx.message.msgid_plural is not None
     else:
-        wanted, got, plural = set(_PLACEHOLDER.findall(ctx.source)), set(_PLACEHOLDER.findall(ctx.translation)), False
+        wanted, got, plural = set(PLACEHOLDER.findall(ctx.source)), set(PLACEHOLDER.findall(ctx.translation)), False
     for item in sorted(got - wanted):
         yield f"placeholder {item} is not in the source; the page would show it or fail"
     if not plural:  # a plural form may leave the number out ("one minute")
@@ -186,6 +186,30 @@ def whitespace(ctx: EntryContext) -> Iterator[str]:
         translation_pad = len(ctx.translation) - len(strip(ctx.translation))
         if source_pad != translation_pad:
             yield f"{side} whitespace differs from the source's"
+
+
+@check("blank", Severity.ERROR)
+def blank(ctx: EntryContext) -> Iterator[str]:
+    """A translation of whitespace only: it counts as translated and would publish nothing."""
+    if not ctx.translation.strip() and ctx.source.strip():
+        yield "the translation is blank (whitespace only); the page would show an empty segment"
+
+
+@check("tabs", Severity.WARNING)
+def tabs(ctx: EntryContext) -> Iterator[str]:
+    """A tab character the source does not have (Markdown may read it as the start of code)."""
+    if "\t" in ctx.translation and ctx.translation.count("\t") > ctx.source.count("\t"):
+        yield "a tab character that is not in the source"
+
+
+_CONFLICT = "#-#-#-#-#"
+
+
+@check("merge-conflict", Severity.ERROR)
+def merge_conflict(ctx: EntryContext) -> Iterator[str]:
+    """msgcat's conflict marker (#-#-#-#-#): two catalogues' translations were joined into one."""
+    if _CONFLICT in ctx.translation and _CONFLICT not in ctx.source:
+        yield "msgcat joined two translations here (#-#-#-#-# lines): keep one and delete the rest"
 
 
 @check("doubled-spaces", Severity.WARNING)

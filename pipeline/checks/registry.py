@@ -4,7 +4,7 @@ A check receives one translated entry (:class:`EntryContext`) and yields one mes
 a catalogue check with a function receives a whole catalogue (:class:`CatalogueContext`) and
 yields ``(entry, message)`` pairs — for what an entry check cannot see, such as an approval
 that no longer matches a fuzzy entry.
-Its title is the first line of its docstring (shown in reports and SARIF rules), like Translate
+Its title is the first paragraph of its docstring (shown in reports and SARIF rules), like Translate
 Toolkit's check decorators. The registry is a plain dict that a run copies and filters per
 locale and per entry, so switching a check off never changes the registry itself.
 """
@@ -72,7 +72,7 @@ def check(id: str, severity: Severity) -> Callable[[EntryCheck], EntryCheck]:
     """Register an entry check under ``id``."""
 
     def register(function: EntryCheck) -> EntryCheck:
-        title = (function.__doc__ or id).strip().splitlines()[0]
+        title = " ".join((function.__doc__ or id).strip().split("\n\n")[0].split())
         REGISTRY[id] = CheckInfo(id, severity, title, function)
         return function
 

@@ -42,7 +42,7 @@ from ..sources import Article
 from ..stats import CatalogStats, catalog_stats
 from ..memory.project import memory_lock, open_memory
 from ..update import plan_update, po_path, read_inputs
-from . import quality, review  # noqa: F401  (register the entry and catalogue checks)
+from . import prose, quality, review  # noqa: F401  (register the entry and catalogue checks)
 from .findings import Finding, Severity
 from .registry import CatalogueContext, CheckInfo, EntryContext, catalogue_check, catalogue_functions, entry_checks
 
@@ -496,7 +496,7 @@ def _entry_problems(
             if check_id in skip or info_.function is None:
                 continue
             found.extend((check_id, problem) for problem in info_.function(context))
-    return tuple(found)
+    return tuple(dict.fromkeys(found))  # a problem of several plural forms is said once
 
 
 def _check_catalogue(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo) -> None:
