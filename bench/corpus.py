@@ -506,7 +506,8 @@ def write_site(root: Path, articles: int = 1000, seed: int = SEED, locales: tupl
 
 
 def pseudo_translate(text: str, locale: str) -> str:
-    """A deterministic stand-in for a translation: the locale tag in front of the English.
+    """A deterministic stand-in for a translation: the locale tag in front of the English, in
+    capitals (a translation begins with a capital where its source does: ``check`` would say so).
 
     It keeps everything the build checks in a required segment (sentences, link targets,
     numbers) and every inline Markdown construct, so that pages render and verify exactly as
@@ -514,7 +515,7 @@ def pseudo_translate(text: str, locale: str) -> str:
     """
     if not text:
         return text
-    return f"[{locale}] {text}"
+    return f"[{locale.upper()}] {text}"
 
 
 def translate_project(root: Path, locales: tuple[str, ...] = LOCALES) -> int:

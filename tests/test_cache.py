@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -281,6 +282,40 @@ def test_a_warm_check_checks_again_only_the_catalogue_that_changed(
     checked.clear()
     uncached = main(["-C", str(shipped_project), "--no-cache", "check", "--format", "json"]), capsys.readouterr().out
     assert first == uncached and len(checked) > 10
+
+
+def test_a_check_after_an_edit_checks_again_only_the_entries_whose_text_changed(
+    shipped_project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Entry results are kept per locale across runs (by the entry's text): after one
+    translation is edited, a new process runs the entry checks on that entry alone, and reports
+    what an uncached check reports — its finding included."""
+    from pipeline.checks import runner
+
+    judged: list[str] = []
+    real = runner._entry_problems
+
+    def counting(message, *args):  # type: ignore[no-untyped-def]
+        judged.append(message.msgid)
+        return real(message, *args)
+
+    monkeypatch.setattr(runner, "_entry_problems", counting)
+    assert main(["-C", str(shipped_project), "check"]) == 0
+    assert len(judged) > 50
+    german = shipped_project / "locale" / "de" / "LC_MESSAGES" / "valium.po"
+    text = german.read_text(encoding="utf-8")
+    edited = text.replace('msgstr "Abhängigkeit"', 'msgstr "abhängigkeit  "', 1)
+    assert edited != text
+    german.write_text(edited, encoding="utf-8")
+    runner._ENTRY_MEMOS.clear()  # as in a new process
+    judged.clear()
+    capsys.readouterr()
+    warm = main(["-C", str(shipped_project), "check", "--format", "json"]), capsys.readouterr().out
+    assert judged == ["Dependency"]
+    runner._ENTRY_MEMOS.clear()
+    cold = main(["-C", str(shipped_project), "--no-cache", "check", "--format", "json"]), capsys.readouterr().out
+    assert warm == cold
+    assert {"start-capital", "whitespace"} <= {f["check"] for f in json.loads(warm[1])["findings"]}
 
 
 def test_an_update_after_an_update_reports_what_an_uncached_one_reports(

@@ -22,6 +22,7 @@ for one entry with a translator comment ``# translatio-ignore: length-ratio, num
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -117,10 +118,17 @@ class CheckReport:
         return not (self.findings if strict else self.errors)
 
     def relative(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return _relative(self.root, path)
+
+
+@lru_cache(maxsize=4096)
+def _relative(root: Path, path: Path) -> str:
+    """A finding's path as the report shows it (resolved once per file: a site of a thousand
+    catalogues can have tens of thousands of findings, and resolving is a system call per part)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def entry_ignores(message: Message) -> set[str]:
@@ -205,6 +213,10 @@ class _Checked:
     stats: CatalogStats | None
     required: tuple[tuple[RequiredResult, Finding | None], ...]
     broken: bool
+    entries: tuple[tuple[bytes, tuple[tuple[str, str], ...]], ...] = ()
+    """What the entry checks found in each translated entry, by the entry's digest
+    (:func:`_entry_key`): kept per locale across runs, so that a check after an edit checks only
+    the entries whose text changed."""
 
 
 def run_checks(
@@ -232,7 +244,9 @@ def run_checks(
         required = articles[1] if articles is not None else {}
         for path in sorted(folder.glob("*.po")):
             units.append(_read_unit(run, path, code, entries, required.get(path.stem) if articles is not None else None, entries_key))
+    memos = _load_entry_memos(run, codes, glossary)
     checked = _check_units(run, [unit for unit in units if unit is not None])
+    _store_entry_memos(run, memos, checked)
     results: dict[tuple[str, str], _Checked] = {}
     for unit, result in checked:
         run.findings.extend(result.findings)
@@ -328,10 +342,10 @@ def _check_unit(config: Config, min_percent: float | None, unit: _Unit) -> _Chec
     _check_header(out, catalog, path, info)
     figures = catalog_stats(catalog, code, path.stem)
     _check_completeness(out, figures, path)
-    _check_entries(out, catalog, path, info, unit.glossary, unit.glossary_key)
+    entries = _check_entries(out, catalog, path, info, unit.glossary, unit.glossary_key)
     _check_catalogue(out, catalog, path, info)
     required = _required_for(out, code, path, catalog, unit.required) if unit.required is not None else ()
-    return _Checked(tuple(out.findings), figures, required, False)
+    return _Checked(tuple(out.findings), figures, required, False, entries)
 
 
 def _glossary(run: _Run) -> list[GlossaryEntry]:
@@ -430,12 +444,19 @@ def _check_completeness(run: _Findings, figures: CatalogStats, path: Path) -> No
         )
 
 
+def _markup_of(domain: str) -> str:
+    return "format" if domain == UI_DOMAIN else "markdown"
+
+
 def _check_entries(
     run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...], glossary_key: str = ""
-) -> None:
-    markup = "format" if path.stem == UI_DOMAIN else "markdown"
+) -> tuple[tuple[bytes, tuple[tuple[str, str], ...]], ...]:
+    """Run the entry checks on each translated entry (once per distinct entry text) and report
+    what they find at the entry's line; returns each entry's digest with its problems."""
+    markup = _markup_of(path.stem)
     checks = entry_checks()
-    memo = _entry_memo(info.code, markup, glossary_key or glossary, tuple((k, v.function) for k, v in checks.items()))
+    memo = _entry_memo((info.code, markup, glossary_key or digest(repr(glossary)), _signature(checks)))
+    seen: list[tuple[bytes, tuple[tuple[str, str], ...]]] = []
     for message in catalog.active:
         if not message.translated:
             continue
@@ -443,29 +464,82 @@ def _check_entries(
         problems = memo.get(key)
         if problems is None:
             problems = memo[key] = _entry_problems(message, info, markup, glossary, checks)
+        seen.append((key, problems))
         for check_id, problem in problems:
             run.add(check_id, path, message.line, problem, info.code, path.stem, message.msgid)
+    return tuple(seen)
 
 
 _MEMO_LIMIT = 200_000
-_ENTRY_MEMOS: dict[tuple[object, ...], dict[tuple[object, ...], tuple[tuple[str, str], ...]]] = {}
-"""What the entry checks found per entry text, per locale, markup, glossary and set of checks:
-the same segment recurs across a site's catalogues (a thousand articles have some 25,000
-entries but 8,000 distinct texts), and a check's result depends on the entry's text alone."""
+_MemoId = tuple[str, str, str, tuple[tuple[str, object], ...]]
+"""Locale, markup, glossary digest and the entry checks (id and function)."""
+_ENTRY_MEMOS: dict[_MemoId, dict[bytes, tuple[tuple[str, str], ...]]] = {}
+"""What the entry checks found per entry text, per locale, markup and glossary: the same segment
+recurs across a site's catalogues (a thousand articles have some 25,000 entries but 8,000
+distinct texts), and a check's result depends on the entry's text alone. Filled from the cache
+before the workers fork (:func:`_load_entry_memos`), so they start with the last run's results;
+the code's fingerprint is in every cache key, so a change of any check starts afresh."""
 
 
-def _entry_memo(code: str, markup: str, glossary: str | tuple[GlossaryEntry, ...], checks: tuple[object, ...]) -> dict[tuple[object, ...], tuple[tuple[str, str], ...]]:
+def _entry_memo(memo_id: _MemoId) -> dict[bytes, tuple[tuple[str, str], ...]]:
     if sum(len(memo) for memo in _ENTRY_MEMOS.values()) > _MEMO_LIMIT:
         _ENTRY_MEMOS.clear()
-    return _ENTRY_MEMOS.setdefault((code, markup, glossary, checks), {})
+    return _ENTRY_MEMOS.setdefault(memo_id, {})
 
 
-def _entry_key(message: Message) -> tuple[object, ...]:
-    """What an entry check sees of an entry (:func:`_as_checked`)."""
-    return (
+def _signature(checks: dict[str, CheckInfo]) -> tuple[tuple[str, object], ...]:
+    return tuple((k, v.function) for k, v in checks.items())
+
+
+def _entry_key(message: Message) -> bytes:
+    """A digest of what an entry check sees of an entry (:func:`_as_checked`)."""
+    seen = (
         message.msgid, message.msgstr, message.msgid_plural, message.msgctxt, message.translator_comments,
         message.flags, message.previous_msgctxt, message.previous_msgid, message.previous_msgid_plural,
     )  # fmt: skip
+    return hashlib.blake2b(repr(seen).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+_Stored = dict[_MemoId, tuple[str, frozenset[bytes]]]
+"""Each memo's cache key, and the entries the cache held for it."""
+
+
+def _load_entry_memos(run: _Run, codes: list[str], glossary: list[GlossaryEntry]) -> _Stored:
+    """Put the entry results the last run stored for these locales into the process's memos
+    (before workers fork: they inherit them)."""
+    cache = project_cache(run.config.root)
+    if not cache.enabled:
+        return {}
+    signature = _signature(entry_checks())
+    names = repr([(k, f"{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', '')}") for k, f in signature])
+    keys: dict[_MemoId, str] = {}
+    for code in codes:
+        glossary_key = digest(repr(tuple(g for g in glossary if g.locale == code and g.enforced)))
+        for markup in ("markdown", "format"):
+            keys[code, markup, glossary_key, signature] = cache.key("entry-checks", run.config.fingerprint(), code, markup, glossary_key, names)
+    stored = cache.get_many(keys.values(), remember=False)
+    held: _Stored = {}
+    for memo_id, key in keys.items():
+        value = stored.get(key)
+        entries = value if isinstance(value, dict) else {}
+        _entry_memo(memo_id).update(entries)
+        held[memo_id] = (key, frozenset(entries))
+    return held
+
+
+def _store_entry_memos(run: _Run, held: _Stored, checked: list[tuple[_Unit, _Checked]]) -> None:
+    """Store, per locale and markup, what the entry checks found in this run's entries (exactly
+    those: the stored memo never grows beyond the site's current entries)."""
+    cache = project_cache(run.config.root)
+    signature = _signature(entry_checks())
+    found: dict[_MemoId, dict[bytes, tuple[tuple[str, str], ...]]] = {}
+    for unit, result in checked:
+        if unit.locale is not None and result.entries:
+            memo_id = (unit.locale, _markup_of(unit.path.stem), unit.glossary_key or digest(repr(unit.glossary)), signature)
+            found.setdefault(memo_id, {}).update(result.entries)
+    for memo_id, entries in found.items():
+        if memo_id in held and held[memo_id][1] != entries.keys():
+            cache.put(held[memo_id][0], entries, remember=False)
 
 
 def _as_checked(message: Message) -> Message:
