@@ -94,12 +94,13 @@ class Space:
         return self.root / "peers"
 
 
-def prepare(workdir: Path, articles: int, seed: int) -> tuple[Space, dict[str, int]]:
+def prepare(workdir: Path, articles: int, seed: int, build: bool = True) -> tuple[Space, dict[str, int]]:
     """Generate, translate, revise; keep the states the timed runs start from (reused while
-    the generator and the pipeline's code are the same)."""
+    the generator and the pipeline's code are the same). ``build=False`` (no build timed) skips
+    the builds, which at 10,000 articles are most of the preparation."""
     space = Space(workdir / f"scale-{articles}-{seed}")
     stamp = space.root / "stamp.json"
-    wanted = fingerprint("scale", articles, seed, EDIT, LOCALE)
+    wanted = fingerprint("scale", articles, seed, EDIT, LOCALE, build)
     if stamp.is_file():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
         if saved.get("fingerprint") == wanted:
@@ -111,7 +112,8 @@ def prepare(workdir: Path, articles: int, seed: int) -> tuple[Space, dict[str, i
     unique, total = unique_segments(space.site)
     translate_project(space.site)
     ours_run(space, ["update"])  # a project in use has its memory and our cache
-    ours_run(space, ["build"])
+    if build:
+        ours_run(space, ["build"])
     ours_run(space, ["check"])  # and was checked (CI, a pre-commit hook) before the edit
     space.peers.mkdir(parents=True)
     olds = sorted((space.site / "locale" / LOCALE / "LC_MESSAGES").glob("*.po"))
@@ -126,8 +128,9 @@ def prepare(workdir: Path, articles: int, seed: int) -> tuple[Space, dict[str, i
         run(["msgcat", "-o", space.peers / "new.pot", *sorted((space.site / "locale").glob("*.pot"))])
         news = sorted((space.site / "locale" / LOCALE / "LC_MESSAGES").glob("*.po"))
         run(["msgcat", "--use-first", "-o", space.peers / "updated.po", *news])
-    ours_run(space, ["build"])
-    space.save("built")
+    if build:
+        ours_run(space, ["build"])
+        space.save("built")
     summary = {"articles": articles, "unique_segments": unique, "segments": total, "edited": revision.edited, "paragraphs": revision.paragraphs}
     stamp.write_text(json.dumps({"fingerprint": wanted, "summary": summary}), encoding="utf-8")
     return space, summary
@@ -166,13 +169,18 @@ def ours_run(space: Space, args: list[str]) -> None:
 # --- the rows ------------------------------------------------------------------------------------
 
 
-def rows_for(space: Space, label: str) -> tuple[list[Row], list[Skipped]]:
+JOBS = ("update", "check", "build")
+
+
+def rows_for(space: Space, label: str, jobs: Sequence[str] = JOBS) -> tuple[list[Row], list[Skipped]]:
     cli = [*translatio_command(), "-C", str(space.site)]
     env = ours_env(space)
     rows: list[Row] = []
     skipped: list[Skipped] = []
 
     def add(row: Row, command: Sequence[str | Path] | None = None, ok: Sequence[int] = (0,), environment: dict[str, str] | None = None) -> None:
+        if row.group.split()[0] not in jobs:
+            return
         if command is not None:
             index = len(rows)
             row.action = lambda: measured(command, index, environment, ok)  # type: ignore[assignment, return-value]
@@ -273,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translatio-bench"), help="scratch folder (reused between runs)")
     parser.add_argument("--prepare-only", action="store_true", help="generate and prepare the sites, time nothing")
+    parser.add_argument("--jobs", default=",".join(JOBS), help=f"the jobs to time, comma-separated (default {','.join(JOBS)})")
     parser.add_argument("--floor", nargs=2, type=Path, metavar=("SITE", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.floor:
@@ -283,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     with exclusive(args.workdir):
         print("\n".join(machine_lines(None)))
         for size in sizes:
-            space, summary = prepare(args.workdir, size, args.seed)
+            jobs = [job for job in args.jobs.split(",") if job]
+            space, summary = prepare(args.workdir, size, args.seed, build="build" in jobs)
             if args.prepare_only:
                 print(f"prepared {space.root}")
                 continue
-            rows, skipped = rows_for(space, f"{size}")
+            rows, skipped = rows_for(space, f"{size}", jobs)
             PEAKS.clear()
             measure(rows, args.runs, args.budget)
             print_table(

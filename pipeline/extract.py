@@ -241,8 +241,9 @@ def remember_finished(config: Config, extraction: Extraction, written: list[Path
     :func:`extract_project` that follows (a ``check`` or ``build`` after ``update``) takes them as
     they are instead of building and formatting each again to find it unchanged."""
     cache = project_cache(config.root)
+    done = set(written)
     for template in extraction.templates:
-        if template.source_key and template.path in written:
+        if template.source_key and template.path in done:
             text = extraction.texts[template.path]
             cache.put(_template_key(config, template.source_key, text.encode("utf-8")), (extraction.catalogs[template.path], text))
 

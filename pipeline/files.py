@@ -255,6 +255,39 @@ def stage(path: Path, payload: bytes, sync: bool = True) -> Staged | None:
     return _stage_temp(path, target, [payload], sync)
 
 
+STAGING_THREADS = 4
+"""Files staged at once by :func:`stage_many`: creating, writing and closing a file are system
+calls that release the interpreter, and on a slow file system they are most of the time."""
+
+
+def stage_many(payloads: list[tuple[Path, bytes]]) -> list[Staged | None]:
+    """:func:`stage` for many files (not yet flushed: see :func:`sync_staged`), several at a
+    time, in input order. When one fails, every file staged is discarded and the error of the
+    first failing file in input order is raised."""
+    if len(payloads) < 2 * STAGING_THREADS:
+        results: list[Staged | None] = []
+        try:
+            for path, payload in payloads:
+                results.append(stage(path, payload, sync=False))
+        except BaseException:
+            for item in results:
+                if item is not None:
+                    item.discard()
+            raise
+        return results
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(STAGING_THREADS, thread_name_prefix="translatio-stage") as pool:
+        futures = [pool.submit(stage, path, payload, False) for path, payload in payloads]
+    failure = next((future.exception() for future in futures if future.exception() is not None), None)
+    if failure is not None:
+        for future in futures:
+            if future.exception() is None and (item := future.result()) is not None:
+                item.discard()
+        raise failure
+    return [future.result() for future in futures]
+
+
 def stage_chunks(path: Path, chunks: Iterable[bytes]) -> Staged | None:
     """:func:`stage` for what is never held whole (a million-unit TMX file is some 500 MB): the
     chunks are written as they come, flushed to disk; ``None`` (and no file left) when ``path``

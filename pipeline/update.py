@@ -32,7 +32,7 @@ from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
 from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputError
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, remember_finished, stale_templates, write_templates
-from .files import FileState, Staged, read_with_state, stage, stat_state, sync_staged, write_atomic
+from .files import FileState, Staged, read_with_state, stage_many, stat_state, sync_staged, write_atomic
 from .loading import parse_catalogs
 from .locales import locale_info, normalize_locale
 from .memory.project import file_signature, files_state, harvest_into, memory_lock, memory_suggester, open_memory, tmx_files, tmx_path
@@ -460,8 +460,9 @@ class _Writing:
         """Every file to a temporary file, then the memory committed (inside its transaction):
         a full disk fails here, with no file and no unit changed."""
         try:
-            for path, text in self.plan.outputs():
-                self.staged[path] = stage(path, text.encode("utf-8"), sync=False)
+            outputs = [(path, text.encode("utf-8")) for path, text in self.plan.outputs()]
+            for (path, _), staged in zip(outputs, stage_many(outputs)):
+                self.staged[path] = staged
             sync_staged([item for item in self.staged.values() if item is not None])
             if self.memory is not None:
                 self.memory.commit()
