@@ -210,3 +210,22 @@ def test_a_file_expected_absent_is_not_replaced_once_created(tmp_path: Path) -> 
         write_atomic(path, "ours\n", expect=files.FileState.absent())
     assert path.read_text(encoding="utf-8") == "someone's\n"
     assert write_atomic(tmp_path / "fresh.po", "ours\n", expect=files.FileState.absent()) is True
+
+
+def test_staging_many_files_discards_them_all_when_one_fails(tmp_path: Path) -> None:
+    from pipeline.files import STAGING_THREADS, stage_many, sync_staged
+
+    (tmp_path / "blocker").write_text("a file where a folder is needed", encoding="utf-8")
+    payloads = [(tmp_path / "out" / f"{n:02d}.po", f"text {n}".encode()) for n in range(3 * STAGING_THREADS)]
+    payloads.insert(5, (tmp_path / "blocker" / "x.po", b"cannot be written"))
+    with pytest.raises(OutputError) as failed:
+        stage_many(payloads)
+    assert "blocker" in str(failed.value)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []  # no temporary file left behind
+    good = [item for item in payloads if "blocker" not in str(item[0])]
+    staged = stage_many(good)
+    sync_staged([s for s in staged if s is not None])
+    for item in staged:
+        assert item is not None
+        item.swap()
+    assert [p.read_bytes() for p in sorted((tmp_path / "out").iterdir())] == [data for _, data in good]
