@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .catalogs import Catalog, Message, format_po, read_po
@@ -30,6 +31,7 @@ from .lock import project_lock
 from .segments import Segment, extract_segments
 from .cache import project_cache
 from .loading import load_articles
+from .parallel import parallel_map
 from .sources import Article
 from .ui import ui_template
 
@@ -155,9 +157,10 @@ def _current_bytes(path: Path, domain: str) -> bytes | None:
         raise OutputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
-def finish_template(template: Template, config: Config, current: bytes | None = None) -> tuple[Catalog, str]:
+def finish_template(template: Template, config: Config, current: bytes | None = None, created: str | None = None) -> tuple[Catalog, str]:
     """The template with its header, and its file text; the old creation date is kept when
-    nothing else changed (``current``: the file's bytes, read by the caller, or read here)."""
+    nothing else changed (``current``: the file's bytes, read by the caller, or read here;
+    ``created``: the date of a changed template, one per run, else now)."""
 
     def dated(created: str) -> tuple[Catalog, str]:
         header = template_header(template.domain, config, created)
@@ -166,16 +169,16 @@ def finish_template(template: Template, config: Config, current: bytes | None = 
 
     if current is None:
         current = _current_bytes(template.path, template.domain)
+    created = created or now_stamp()
     if current is None:
-        return dated(now_stamp())
+        return dated(created)
     found = _CREATION_DATE.search(current)
     if not found:
-        return dated(now_stamp())
+        return dated(created)
     old = found.group(1).decode("utf-8", "replace")  # read from the bytes: no need to parse the file
     kept = dated(old)
     if kept[1].encode("utf-8") == current:
         return kept
-    created = now_stamp()
     if not _STAMP.fullmatch(old):
         return dated(created)
     # Only the date differs, and it has the same length: the header's line changes, no other byte
@@ -213,11 +216,13 @@ def extract_project(config: Config) -> Extraction:
     currents = [_current_bytes(path, article.slug) for path, article in zip(paths, articles)]
     lookups = [_template_key(config, source_key, current) if current is not None else "" for source_key, current in zip(keys, currents)]
     held = cache.get_many(k for k in lookups if k)
+    created = now_stamp()  # one date for every template this run changes
+    missing = [(article, source_key, current) for article, source_key, current, key in zip(articles, keys, currents, lookups) if held.get(key) is None]
+    built = iter(parallel_map(partial(_build_template, config, created), missing))
     for article, source_key, path, current, key in zip(articles, keys, paths, currents, lookups):
         found = held.get(key) if key else None
         if found is None:
-            template = _template(config, article, source_key)
-            found = finish_template(template, config, current)
+            template, found = next(built)
             if key and found[1].encode("utf-8") == current:
                 cache.put(key, found)
         else:
@@ -226,9 +231,16 @@ def extract_project(config: Config) -> Extraction:
         finished[path] = found
     ui = Template(UI_DOMAIN, ui_template(config), config.locale_dir / f"{UI_DOMAIN}.pot")
     templates.append(ui)
-    finished[ui.path] = finish_template(ui, config)
+    finished[ui.path] = finish_template(ui, config, created=created)
     cache.flush()
     return Extraction(tuple(templates), {path: pair[0] for path, pair in finished.items()}, {path: pair[1] for path, pair in finished.items()})
+
+
+def _build_template(config: Config, created: str, item: tuple[Article, str, bytes | None]) -> tuple[Template, tuple[Catalog, str]]:
+    """An article's template, built and finished (in a worker when many changed)."""
+    article, source_key, current = item
+    template = _template(config, article, source_key)
+    return template, finish_template(template, config, current, created)
 
 
 def _template_key(config: Config, source_key: str, data: bytes) -> str:

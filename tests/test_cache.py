@@ -494,9 +494,9 @@ def test_a_check_after_an_update_neither_parses_nor_formats_again_what_the_updat
     parsed: list[Path] = []
     real_finish, real_parse = extract.finish_template, update.parse_catalogs
 
-    def finishing(template, config, current=None):  # type: ignore[no-untyped-def]
+    def finishing(template, config, current=None, created=None):  # type: ignore[no-untyped-def]
         finished.append(template.path)
-        return real_finish(template, config, current)
+        return real_finish(template, config, current, created)
 
     def parsing(config, sources):  # type: ignore[no-untyped-def]
         parsed.extend(path for path, _ in sources)

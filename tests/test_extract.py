@@ -52,3 +52,18 @@ def test_an_article_of_repeated_paragraphs_extracts_every_place(project: Path) -
     (template, _) = extract.extract_templates(load_config(project))
     same = [m for m in template.catalog.messages if m.msgid == "Same paragraph."][0]
     assert len(same.references) == 2_000 and same.references[0] == "source/many.md:5" and same.references[-1] == "source/many.md:4003"
+
+
+def test_the_templates_one_run_changes_share_one_creation_date(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date is taken once per run, not once per template (templates are finished in worker
+    processes when many changed: each would read its own clock, and a run could straddle a minute)."""
+    from pipeline import parallel
+
+    for name in ("a", "b", "c"):
+        write(project / "source" / f"{name}.md", f"---\ntitle: {name}\n---\n\nText of {name}.\n\n::: disclaimer\nDisclaimer: informational only.\n:::\n")
+    clock = iter(f"2026-12-02 0{n}:00+0000" for n in range(10))
+    monkeypatch.setattr(extract, "now_stamp", lambda: next(clock))
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a pool even for three templates
+    texts = extract.extract_project(load_config(project)).texts
+    dates = {line for text in texts.values() for line in text.splitlines() if line.startswith('"POT-Creation-Date')}
+    assert dates == {'"POT-Creation-Date: 2026-12-02 00:00+0000\\n"'}
