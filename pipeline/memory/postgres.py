@@ -336,12 +336,18 @@ class PostgresMemory:
         return ids
 
     def _own_rows(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-        """This project's places of some units: id → (origins, superseded, first_seen)."""
+        """This project's places of some units: id → (origins, superseded, first_seen).
+
+        The ids are joined as a table (``unnest``), not tested with ``= ANY(array)``: inside an
+        import's one transaction ``tm_places`` grows without new statistics, and the planner
+        came to scan it for every batch — the server's time grew with the number of batches
+        (10 batches of 4,000 units took 2.6× the server time of one batch of 40,000)."""
         rows: dict[int, tuple[str, str, str]] = {}
         for start in range(0, len(ids), BATCH):
             for unit_id, origins, superseded, first_seen in self.db.execute(
-                "SELECT unit_id, origins, superseded, first_seen FROM tm_places WHERE project = %s AND unit_id = ANY(%s)",
-                (self.project, ids[start : start + BATCH]),
+                "SELECT p.unit_id, p.origins, p.superseded, p.first_seen FROM unnest(%s::bigint[]) AS k (unit_id)"
+                " JOIN tm_places p ON p.project = %s AND p.unit_id = k.unit_id",
+                (ids[start : start + BATCH], self.project),
             ):
                 rows[unit_id] = (origins, superseded, first_seen)
         return rows
@@ -352,7 +358,7 @@ class PostgresMemory:
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS tm_place_rows (unit_id bigint, origins text, superseded text, first_seen text) ON COMMIT DELETE ROWS"
         )
-        self.db.execute("DELETE FROM tm_place_rows")
+        self.db.execute("TRUNCATE tm_place_rows")
         with self.db.cursor().copy("COPY tm_place_rows (unit_id, origins, superseded, first_seen) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -454,8 +460,8 @@ class PostgresMemory:
         if not ids:
             return {}
         rows = self.db.execute(
-            "DELETE FROM tm_import_state WHERE unit_id = ANY(%s)"
-            " RETURNING unit_id, origins, superseded, first_seen, seen_origins, seen_superseded, seen_first_seen",
+            "DELETE FROM tm_import_state s USING unnest(%s::bigint[]) AS k (unit_id) WHERE s.unit_id = k.unit_id"
+            " RETURNING s.unit_id, s.origins, s.superseded, s.first_seen, s.seen_origins, s.seen_superseded, s.seen_first_seen",
             (ids,),
         ).fetchall()
         return {row[0]: ((row[1], row[2], row[3]), (row[4], row[5], row[6])) for row in rows}
