@@ -202,13 +202,14 @@ class Extraction:
     """Their file contents."""
 
 
-def extract_project(config: Config) -> Extraction:
-    """Extract every domain and finish its template; nothing is written yet.
+def extract_project(config: Config, read: tuple[list[Article], list[str]] | None = None) -> Extraction:
+    """Extract every domain and finish its template; nothing is written yet (``read``: the
+    articles and their keys, as :func:`checked_articles` gives them, when the caller has them).
 
     A template whose article and file are as when it was last finished (the cache) is neither
     built nor formatted again: formatting a thousand templates to find them unchanged was most
     of an ``update`` after a small edit."""
-    articles, keys = checked_articles(config)
+    articles, keys = read if read is not None else checked_articles(config)
     cache = project_cache(config.root)
     templates: list[Template] = []
     finished: dict[Path, tuple[Catalog, str]] = {}

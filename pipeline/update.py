@@ -32,6 +32,7 @@ from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
 from .config import Config
 from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputError
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, remember_finished, stale_templates, write_templates
+from .sources import Article
 from .files import FileState, Staged, read_with_state, stage_many, stat_state, sync_staged, write_atomic
 from .loading import parse_catalogs
 from .locales import locale_info, normalize_locale
@@ -230,12 +231,14 @@ def read_catalogue(path: Path) -> tuple[Catalog | None, FileState]:
     return (None if data is None else parse_po(data, path)), state
 
 
-def read_inputs(config: Config, locales: list[str] | None = None) -> UpdateInputs:
+def read_inputs(config: Config, locales: list[str] | None = None, articles: tuple[list[Article], list[str]] | None = None) -> UpdateInputs:
+    """What an update reads: templates extracted from the articles (``articles``: read already
+    by the caller, with their keys), and the catalogues' bytes, parsed where a merge needs them."""
     codes = [normalize_locale(code) for code in locales] if locales else list(config.target_locales())
     for code in codes:
         if not (config.locale_dir / code / "LC_MESSAGES").is_dir():
             raise LocaleError(f"locale {code!r} has no catalogues yet: run 'translatio init {code}' first")
-    extraction = extract_project(config)
+    extraction = extract_project(config, articles)
     wanted = [(code, t.domain, po_path(config, code, t.domain)) for code in codes for t in extraction.templates]
     paths = [path for _, _, path in wanted]
     states: dict[Path, FileState] = {}

@@ -512,3 +512,20 @@ def test_a_check_after_an_update_neither_parses_nor_formats_again_what_the_updat
     code = main(["-C", str(uncached), "--no-cache", "check", "--format", "json"])
     assert warm == (code, capsys.readouterr().out.replace(str(uncached), "<project>"))
     assert len(finished) > 2 and parsed
+
+
+def test_a_check_reads_the_articles_once(shipped_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disclaimer gate and the freshness test share one reading of the articles (without the
+    cache, each read parsed every article again)."""
+    import pipeline.extract as extract
+
+    calls: list[int] = []
+    real = extract.load_articles
+
+    def counting(config):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(config)
+
+    monkeypatch.setattr(extract, "load_articles", counting)
+    assert main(["-C", str(shipped_project), "--no-cache", "check"]) == 0
+    assert len(calls) == 1

@@ -165,6 +165,8 @@ class _Run(_Findings):
         self.stats: list[CatalogStats] = []
         self.required: list[RequiredResult] = []
         self.broken: set[Path] = set()
+        self.read: tuple[list[Article], list[str]] | None = None
+        """The articles and their keys, once read (the freshness test extracts from them)."""
 
 
 def _severity(check: str) -> Severity:
@@ -274,7 +276,8 @@ def _threshold(run: _Findings, code: str) -> float:
 
 def _required_texts(run: _Run) -> tuple[tuple[list[Article], dict[str, tuple[str, ...]]] | None, list[Finding]]:
     """The articles and each one's disclaimer texts (cached per article); or ``None`` and the
-    finding to report when the articles do not read."""
+    finding to report when the articles do not read. The articles read are kept for the
+    freshness test (:attr:`_Run.read`)."""
     try:
         if run.loaded is not None:
             articles, keys = run.loaded.articles, run.loaded.article_keys
@@ -282,6 +285,7 @@ def _required_texts(run: _Run) -> tuple[tuple[list[Article], dict[str, tuple[str
             articles, keys = checked_articles(run.config)
     except InputError as exc:
         return None, [Finding("syntax", _severity("syntax"), exc.path, exc.line, exc.message)]
+    run.read = (articles, keys)
     texts, _ = cached_map(project_cache(run.config.root), "required-texts", list(zip(keys, articles)), _key_only, _disclaimers)
     return (articles, {article.slug: found for article, found in zip(articles, texts)}), []
 
@@ -626,7 +630,7 @@ def _check_freshness(run: _Run) -> None:
     """Plan an update with the memory, as ``update`` would, and roll the memory back."""
     try:
         with memory_lock(run.config, read_only=True):
-            inputs = read_inputs(run.config, run.codes)
+            inputs = read_inputs(run.config, run.codes, run.read)
             memory = open_memory(run.config, for_writing=False)  # check only reads: a read-only locale/ is fine
             try:
                 with memory.pending():
