@@ -15,7 +15,8 @@ The jobs, on one generated site per size (:mod:`corpus`: articles of the shape o
   before the edit (a project in use is checked in CI or a pre-commit hook: only what the edit
   and the update changed is checked again), and with ``--no-cache``. Peers on
   the combined updated catalogue: Translate Toolkit's ``pofilter`` (its default test set, the
-  46 tests of ``pofilter --listfilters``), and ``msgfmt --check`` (syntax and format strings only).
+  46 tests of ``pofilter --listfilters``), and ``msgfmt --check`` (syntax and format strings only);
+  and ``pofilter`` on the same entries as ours, the locale's per-article catalogues (a folder).
 - **build** every page (English + 3 locales, HTML and text, each page verified): cold
   (``--no-cache``) and warm after one article's edit. The floor: the same number of pages
   rendered by markdown-it-py and Jinja and written, with nothing read from catalogues and
@@ -208,6 +209,13 @@ def rows_for(space: Space, label: str, jobs: Sequence[str] = JOBS) -> tuple[list
     if which("pofilter"):
         add(Row("Translate Toolkit", "pofilter, default tests, one combined catalogue", lambda: None, f"check {label}"),
             ["pofilter", "--progress=none", "-i", space.peers / "updated.po", "-o", space.peers / "pofilter.po"], ok=(0, 1))
+        # the same entries as ours: every per-article catalogue of the locale (one process, a folder in, a folder out)
+        def fresh_folders() -> None:
+            space.restore("updated")
+            shutil.rmtree(space.peers / "pofilter-out", ignore_errors=True)
+
+        add(Row("Translate Toolkit", "pofilter, default tests, the locale's catalogues (our layout)", lambda: None, f"check {label}", setup=fresh_folders),
+            ["pofilter", "--progress=none", "-i", space.site / "locale" / LOCALE / "LC_MESSAGES", "-o", space.peers / "pofilter-out"], ok=(0, 1))
     else:
         skipped.append(Skipped("pofilter", "not installed (apt-get install translate-toolkit)"))
     if which("msgfmt"):
