@@ -18,7 +18,9 @@ from functools import lru_cache
 from .catalogs.model import Message
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\"'’”»)\]]*(?:\s|$))|[。！？]+|؟|[।॥]")
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*[\"')])?\s*\)")
+_LINK = re.compile(r"\]\(\s*<?([^)\s>\[\]]{1,2048})>?(?:\s+[\"'(][^)]{0,512}[\"')])?\s*\)")
+"""A link's ``](target "title")``. A target stops at a bracket and both are bounded, so that a
+hostile text of many ``](`` and no ``)`` costs time in proportion to its length, not its square."""
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 

@@ -125,3 +125,26 @@ def test_check_list_names_every_check_without_a_project(tmp_path: Path, capsys: 
     assert main(["-C", str(tmp_path), "check", "--list", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {row["id"]: row["severity"] for row in rows} == {k: v.severity.value for k, v in REGISTRY.items()}
+
+
+HOSTILE = {
+    "many unclosed comments": "<!--" * 25_000,
+    "many unclosed links": "[a](" * 25_000,
+    "many link titles never closed": '](a "' * 20_000,
+    "an address that never comes": "a" * 100_000 + "@",
+    "many footnote openings": "[^" * 50_000,
+    "many placeholder openings": "%(" * 50_000,
+    "many parentheses": "(" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_every_entry_check_reads_a_hostile_translation_in_one_pass(text: str) -> None:
+    """A catalogue is untrusted input: a 100 KB translation built to make patterns backtrack
+    (each of these took from seconds to minutes before the patterns were bounded or anchored)
+    is judged like any other text, and what is wrong with it is found."""
+    found = {check: problems(check, "Ask your doctor before you take it.", text) for check, info in REGISTRY.items() if info.function is not None}
+    assert found["length-ratio"] and found["end-punctuation"]
+    if text.startswith("("):
+        assert found["brackets"] == ["the parentheses do not balance: one is left open or closes nothing"]
+    assert found["email"] == []  # no address is in it

@@ -32,7 +32,9 @@ from .registry import EntryContext, check
 
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]*[^\s<>()\[\]\"'`.,;:!?]", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+"""An address, begun where a word begins (else a long run of letters and no address would be
+scanned once from each of its letters)."""
 _UNSPACED = ("ja", "zh", "ko", "th", "lo", "km", "my")
 """Languages that do not separate words (or sentences) with spaces."""
 

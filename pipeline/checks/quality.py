@@ -87,7 +87,7 @@ def _markup_differences(
         yield f"code span `{span}` is missing or changed (code is not translated)"
 
 
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s\[]+)\]")
 
 
 def _footnotes(text: str) -> Counter[str]:
@@ -105,7 +105,21 @@ def html_mismatch(ctx: EntryContext) -> Iterator[str]:
         yield f"the source's HTML tags are changed ({difference}); the page shows this segment in English"
 
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def _raw_tags(text: str) -> list[str]:
+    """Tags and comments of a text. Comments are found with ``str.find``: a pattern such as
+    ``<!--.*?-->`` scans to the end from every ``<!--`` that is never closed."""
+    found = _TAG.findall(text)
+    start = text.find("<!--")
+    while start != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        found.append(text[start : end + 3])
+        start = text.find("<!--", end + 3)
+    return found
 _DANGER = re.compile(r"javascript:|\bon[a-z]+\s*=", re.I)
 
 
@@ -115,7 +129,7 @@ def raw_html(ctx: EntryContext) -> Iterator[str]:
     if has_html(ctx.source):
         return  # the author's own HTML: html-mismatch holds the translation to it
     if "<" in ctx.translation:  # a tag or comment begins with "<"
-        extra = Counter(_TAG.findall(ctx.translation)) - Counter(_TAG.findall(ctx.source))
+        extra = Counter(_raw_tags(ctx.translation)) - Counter(_raw_tags(ctx.source))
         for tag in extra:
             yield f"raw HTML {tag[:40]!r} is not in the source; it is shown as text on the page"
     if ":" not in ctx.translation and "=" not in ctx.translation:  # each pattern ends with one
@@ -151,7 +165,7 @@ def invisible_character(ctx: EntryContext) -> Iterator[str]:
         yield f"invisible character {_names(found)}"
 
 
-PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
+PLACEHOLDER = re.compile(r"%\([^()]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%[-#0 +]*\d*(?:\.\d+)?[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 @check("placeholders", Severity.ERROR)
