@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 from markdown_it.common.html_re import HTML_TAG_RE
 
@@ -98,11 +99,36 @@ def _has_prose(chunk: str) -> bool:
     return bool(_ANY_TAG.sub("", chunk).strip())
 
 
+_CLOSERS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">"))
+"""Openings of the tag pattern's alternatives that run to a closing string, with it."""
+
+
+def _tag_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_ANY_TAG.finditer(text)``, without its worst case: at an opening whose closing string
+    never follows (``<!--`` with no ``-->`` after it), the pattern would scan to the end of the
+    text, from each such opening — seconds for a hostile 100 KB translation. There only the
+    short forms can match (``<!-->``, ``<!--->``), and the pattern is asked just for those."""
+    last = {closer: text.rfind(closer) for _, closer in _CLOSERS}
+    position = text.find("<")
+    while position != -1:
+        opening = next((o for o, closer in _CLOSERS if text.startswith(o, position)), None)
+        if opening is not None and last[dict(_CLOSERS)[opening]] < position + len(opening):
+            short = opening == "<!--" and (text.startswith(">", position + 4) or text.startswith("->", position + 4))
+            match = _ANY_TAG.match(text, position, position + 6) if short else None
+        else:
+            match = _ANY_TAG.match(text, position)
+        if match is not None:
+            yield match
+            position = text.find("<", match.end())
+        else:
+            position = text.find("<", position + 1)
+
+
 def tags_of(text: str) -> list[str]:
     """The tags of a fragment, normalized (lower-case name, attributes sorted, quotes unified),
     in order: what a translation must keep exactly."""
     found = []
-    for match in _ANY_TAG.finditer(text):
+    for match in _tag_matches(text):
         tag = match.group(0)
         name_match = _TAG_NAME.match(tag)
         if name_match is None:
@@ -120,7 +146,7 @@ def tags_of(text: str) -> list[str]:
 
 def has_html(text: str) -> bool:
     """Whether a segment holds raw HTML tags (or comments)."""
-    return "<" in text and _ANY_TAG.search(text) is not None
+    return "<" in text and next(_tag_matches(text), None) is not None
 
 
 ALLOWED_TAGS = frozenset(

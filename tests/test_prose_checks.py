@@ -6,9 +6,12 @@ language's quotation marks, scripts without case) among them."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.catalogs import Message
 from pipeline.checks import REGISTRY
@@ -148,3 +151,25 @@ def test_every_entry_check_reads_a_hostile_translation_in_one_pass(text: str) ->
     if text.startswith("("):
         assert found["brackets"] == ["the parentheses do not balance: one is left open or closes nothing"]
     assert found["email"] == []  # no address is in it
+
+
+PIECES = ["<", ">", "!", "-", "--", "<!--", "-->", "?", "<?", "?>", "]]>", "<![CDATA[", "a", " ", "=", "'", '"', "/", "</a>", "<b>", "<!DOCTYPE"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_raw_html_is_found_exactly_where_markdown_it_finds_it(text: str) -> None:
+    """The tags of a segment are found in one pass (an unclosed ``<!--``, ``<?`` or ``<![CDATA[``
+    is not scanned to the end from each opening) and are exactly markdown-it's inline HTML."""
+    from markdown_it.common.html_re import HTML_TAG_RE
+
+    from pipeline.rawhtml import _tag_matches, has_html
+
+    pattern = re.compile(HTML_TAG_RE.pattern.lstrip("^"))
+    assert [m.group(0) for m in _tag_matches(text)] == [m.group(0) for m in pattern.finditer(text)]
+    assert has_html(text) == ("<" in text and pattern.search(text) is not None)
+
+
+def test_html_checks_read_a_hostile_translation_in_one_pass() -> None:
+    """html-mismatch compares a translation's tags with the source's; 25,000 unclosed comments
+    (100 KB) took 13 s to read before."""
+    assert problems("html-mismatch", "Press <kbd>Enter</kbd>.", "<!--" * 25_000)
