@@ -37,6 +37,7 @@ TRIPS = [
     ("url", "See www.nhs.uk for more.", "Mehr unter www.nhs.example.", "de"),
     ("url", "Ask your doctor.", "Fragen Sie https://evil.example/buy ihren Arzt.", "de"),
     ("acronym", "The FDA approved it.", "Die Behörde hat es zugelassen.", "de"),
+    ("acronym", "NOTE: the FDA approved it.", "HINWEIS: Die Behörde hat es zugelassen.", "de"),
     ("brackets", "Valium (diazepam) helps.", "Valium (Diazepam hilft.", "de"),
     ("brackets", "Valium (diazepam) helps.", "Valium hilft.", "de"),
     ("quotes", "It is called “the calm pill”.", "Man nennt es die Ruhepille.", "de"),
@@ -81,6 +82,9 @@ QUIET = [
     # an acronym in another script, or one the glossary translates
     ("acronym", "The WHO says so.", "ВОЗ так говорит.", "ru"),
     ("acronym", "Ask about NSAIDs.", "Fragen Sie nach NSAID.", "de"),
+    # shouted words and labels are words, translated
+    ("acronym", "DO NOT take it with alcohol.", "Nehmen Sie es NICHT mit Alkohol ein.", "de"),
+    ("acronym", "NOTE: ask your doctor.", "HINWEIS: Fragen Sie Ihren Arzt.", "de"),
     # grammar that repeats a word, and a repetition the source has
     ("doubled-word", "We met.", "Nous nous sommes rencontrés.", "fr"),
     ("doubled-word", "It is very very rare.", "Es ist sehr sehr selten.", "de"),
@@ -138,6 +142,7 @@ HOSTILE = {
     "many footnote openings": "[^" * 50_000,
     "many placeholder openings": "%(" * 50_000,
     "many parentheses": "(" * 100_000,
+    "a shouted run that ends in a word": "A " * 50_000 + "b",
 }
 
 

@@ -98,10 +98,16 @@ def url(ctx: EntryContext) -> Iterator[str]:
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*[A-Z](?:s\b)?(?![\w-])")
 
 
+_SHOUTED = re.compile(r"(?<![\w-])[A-Z]+(?:[ \u00a0]+[A-Z]+)+(?![\w-])|(?<![\w-])[A-Z]+(?=:)")
+"""Capitals that are words, not acronyms: a run of them ("DO NOT take") or a label ("NOTE:")."""
+
+
 @lru_cache(maxsize=65536)
 def _acronyms(text: str) -> frozenset[str]:
-    """Acronyms of two to six capitals ("NSAIDs" counts as NSAID; a longer run is a shouted word)."""
-    return frozenset(a for a in (m.removesuffix("s") for m in _ACRONYM.findall(_prose(text))) if len(a) <= 6)
+    """Acronyms of two to six capitals ("NSAIDs" counts as NSAID; a longer run, several in a
+    row or one before a colon is a shouted word or a label, translated like any other)."""
+    plain = _SHOUTED.sub(" ", _prose(text))
+    return frozenset(a for a in (m.removesuffix("s") for m in _ACRONYM.findall(plain)) if len(a) <= 6)
 
 
 def _latin_share(text: str) -> float:
