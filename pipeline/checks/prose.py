@@ -27,7 +27,7 @@ from typing import Iterator
 
 from ..required import without_link_targets
 from .findings import Severity
-from .quality import PLACEHOLDER
+from .quality import PLACEHOLDER, both_ways
 from .registry import EntryContext, check
 
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -62,13 +62,6 @@ def _language(ctx: EntryContext) -> str:
 # --- what must pass through unchanged ----------------------------------------------------------
 
 
-def _both_ways(want: Counter[str], got: Counter[str], what: str) -> Iterator[str]:
-    for item in sorted(want - got):
-        yield f"{what} {item} of the source is missing or changed"
-    for item in sorted(got - want):
-        yield f"{what} {item} is not in the source"
-
-
 @lru_cache(maxsize=65536)
 def _emails(text: str) -> Counter[str]:
     return Counter(_EMAIL.findall(without_link_targets(text))) if "@" in text else Counter()
@@ -78,7 +71,7 @@ def _emails(text: str) -> Counter[str]:
 def email(ctx: EntryContext) -> Iterator[str]:
     """An e-mail address of the source missing or changed, or one the source does not have."""
     if "@" in ctx.source or "@" in ctx.translation:
-        yield from _both_ways(_emails(ctx.source), _emails(ctx.translation), "e-mail address")
+        yield from both_ways(_emails(ctx.source), _emails(ctx.translation), "e-mail address {}")
 
 
 @lru_cache(maxsize=65536)
@@ -92,7 +85,7 @@ def _urls(text: str) -> Counter[str]:
 @check("url", Severity.ERROR)
 def url(ctx: EntryContext) -> Iterator[str]:
     """A URL written out in the text (not a link's target) missing or changed, or a new one."""
-    yield from _both_ways(_urls(ctx.source), _urls(ctx.translation), "URL")
+    yield from both_ways(_urls(ctx.source), _urls(ctx.translation), "URL {}")
 
 
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*[A-Z](?:s\b)?(?![\w-])")

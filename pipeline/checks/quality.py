@@ -62,10 +62,10 @@ def markup_mismatch(ctx: EntryContext) -> Iterator[str]:
         yield from _markup_differences(links, emphasis, code, got_links, got_emphasis, got_code)
     if "[^" not in ctx.source and "[^" not in ctx.translation:
         return
-    yield from _both_ways(_footnotes(ctx.source), _footnotes(ctx.translation), "footnote reference [^{}]")
+    yield from both_ways(_footnotes(ctx.source), _footnotes(ctx.translation), "footnote reference [^{}]")
 
 
-def _both_ways(want: Counter[str], got: Counter[str], what: str) -> Iterator[str]:
+def both_ways(want: Counter[str], got: Counter[str], what: str) -> Iterator[str]:
     """What the source has and the translation lacks, then what the translation adds (``what``
     names one, with ``{}`` for it)."""
     for item in want - got:
@@ -189,7 +189,7 @@ def numbers_differ(ctx: EntryContext) -> Iterator[str]:
     """Numbers of the source missing from the translation, or new ones (in medical text, a dose)."""
     if ctx.markup != "markdown":
         return
-    yield from _both_ways(numbers(ctx.source), numbers(ctx.translation), "number {}")
+    yield from both_ways(numbers(ctx.source), numbers(ctx.translation), "number {}")
 
 
 @check("whitespace", Severity.WARNING)
