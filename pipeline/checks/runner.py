@@ -206,6 +206,10 @@ class _Unit:
         required = "\0".join(self.required) if self.required is not None else "-"
         return (str(self.path), self.data, self.locale or "", self.glossary_key or repr(self.glossary), required)
 
+    def memo_id(self, checks: dict[str, CheckInfo]) -> _MemoId:
+        """Which memo of entry results this catalogue's entries are judged with."""
+        return (self.locale or "", _markup_of(self.path.stem), self.glossary_key or digest(repr(self.glossary)), _signature(checks))
+
 
 @dataclass(frozen=True, slots=True)
 class _Checked:
@@ -246,8 +250,9 @@ def run_checks(
         required = articles[1] if articles is not None else {}
         for path in sorted(folder.glob("*.po")):
             units.append(_read_unit(run, path, code, entries, required.get(path.stem) if articles is not None else None, entries_key))
-    memos = _load_entry_memos(run, codes, glossary)
-    checked = _check_units(run, [unit for unit in units if unit is not None])
+    readable = [unit for unit in units if unit is not None]
+    memos = _load_entry_memos(run, readable)
+    checked = _check_units(run, readable)
     _store_entry_memos(run, memos, checked)
     results: dict[tuple[str, str], _Checked] = {}
     for unit, result in checked:
@@ -346,7 +351,7 @@ def _check_unit(config: Config, min_percent: float | None, unit: _Unit) -> _Chec
     _check_header(out, catalog, path, info)
     figures = catalog_stats(catalog, code, path.stem)
     _check_completeness(out, figures, path)
-    entries = _check_entries(out, catalog, path, info, unit.glossary, unit.glossary_key)
+    entries = _check_entries(out, catalog, path, info, unit)
     _check_catalogue(out, catalog, path, info)
     required = _required_for(out, code, path, catalog, unit.required) if unit.required is not None else ()
     return _Checked(tuple(out.findings), figures, required, False, entries)
@@ -452,14 +457,12 @@ def _markup_of(domain: str) -> str:
     return "format" if domain == UI_DOMAIN else "markdown"
 
 
-def _check_entries(
-    run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, glossary: tuple[GlossaryEntry, ...], glossary_key: str = ""
-) -> tuple[tuple[bytes, tuple[tuple[str, str], ...]], ...]:
+def _check_entries(run: _Findings, catalog: Catalog, path: Path, info: LocaleInfo, unit: _Unit) -> tuple[tuple[bytes, tuple[tuple[str, str], ...]], ...]:
     """Run the entry checks on each translated entry (once per distinct entry text) and report
     what they find at the entry's line; returns each entry's digest with its problems."""
-    markup = _markup_of(path.stem)
+    markup, glossary = _markup_of(path.stem), unit.glossary
     checks = entry_checks()
-    memo = _entry_memo((info.code, markup, glossary_key or digest(repr(glossary)), _signature(checks)))
+    memo = _entry_memo(unit.memo_id(checks))
     seen: list[tuple[bytes, tuple[tuple[str, str], ...]]] = []
     for message in catalog.active:
         if not message.translated:
@@ -508,19 +511,17 @@ _Stored = dict[_MemoId, tuple[str, frozenset[bytes]]]
 """Each memo's cache key, and the entries the cache held for it."""
 
 
-def _load_entry_memos(run: _Run, codes: list[str], glossary: list[GlossaryEntry]) -> _Stored:
-    """Put the entry results the last run stored for these locales into the process's memos
-    (before workers fork: they inherit them)."""
+def _load_entry_memos(run: _Run, units: list[_Unit]) -> _Stored:
+    """Put the entry results the last run stored for these catalogues' locales into the
+    process's memos (before workers fork: they inherit them)."""
     cache = project_cache(run.config.root)
     if not cache.enabled:
         return {}
-    signature = _signature(entry_checks())
-    names = repr([(k, f"{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', '')}") for k, f in signature])
+    checks = entry_checks()
+    names = repr([(k, f"{getattr(f, '__module__', '')}.{getattr(f, '__qualname__', '')}") for k, f in _signature(checks)])
     keys: dict[_MemoId, str] = {}
-    for code in codes:
-        glossary_key = digest(repr(tuple(g for g in glossary if g.locale == code and g.enforced)))
-        for markup in ("markdown", "format"):
-            keys[code, markup, glossary_key, signature] = cache.key("entry-checks", run.config.fingerprint(), code, markup, glossary_key, names)
+    for memo_id in dict.fromkeys(unit.memo_id(checks) for unit in units if unit.locale is not None):
+        keys[memo_id] = cache.key("entry-checks", run.config.fingerprint(), *memo_id[:3], names)
     stored = cache.get_many(keys.values(), remember=False)
     held: _Stored = {}
     for memo_id, key in keys.items():
@@ -535,12 +536,11 @@ def _store_entry_memos(run: _Run, held: _Stored, checked: list[tuple[_Unit, _Che
     """Store, per locale and markup, what the entry checks found in this run's entries (exactly
     those: the stored memo never grows beyond the site's current entries)."""
     cache = project_cache(run.config.root)
-    signature = _signature(entry_checks())
+    checks = entry_checks()
     found: dict[_MemoId, dict[bytes, tuple[tuple[str, str], ...]]] = {}
     for unit, result in checked:
         if unit.locale is not None and result.entries:
-            memo_id = (unit.locale, _markup_of(unit.path.stem), unit.glossary_key or digest(repr(unit.glossary)), signature)
-            found.setdefault(memo_id, {}).update(result.entries)
+            found.setdefault(unit.memo_id(checks), {}).update(result.entries)
     for memo_id, entries in found.items():
         if memo_id in held and held[memo_id][1] != entries.keys():
             cache.put(held[memo_id][0], entries, remember=False)
