@@ -99,7 +99,7 @@ def _has_prose(chunk: str) -> bool:
     return bool(_ANY_TAG.sub("", chunk).strip())
 
 
-_CLOSERS = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"), ("<!", ">"))
+_CLOSERS = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>", "<!": ">"}
 """Openings of the tag pattern's alternatives that run to a closing string, with it."""
 
 
@@ -108,11 +108,11 @@ def _tag_matches(text: str) -> Iterator[re.Match[str]]:
     never follows (``<!--`` with no ``-->`` after it), the pattern would scan to the end of the
     text, from each such opening — seconds for a hostile 100 KB translation. There only the
     short forms can match (``<!-->``, ``<!--->``), and the pattern is asked just for those."""
-    last = {closer: text.rfind(closer) for _, closer in _CLOSERS}
+    last = {closer: text.rfind(closer) for closer in _CLOSERS.values()}
     position = text.find("<")
     while position != -1:
-        opening = next((o for o, closer in _CLOSERS if text.startswith(o, position)), None)
-        if opening is not None and last[dict(_CLOSERS)[opening]] < position + len(opening):
+        opening = next((o for o in _CLOSERS if text.startswith(o, position)), None)
+        if opening is not None and last[_CLOSERS[opening]] < position + len(opening):
             short = opening == "<!--" and (text.startswith(">", position + 4) or text.startswith("->", position + 4))
             match = _ANY_TAG.match(text, position, position + 6) if short else None
         else:
