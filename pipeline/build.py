@@ -41,15 +41,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import partial
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from .catalogs import Catalog
 from .catalogs.reader import parse_po
-from . import discovery
+from . import discovery, sitestate
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config, PublishPolicy
@@ -64,7 +66,7 @@ from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .provenance import SegmentRecord
 from .progress import report
-from .publish import prepare_target, publish, staging_folder
+from .publish import STAMP, Target, prepare_target, publish, publish_in_place, publish_lock, staging_folder
 from .render import article_page, load_template, make_environment, reading_minutes, render_template
 from .sources import Article
 from .textpage import DISCLAIMER_NOTICE, render_article_text
@@ -145,13 +147,15 @@ def page_row(locale: str, article: str, outputs: tuple[str, ...], in_english: in
     return json.dumps(row, ensure_ascii=False)
 
 
-def record_json(head: dict[str, Any], outputs: list[Output], pages: list[PageRecord]) -> str:
-    """The build record: its head indented, then one line per file and per page, so that a
-    review (or a ``git diff`` of two builds) reads page by page, and a large site's record is
-    written in one pass of the C JSON encoder."""
+def record_json(head: dict[str, Any], outputs: list[Output], pages: list[str]) -> str:
+    """The build record: its head indented, then one line per file and per page (``pages``: the
+    rows of :func:`page_row`), so that a review (or a ``git diff`` of two builds) reads page by
+    page, a large site's record is written in one pass of the C JSON encoder, and a build in
+    place takes the rows of the pages it did not publish again from the previous record
+    (:func:`pipeline.sitestate.record_page_rows`)."""
     lines = json.dumps(head, ensure_ascii=False, indent=2).rstrip("}").rstrip()
     parts = [lines + ("," if head else "")]
-    for name, rows in (("outputs", [json.dumps(o.as_dict(), ensure_ascii=False) for o in outputs]), ("pages", [p.row for p in pages])):
+    for name, rows in (("outputs", [json.dumps(o.as_dict(), ensure_ascii=False) for o in outputs]), ("pages", pages)):
         body = ",\n".join(f"    {row}" for row in rows)
         parts.append(f'  "{name}": [\n{body}\n  ]' if rows else f'  "{name}": []')
     return parts[0] + "\n" + ",\n".join(parts[1:]) + "\n}\n"
@@ -161,9 +165,16 @@ def record_json(head: dict[str, Any], outputs: list[Output], pages: list[PageRec
 class BuildResult:
     folder: Path
     outputs: tuple[Output, ...]
-    pages: tuple[PageRecord, ...] = ()
     notes: tuple[str, ...] = ()
     """What the user should know about the site built (one line each), such as no ``base_url``."""
+    changed: int | None = None
+    """Files replaced, added or removed in place; ``None`` when the whole folder was replaced."""
+
+    def in_place_note(self) -> str:
+        """How the build was published, for the command's summary line ("" for a whole folder)."""
+        if self.changed is None:
+            return ""
+        return f"; {self.changed} changed, published in place" if self.changed else "; nothing changed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,7 @@ def build_site(
     out_dir: Path | None = None,
     workers: int | None = None,
     status: bool | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Render, verify and publish every page; raises before touching ``out_dir`` on any failure.
 
@@ -191,7 +203,8 @@ def build_site(
     Locales are rendered in parallel worker processes (``workers``, default: the usable CPUs,
     for sites big enough to gain from it); the pages are the same whatever the number.
     ``status`` (default: the ``publish_status`` setting) also publishes ``status.html`` and
-    ``badges/``.
+    ``badges/``. Where the folder is as the last build left it, only what changed is published,
+    in place (:func:`_publish_changes`); ``clean`` builds every page and swaps the whole tree.
     """
     for key in ("source_dir", "locale_dir"):
         config.folder(key)  # a misspelt folder must not publish an empty site over the full one
@@ -204,7 +217,7 @@ def build_site(
     articles, article_keys = checked_articles(config)
     files = _catalog_files(config, [t.code for t in targets[1:]], articles)
     cache = project_cache(config.root)
-    keys = _page_keys(cache, config, targets, articles, article_keys, {k: digest(data) for k, (_, data) in files.items()}, templates)
+    keys, shared = _page_keys(cache, config, targets, articles, article_keys, {k: digest(data) for k, (_, data) in files.items()}, templates)
     publish_status = config.publish_status if status is None else status
     cached = set() if publish_status else cache.present(keys.values())
     needed = [k for k in files if k[1] == UI_DOMAIN or keys.get(k) not in cached]
@@ -215,24 +228,40 @@ def build_site(
     stylesheet = templates / STYLESHEET
     css = stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else None
     styles = SiteStyles(css, config.allow_scripts)
+    policies = {t.code: config.policy_for(t.code) for t in targets}
+    head = {
+        "version": 1,
+        "source_locale": source.code,
+        "locales": [t.code for t in targets],
+        "policies": {t.code: _policy_dict(policies[t.code]) for t in targets[1:]},
+    }
+    notes = () if config.base_url else (discovery.NO_BASE_URL,)
 
     with staging_folder(target) as staging:
-        minutes = {a.slug: reading_minutes(a) for a in articles}
+        uncached = {slug for (_, slug), key in keys.items() if key not in cached}
+        minutes = {a.slug: reading_minutes(a) for a in articles if a.slug in uncached}
         sources = {a.slug: config.relative(a.path) for a in articles}
-        policies = {t.code: config.policy_for(t.code) for t in targets}
         unloaded = {k: path for k, (path, _) in files.items() if k not in catalogs}
         site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys, unloaded)
 
-        def reused(code: str) -> dict[str, Any]:
+        def reused(code: str, slugs: list[str]) -> dict[str, Any]:
             """One locale's pages from the cache: one locale in memory at a time, not kept."""
             if not cache.enabled:
                 return {}
-            return cache.get_many([keys[code, a.slug] for a in articles], remember=False)
+            return cache.get_many([keys[code, slug] for slug in slugs], remember=False)
 
         def rendered(pages: dict[str, _RenderedPage]) -> None:
             for key, value in pages.items():
                 cache.put(key, value, remember=False)
             cache.flush()
+
+        if cache.enabled and not publish_status and not clean:
+            with publish_lock(target):  # from reading the state to saving it: one build at a time
+                state = sitestate.load(cache, target.folder, shared)
+                plan = _plan(site, state, target.folder) if state is not None else None
+                if plan is not None:
+                    outputs, changed = _publish_changes(site, plan, target, workers, reused, rendered, stylesheet, head, cache)
+                    return BuildResult(out, tuple(outputs), notes, changed)
         loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
 
         def checked() -> CheckReport | None:
@@ -240,23 +269,159 @@ def build_site(
                 return None
             return run_checks(config, [t.code for t in targets[1:]], freshness=False, loaded=loaded)
 
-        outputs, pages, failures, report = _render_locales(site, workers, checked, reused, rendered)
-        if failures:
-            first = failures[0]
-            more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-            raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
-        outputs += _render_shared(site, stylesheet)
-        if report is not None:
-            write_status(report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
-        head = {
-            "version": 1,
-            "source_locale": source.code,
-            "locales": [t.code for t in targets],
-            "policies": {t.code: _policy_dict(policies[t.code]) for t in targets[1:]},
-        }
-        write_new(staging / RECORD, record_json(head, outputs, pages).encode("utf-8"))
-        publish(staging, target)
-    return BuildResult(out, tuple(outputs), tuple(pages), () if config.base_url else (discovery.NO_BASE_URL,))
+        done = _render_locales(site, workers, checked, reused, rendered)
+        _raise_failures(out, done.failures)
+        outputs = done.outputs + _render_shared(site, stylesheet)
+        if done.report is not None:
+            write_status(done.report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
+        write_new(staging / RECORD, record_json(head, outputs, [p.row for p in done.pages]).encode("utf-8"))
+        remember = None
+        if cache.enabled and not publish_status:
+            sitestate.save(cache, target.folder, None)  # the state of the folder replaced is void from now on
+            state = sitestate.SiteState(shared, pages={k: (keys[k], t) for k, t in done.titles.items()})
+            remember = partial(_remember, cache, target, state, outputs)
+        publish(staging, target, then=remember)
+    return BuildResult(out, tuple(outputs), notes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a build in place publishes: the folder is as the last build left it, but for these."""
+
+    state: sitestate.SiteState
+    on_disk: dict[str, sitestate.Identity]
+    pages: frozenset[tuple[str, str]]
+    """(locale, slug) pages whose inputs changed, or whose files are not as published."""
+    indexes: frozenset[str]
+    """Locales whose list of articles changes (a page published or removed), or whose list is
+    not as published."""
+    removed: tuple[str, ...]
+    """Files of pages whose article is gone."""
+    rows: dict[tuple[str, str], str]
+    """The previous build record's rows of the pages, for those not published again."""
+    record_sha256: str
+
+    def intact(self, path: str) -> bool:
+        """The file is on disk as the last build published it."""
+        known = self.state.files.get(path)
+        return known is not None and self.on_disk.get(path) == known[1]
+
+
+def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None:
+    """What to publish in place, or ``None`` when the folder is not as ``state`` says (a file
+    nobody published, the stamp or the build record changed): then a clean build replaces it."""
+    on_disk = sitestate.identities(folder)
+    if on_disk is None or not on_disk.keys() <= state.files.keys():
+        return None
+    if any(fixed not in state.files or on_disk.get(fixed) != state.files[fixed][1] for fixed in (STAMP, RECORD)):
+        return None
+    try:
+        record = (folder / RECORD).read_bytes()
+        rows = sitestate.record_page_rows(record)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if rows is None:
+        return None
+    plan = _Plan(state, on_disk, frozenset(), frozenset(), (), rows, hashlib.sha256(record).hexdigest())
+    source = site.targets[0].code
+    wanted = {(t.code, a.slug) for t in site.targets for a in site.articles}
+    pages = set()
+    for code, slug in wanted:
+        before = state.pages.get((code, slug))
+        if (
+            before is None
+            or before[0] != site.keys[code, slug]
+            or not (plan.intact(f"{code}/{slug}.html") and plan.intact(f"{code}/{slug}.txt"))
+            or (code != source and (code, slug) not in rows)
+        ):
+            pages.add((code, slug))
+    gone = [key for key in state.pages if key not in wanted]
+    removed = tuple(path for code, slug in gone for path in (f"{code}/{slug}.html", f"{code}/{slug}.txt") if path in on_disk)
+    indexes = {code for code, _ in pages} | {code for code, _ in gone} | {t.code for t in site.targets if not plan.intact(f"{t.code}/index.html")}
+    return replace(plan, pages=frozenset(pages), indexes=frozenset(indexes), removed=removed)
+
+
+def _publish_changes(
+    site: _Site,
+    plan: _Plan,
+    target: Target,
+    workers: int | None,
+    reused: Callable[[str, list[str]], dict[str, Any]],
+    rendered: Callable[[dict[str, _RenderedPage]], None],
+    stylesheet: Path,
+    head: dict[str, Any],
+    cache: Any,
+) -> tuple[list[Output], int]:
+    """Publish in place what ``plan`` says changed: those pages rendered (or taken from the
+    cache) and verified as in a clean build, the lists of articles, shared files and build record
+    made again, and only the files whose bytes differ from the published ones moved into the
+    folder, each in one rename, the build record last. The tree is the one a clean build
+    publishes (tests). Runs under the publishing lock. Returns the outputs and how many files
+    changed (the build record aside)."""
+    state = plan.state
+    site.only, site.indexes = plan.pages, plan.indexes
+    site.titles = {key: title for key, (_, title) in state.pages.items()}
+    done = _render_locales(site, workers, lambda: None, reused, rendered)
+    _raise_failures(target.given, done.failures)
+    fresh = {o.path: o for o in done.outputs + _render_shared(site, stylesheet)}
+    staged = set(fresh)
+    new_rows = {(p.locale, p.article): p.row for p in done.pages}
+    outputs: list[Output] = []
+    page_rows: list[str] = []
+    for locale in site.targets:
+        paths = [f"{locale.code}/{a.slug}{suffix}" for a in site.articles for suffix in (".html", ".txt")]
+        for path in [*paths, f"{locale.code}/index.html"]:
+            known = state.files[path][0] if path not in fresh else None
+            outputs.append(fresh.pop(path) if known is None else Output(*known))
+        if locale is not site.targets[0]:
+            page_rows += [new_rows.get((locale.code, a.slug)) or plan.rows[locale.code, a.slug] for a in site.articles]
+    outputs += fresh.values()  # the shared files, in the order a clean build lists them
+    record = record_json(head, outputs, page_rows).encode("utf-8")
+    moving = [
+        o.path
+        for o in outputs
+        if o.path in staged and not (plan.intact(o.path) and (state.files[o.path][0] or ("",) * 6)[5] == o.sha256)
+    ]
+    if hashlib.sha256(record).hexdigest() != plan.record_sha256:
+        write_new(site.staging / RECORD, record)
+        moving.append(RECORD)
+    changed = len([p for p in moving if p != RECORD]) + len(plan.removed)
+    if not moving and not plan.removed:
+        return outputs, 0
+    state.drop([*moving, *plan.removed])
+    sitestate.save(cache, target.folder, state)  # the journal: it no longer vouches for what moves
+    publish_in_place(site.staging, target, moving, list(plan.removed))
+    rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
+    for path in moving:
+        state.files[path] = (rows.get(path), sitestate.identity(target.folder / path))
+    for key in [key for key in state.pages if key not in site.keys]:
+        del state.pages[key]
+    state.pages.update({key: (site.keys[key], title) for key, title in done.titles.items()})
+    sitestate.save(cache, target.folder, state)
+    return outputs, changed
+
+
+def _raise_failures(out: Path, failures: list[tuple[str, str]]) -> None:
+    if failures:
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        raise VerificationError(f"{out / first[0]}: {first[1]}; nothing was published{more}")
+
+
+def _remember(cache: Any, target: Target, state: sitestate.SiteState, outputs: list[Output]) -> None:
+    """Keep what a clean build published, read from the folder just published (under the
+    publishing lock), for the next build to publish in place."""
+    found = sitestate.identities(target.folder)
+    rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
+    rows.update({STAMP: None, RECORD: None})
+    if found is None or set(found) != set(rows):
+        return
+    state.files = {path: (row, found[path]) for path, row in rows.items()}
+    sitestate.save(cache, target.folder, state)
+
+
+def _output_row(output: Output) -> sitestate.OutputRow:
+    return (output.path, output.locale, output.article, output.translated, output.disclaimer, output.sha256, output.withheld)
 
 
 def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
@@ -314,19 +479,21 @@ def _page_keys(
     article_keys: list[str],
     catalogs: dict[tuple[str, str], str],
     templates: Path,
-) -> dict[tuple[str, str], str]:
-    """The cache key of each article's pages in each locale: everything the pages are made of."""
+) -> tuple[dict[tuple[str, str], str], str]:
+    """The cache key of each article's pages in each locale: everything the pages are made of;
+    and the digest of what every page is made of (settings, languages, templates)."""
     files = sorted(p for p in templates.iterdir() if p.is_file()) if templates.is_dir() else []
     shared = digest(
         config.fingerprint(),
         ",".join(t.code for t in targets),
         *[part for path in files for part in (path.name.encode("utf-8"), path.read_bytes())],
     )
-    return {
+    keys = {
         (t.code, a.slug): cache.key("page", shared, key, t.code, catalogs.get((t.code, a.slug), ""), catalogs.get((t.code, UI_DOMAIN), ""))
         for t in targets
         for a, key in zip(articles, article_keys)
     }
+    return keys, shared
 
 
 def _write(folder: Path, relative: str, content: str) -> str:
@@ -353,7 +520,7 @@ def _head(base_url: str | None, path: str, x_default: str, root: str, locale: Lo
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Site:
     """What every page of the build needs; worker processes get it by ``fork``, not by pickling."""
 
@@ -364,6 +531,8 @@ class _Site:
     articles: tuple[Article, ...]
     catalogs: dict[tuple[str, str], Catalog | None]
     minutes: dict[str, int]
+    """Reading time of the articles whose pages are not in the cache, by slug (others: computed
+    when needed)."""
     styles: SiteStyles
     """The stylesheet published with the pages and what pages may carry: verification checks
     that nothing hides the disclaimer."""
@@ -377,6 +546,12 @@ class _Site:
     """The cache key of each (locale, article slug)'s pages."""
     unloaded: dict[tuple[str, str], Path] = field(default_factory=dict)
     """Catalogues on disk that were not parsed, their pages being in the cache."""
+    only: frozenset[tuple[str, str]] | None = None
+    """The (locale, slug) pages to publish, when not all (a build in place)."""
+    indexes: frozenset[str] | None = None
+    """The locales whose list of articles to publish, when not all (a build in place)."""
+    titles: dict[tuple[str, str], sitestate.Title] = field(default_factory=dict)
+    """Titles of the pages not published again, for the lists of articles."""
 
     def catalog(self, code: str, domain: str) -> Catalog | None:
         """The catalogue of ``domain`` in locale ``code`` (``None``: there is none yet), parsed
@@ -389,6 +564,26 @@ class _Site:
             found = self.catalogs[key] = parse_po(path.read_bytes(), path)
         return found
 
+    def wanted(self, code: str) -> list[Article]:
+        """The articles whose pages in locale ``code`` this build publishes."""
+        if self.only is None:
+            return list(self.articles)
+        return [a for a in self.articles if (code, a.slug) in self.only]
+
+    def pages(self) -> int:
+        return len(self.targets) * len(self.articles) if self.only is None else len(self.only)
+
+
+@dataclass(slots=True)
+class _Rendered:
+    """What rendering some locales gave, in locale order."""
+
+    outputs: list[Output] = field(default_factory=list)
+    pages: list[PageRecord] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    titles: dict[tuple[str, str], sitestate.Title] = field(default_factory=dict)
+    report: CheckReport | None = None
+
 
 _SITE: _Site | None = None
 """The build in progress, set before worker processes are forked."""
@@ -399,30 +594,33 @@ def _render_locales(
     site: _Site,
     workers: int | None,
     meanwhile: Callable[[], CheckReport | None],
-    reused: Callable[[str], dict[str, Any]] = lambda code: {},
+    reused: Callable[[str, list[str]], dict[str, Any]] = lambda code, slugs: {},
     rendered: Callable[[dict[str, _RenderedPage]], None] = lambda pages: None,
-) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], CheckReport | None]:
+) -> _Rendered:
     """Render and verify every locale, in parallel where it pays (results in locale order), and
     run ``meanwhile`` in this process while the workers render. ``reused`` gives a locale's pages
     from the cache and ``rendered`` takes those rendered anew, in this process (workers never
     touch the cache), one locale at a time so that a large site's pages are never all in memory."""
     global _SITE
     count = workers if workers is not None else usable_cpus()
-    if workers is None and len(site.targets) * len(site.articles) < 2 * _MIN_PAGES_PER_WORKER:
+    if workers is None and site.pages() < 2 * _MIN_PAGES_PER_WORKER:
         count = 1  # forking costs more than a small site takes
     count = min(count, len(site.targets))
-    results: dict[int, tuple[list[Output], list[PageRecord], list[tuple[str, str]]]] = {}
+    results: dict[int, _Rendered] = {}
 
-    def keep(index: int, result: tuple[list[Output], list[PageRecord], list[tuple[str, str]], dict[str, _RenderedPage]]) -> None:
-        rendered(result[3])
-        results[index] = (result[0], result[1], result[2])
+    def keep(index: int, result: tuple[_Rendered, dict[str, _RenderedPage]]) -> None:
+        rendered(result[1])
+        results[index] = result[0]
         report("building", len(results), len(site.targets))
+
+    def cached(locale: LocaleInfo) -> dict[str, Any]:
+        return reused(locale.code, [a.slug for a in site.wanted(locale.code)])
 
     _SITE = site
     try:
         if count <= 1 or not can_fork():
             for index, locale in enumerate(site.targets):
-                keep(index, _render_locale(index, reused(locale.code)))
+                keep(index, _render_locale(index, cached(locale)))
             other = meanwhile()
         else:
             with worker_pool(count) as pool:
@@ -433,7 +631,7 @@ def _render_locales(
                 while waiting or running:
                     while waiting and len(running) < count:  # one locale's cached pages per worker at a time
                         index, locale = waiting.pop(0)
-                        running[pool.submit(_render_locale, index, reused(locale.code))] = index
+                        running[pool.submit(_render_locale, index, cached(locale))] = index
                     if not started:  # the workers are busy: this process's own work now
                         started, other = True, meanwhile()
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -441,31 +639,33 @@ def _render_locales(
                         keep(running.pop(future), future.result())
     finally:
         _SITE = None
-    outputs = [o for index in sorted(results) for o in results[index][0]]
-    pages = [p for index in sorted(results) for p in results[index][1]]
-    failures = [f for index in sorted(results) for f in results[index][2]]
-    return outputs, pages, failures, other
+    total = _Rendered(report=other)
+    for index in sorted(results):
+        part = results[index]
+        total.outputs += part.outputs
+        total.pages += part.pages
+        total.failures += part.failures
+        total.titles.update(part.titles)
+    return total
 
 
-def _render_locale(
-    index: int, reused: dict[str, Any]
-) -> tuple[list[Output], list[PageRecord], list[tuple[str, str]], dict[str, _RenderedPage]]:
-    """One locale: every article as HTML and text (from the cache when its inputs are
-    unchanged), its index, then every page read back; and the pages rendered anew, by key."""
+def _render_locale(index: int, reused: dict[str, Any]) -> tuple[_Rendered, dict[str, _RenderedPage]]:
+    """One locale: every article (of those to publish) as HTML and text, from the cache when its
+    inputs are unchanged, and its list of articles, then every page written read back; and the
+    pages rendered anew, by key."""
     site = _SITE
     assert site is not None
     source, locale = site.targets[0], site.targets[index]
     policy = site.policies.get(locale.code, PublishPolicy())
     ui = CatalogTranslations(site.catalog(locale.code, UI_DOMAIN), policy)
-    outputs: list[Output] = []
-    records: list[PageRecord] = []
-    titles: list[tuple[str, PageText]] = []
+    result = _Rendered()
     fresh: dict[str, _RenderedPage] = {}
     english = locale is not source and not ui.translates(DISCLAIMER_NOTICE)
     notice = {"notice_lang": source.tag if english else None, "notice_dir": source.direction if english else None}
     verified: dict[str, str] = {}
     """Pages from the cache, which passed verification when they were built: path → SHA-256."""
-    for article in site.articles:
+    articles = site.wanted(locale.code)
+    for article in articles:
         key = site.keys.get((locale.code, article.slug), "")
         done = reused.get(key) if key else None
         from_cache = isinstance(done, _RenderedPage)
@@ -473,29 +673,35 @@ def _render_locale(
             done = _render_article(site, article, locale, ui, notice, policy)
             if key:
                 fresh[key] = done
-        titles.append((article.slug, done.title))
+        result.titles[locale.code, article.slug] = (str(done.title.html), done.title.lang, done.title.dir)
         for suffix, content in ((".html", done.html), (".txt", done.text)):
             relative = f"{locale.code}/{article.slug}{suffix}"
             written = _write(site.staging, relative, content)
             if from_cache:
                 verified[relative] = written
-            outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
+            result.outputs.append(Output(relative, locale.code, article.slug, done.translated, done.disclaimer, written, done.withheld))
         if locale is not source:
             files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
-            records.append(PageRecord(locale.code, article.slug, files, done.in_english, done.row))
-    index_context = {
-        "locale": locale,
-        "root": "../",
-        "home": "index.html",
-        "alternates": _alternates(site.targets, locale, "index.html", "../", site.base_url),
-        **_head(site.base_url, f"{locale.code}/index.html", "index.html", "../", locale),
-        "articles": [{"href": f"{slug}.html", "title": title} for slug, title in titles],
-    }
-    relative = f"{locale.code}/index.html"
-    written = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
-    outputs.append(Output(relative, locale.code, None, None, None, written))
-    failures = _verify_locale(site, locale, verified)
-    return outputs, records, failures, {} if failures else fresh  # the cache keeps verified pages only
+            result.pages.append(PageRecord(locale.code, article.slug, files, done.in_english, done.row))
+    if site.indexes is None or locale.code in site.indexes:
+        titles = {**site.titles, **result.titles}
+        entries = []
+        for article in site.articles:
+            html, lang, direction = titles[locale.code, article.slug]
+            entries.append({"href": f"{article.slug}.html", "title": {"html": Markup(html), "lang": lang, "dir": direction}})
+        index_context = {
+            "locale": locale,
+            "root": "../",
+            "home": "index.html",
+            "alternates": _alternates(site.targets, locale, "index.html", "../", site.base_url),
+            **_head(site.base_url, f"{locale.code}/index.html", "index.html", "../", locale),
+            "articles": entries,
+        }
+        relative = f"{locale.code}/index.html"
+        written = _write(site.staging, relative, render_template(site.env, "index.html.j2", ui, index_context))
+        result.outputs.append(Output(relative, locale.code, None, None, None, written))
+    result.failures = _verify_locale(site, locale, articles, verified)
+    return result, {} if result.failures else fresh  # the cache keeps verified pages only
 
 
 def _render_article(
@@ -504,7 +710,10 @@ def _render_article(
     """One article's HTML and text page in one locale."""
     source = site.targets[0]
     catalog = None if locale is source else site.catalog(locale.code, article.slug) or Catalog()
-    page = article_page(article, catalog, locale, source, site.minutes[article.slug], ui, policy)
+    minutes = site.minutes.get(article.slug)
+    if minutes is None:  # a page of the cache that did not check out
+        minutes = site.minutes[article.slug] = reading_minutes(article)
+    page = article_page(article, catalog, locale, source, minutes, ui, policy)
     context = {
         "locale": locale,
         "root": "../",
@@ -551,15 +760,15 @@ def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
     return outputs
 
 
-def _verify_locale(site: _Site, locale: LocaleInfo, verified: dict[str, str]) -> list[tuple[str, str]]:
-    """Every page of one locale, read back from disk: ``(relative path, why it fails)``. A page
+def _verify_locale(site: _Site, locale: LocaleInfo, articles: list[Article], verified: dict[str, str]) -> list[tuple[str, str]]:
+    """Every page of one locale written, read back from disk: ``(relative path, why it fails)``. A page
     in ``verified`` (from the cache, which keeps only pages that passed) must read back byte for
     byte as the page that passed; every other page is verified in full."""
     source = site.targets[0]
     failures = []
     policy = site.policies.get(locale.code, PublishPolicy())
     notice = expected_notice(None if locale is source else site.catalog(locale.code, UI_DOMAIN) or Catalog(), policy)
-    for article in site.articles:
+    for article in articles:
         relatives = [f"{locale.code}/{article.slug}{suffix}" for suffix in (".html", ".txt")]
         for relative in relatives:
             if relative in verified and hashlib.sha256((site.staging / relative).read_bytes()).hexdigest() != verified[relative]:

@@ -213,18 +213,23 @@ def stats(ctx: click.Context, locales: tuple[str, ...], output_format: str) -> N
 @LOCALES
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Build folder (default: build_dir).")
 @click.option("--status/--no-status", default=None, help="Also publish status.html and badges/ in the site (default: the publish_status setting).")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Build every page and replace the whole folder in one atomic swap (default: when the folder is as the last build left it, publish only what changed, in place).",
+)
 @click.pass_context
-def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None, status: bool | None) -> None:
+def build(ctx: click.Context, locales: tuple[str, ...], output: Path | None, status: bool | None, clean: bool) -> None:
     """Render every article in every locale to HTML and text, verify, then publish."""
     from .build import build_site
     from .progress import finished
 
     config = _config(ctx)
-    result = build_site(config, list(locales) or None, output, status=status)
+    result = build_site(config, list(locales) or None, output, status=status, clean=clean)
     finished()
     pages = [o for o in result.outputs if o.article is not None]
     fallbacks = sorted({o.locale for o in pages if o.disclaimer == "fallback"})
-    click.echo(f"{len(result.outputs)} files in {result.folder} ({len(pages)} article pages, all verified)")
+    click.echo(f"{len(result.outputs)} files in {result.folder} ({len(pages)} article pages, all verified){result.in_place_note()}")
     for locale in sorted({o.locale for o in pages}):
         shares = [o.translated or 0.0 for o in pages if o.locale == locale and o.path.endswith(".html")]
         share = 100 * sum(shares) / len(shares) if shares else 100.0
@@ -255,7 +260,7 @@ def serve(ctx: click.Context, locales: tuple[str, ...], port: int, status: bool 
         fresh = load_config(config.root)  # the settings may have changed too
         result = build_site(fresh, list(locales) or None, status=status)
         pages = sum(1 for o in result.outputs if o.article is not None)
-        return f"{len(result.outputs)} files in {result.folder} ({pages} article pages, all verified)"
+        return f"{len(result.outputs)} files in {result.folder} ({pages} article pages, all verified){result.in_place_note()}"
 
     def stop(number: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -46,7 +46,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .config import Config
 from .errors import OutputError
@@ -127,9 +127,10 @@ def staging_folder(target: Target) -> Iterator[Path]:
         _release(hold)
 
 
-def publish(staging: Path, target: Target) -> None:
+def publish(staging: Path, target: Target, then: Callable[[], None] | None = None) -> None:
     """Stamp the verified ``staging`` folder and put it in the target's place, atomically, then
-    remove the previous build."""
+    remove the previous build. ``then`` runs under the publishing lock right after the swap,
+    while the folder is certainly the one just published (to describe it for the next build)."""
     try:
         (staging / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
     except OSError as exc:
@@ -148,11 +149,47 @@ def publish(staging: Path, target: Target) -> None:
                 old = _swap_by_renames(staging, target)
         except OSError as exc:
             raise OutputError(f"{target.given}: cannot publish the build: {exc.strerror or exc}") from exc
+        if then is not None:
+            then()
     if old is not None:  # removed outside the lock, held so that no other build removes it too
         folder, hold = old
         shutil.rmtree(folder, ignore_errors=True)
         if hold is not None:
             _release(hold)
+
+
+@contextmanager
+def publish_lock(target: Target) -> Iterator[None]:
+    """The publishing lock, for a build that publishes in place (:func:`publish_in_place`): held
+    from reading what the folder holds to the last file replaced, so that builds in place never
+    interleave, nor with a whole build's swap."""
+    with _locked(target, target.folder.parent):
+        yield
+
+
+def publish_in_place(staging: Path, target: Target, files: list[str], removed: list[str]) -> None:
+    """Move the verified ``files`` (relative paths, with ``/``) from ``staging`` into the
+    published folder, each replacing its old version in one rename (a reader sees the old page
+    or the new one, never a part), then remove the ``removed`` files of pages that are gone.
+    Called under :func:`publish_lock`, in the order given: the build record last."""
+    out = target.folder
+    if not _stamped(out):
+        raise OutputError(f"{target.shown}: the build folder changed while building; build again")
+    try:
+        for relative in files:
+            destination = out / relative
+            if not destination.parent.is_dir():
+                os.mkdir(destination.parent, 0o777)
+            os.replace(staging / relative, destination)
+        for relative in removed:
+            try:
+                os.unlink(out / relative)
+            except FileNotFoundError:
+                pass
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise OutputError(f"{target.given}: no space left on device") from exc
+        raise OutputError(f"{target.given}: cannot publish the build: {exc.strerror or exc}") from exc
 
 
 # --- which folders may be replaced ----------------------------------------------------------

@@ -196,7 +196,20 @@ def counted(function, partial=False):
     return wrapper
 
 
+def in_build(*paths):
+    return any("build" in Path(os.fspath(p)).parts for p in paths if isinstance(p, (str, os.PathLike)))
+
+
+def counted_in_build(function):
+    def wrapper(*args, **kwargs):
+        if in_build(*args[1:2]):
+            step()
+        return function(*args, **kwargs)
+    return wrapper
+
+
 os.rename = counted(os.rename)
+os.replace = counted_in_build(os.replace)  # a build in place: each file moved into the folder
 os.mkdir = counted(os.mkdir)
 os.rmdir = counted(os.rmdir)
 shutil.rmtree = counted(shutil.rmtree, partial=True)
@@ -220,7 +233,7 @@ for request in sys.stdin:
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         if mode == "renames":
             publish._RENAMEAT2 = None  # a filesystem without RENAME_EXCHANGE (NFS, macOS)
-        os._exit(main(["-C", project, "build"]))
+        os._exit(main(["-C", project, "build", *(["--clean"] if mode != "in-place" else [])]))
     print("pid", pid, flush=True)
     sys.stdin.readline()
     status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
@@ -295,6 +308,38 @@ def test_killed_at_every_step_of_publishing(site: Path, builds: Builds, mode: st
     assert kill_at > 4  # it was killed at several steps of publishing
     assert seen_aside == (mode == "renames")
     assert_complete(out, articles=1)
+    assert leftovers(site) == []
+
+
+def test_killed_at_every_step_of_publishing_in_place(site: Path, builds: Builds, tmp_path: Path) -> None:
+    """A build in place killed before each file it moves into the folder, in turn, after a
+    translation changed: every file is then whole, the old version or the new one (never a
+    part); the next build completes the change, and the tree is then a clean build's."""
+    out = site / "build"
+    po = site / "locale" / "de" / "LC_MESSAGES" / "valium.po"
+    text = po.read_text(encoding="utf-8")
+    for kill_at in range(1, 40):
+        before = snapshot(out)
+        po.write_text(text.replace('msgstr "Valium', f'msgstr "Valium {kill_at}', 1), encoding="utf-8")
+        clean = tmp_path / f"clean-{kill_at}"
+        assert run(site, "build", "--clean", "-o", str(clean)) == 0
+        expected = snapshot(clean)
+        builds.start(kill_at, "in-place")
+        status = builds.status()
+        now = snapshot(out)
+        assert set(now) == set(expected)
+        assert all(now[path] in (before.get(path), expected[path]) for path in now), kill_at
+        if status == 0:
+            break
+        assert status == -signal.SIGKILL
+        assert run(site, "build") == 0  # the next build publishes what the killed one did not
+        assert snapshot(out) == expected
+        publish.clean_leftovers(out)
+        assert leftovers(site) == []
+    else:
+        pytest.fail("the build never got through")
+    assert kill_at > 4  # killed before moving each page, the list of articles and the record
+    assert snapshot(out) == expected
     assert leftovers(site) == []
 
 
@@ -452,7 +497,7 @@ def umask(mask: int) -> Iterator[None]:
 @pytest.mark.parametrize(("mask", "folders", "files"), [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640), (0o002, 0o775, 0o664)])
 def test_modes_follow_the_umask(site: Path, mask: int, folders: int, files: int) -> None:
     with umask(mask):
-        build_site(load_config(site), workers=2)
+        build_site(load_config(site), workers=2, clean=True)  # every file written by this build
     out = site / "build"
     modes = {stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")] if p.is_dir()}
     assert modes == {folders}
