@@ -60,7 +60,8 @@ from .extract import UI_DOMAIN, checked_articles
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .cache import digest, project_cache
-from .errors import InputError
+from .errors import CatalogError, InputError
+from .filememo import FileMemo
 from .loading import load_catalogs, parse_catalogs
 from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
@@ -147,18 +148,23 @@ def page_row(locale: str, article: str, outputs: tuple[str, ...], in_english: in
     return json.dumps(row, ensure_ascii=False)
 
 
-def record_json(head: dict[str, Any], outputs: list[Output], pages: list[str]) -> str:
-    """The build record: its head indented, then one line per file and per page (``pages``: the
-    rows of :func:`page_row`), so that a review (or a ``git diff`` of two builds) reads page by
+def output_row(output: Output) -> bytes:
+    """A published file's row of the build record, as one line of JSON."""
+    return json.dumps(output.as_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def record_json(head: dict[str, Any], outputs: list[bytes], pages: list[bytes]) -> bytes:
+    """The build record: its head indented, then one line per file (:func:`output_row`) and per
+    page (:func:`page_row`), so that a review (or a ``git diff`` of two builds) reads page by
     page, a large site's record is written in one pass of the C JSON encoder, and a build in
-    place takes the rows of the pages it did not publish again from the previous record
-    (:func:`pipeline.sitestate.record_page_rows`)."""
+    place takes the rows of what it did not publish again from the previous record as they are
+    (:func:`pipeline.sitestate.record_rows`)."""
     lines = json.dumps(head, ensure_ascii=False, indent=2).rstrip("}").rstrip()
-    parts = [lines + ("," if head else "")]
-    for name, rows in (("outputs", [json.dumps(o.as_dict(), ensure_ascii=False) for o in outputs]), ("pages", pages)):
-        body = ",\n".join(f"    {row}" for row in rows)
-        parts.append(f'  "{name}": [\n{body}\n  ]' if rows else f'  "{name}": []')
-    return parts[0] + "\n" + ",\n".join(parts[1:]) + "\n}\n"
+    parts = [(lines + ("," if head else "")).encode("utf-8")]
+    for name, rows in ((b"outputs", outputs), (b"pages", pages)):
+        body = b",\n".join(b"    " + row for row in rows)
+        parts.append(b'  "' + name + b'": [\n' + body + b"\n  ]" if rows else b'  "' + name + b'": []')
+    return parts[0] + b"\n" + b",\n".join(parts[1:]) + b"\n}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +223,7 @@ def build_site(
     articles, article_keys = checked_articles(config)
     files = _catalog_files(config, [t.code for t in targets[1:]], articles)
     cache = project_cache(config.root)
-    keys, shared = _page_keys(cache, config, targets, articles, article_keys, {k: digest(data) for k, (_, data) in files.items()}, templates)
+    keys, shared = _page_keys(cache, config, targets, articles, article_keys, {k: sha for k, (_, sha, _) in files.items()}, templates)
     publish_status = config.publish_status if status is None else status
     cached = set() if publish_status else cache.present(keys.values())
     needed = [k for k in files if k[1] == UI_DOMAIN or keys.get(k) not in cached]
@@ -241,7 +247,7 @@ def build_site(
         uncached = {slug for (_, slug), key in keys.items() if key not in cached}
         minutes = {a.slug: reading_minutes(a) for a in articles if a.slug in uncached}
         sources = {a.slug: config.relative(a.path) for a in articles}
-        unloaded = {k: path for k, (path, _) in files.items() if k not in catalogs}
+        unloaded = {k: path for k, (path, _, _) in files.items() if k not in catalogs}
         site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys, unloaded)
 
         def reused(code: str, slugs: list[str]) -> dict[str, Any]:
@@ -274,7 +280,7 @@ def build_site(
         outputs = done.outputs + _render_shared(site, stylesheet)
         if done.report is not None:
             write_status(done.report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
-        write_new(staging / RECORD, record_json(head, outputs, [p.row for p in done.pages]).encode("utf-8"))
+        write_new(staging / RECORD, record_json(head, [output_row(o) for o in outputs], [p.row.encode("utf-8") for p in done.pages]))
         remember = None
         if cache.enabled and not publish_status:
             sitestate.save(cache, target.folder, None)  # the state of the folder replaced is void from now on
@@ -293,13 +299,14 @@ class _Plan:
     pages: frozenset[tuple[str, str]]
     """(locale, slug) pages whose inputs changed, or whose files are not as published."""
     indexes: frozenset[str]
-    """Locales whose list of articles changes (a page published or removed), or whose list is
-    not as published."""
+    """Locales whose list of articles changes (an article added or removed), or whose list is
+    not as published; also made again where a page published has a new title."""
     removed: tuple[str, ...]
     """Files of pages whose article is gone."""
-    rows: dict[tuple[str, str], str]
-    """The previous build record's rows of the pages, for those not published again."""
-    record_sha256: str
+    rows: sitestate.RecordRows
+    """The previous build record's rows, for what is not published again."""
+    record: bytes
+    """The previous build record."""
 
     def intact(self, path: str) -> bool:
         """The file is on disk as the last build published it."""
@@ -317,12 +324,12 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
         return None
     try:
         record = (folder / RECORD).read_bytes()
-        rows = sitestate.record_page_rows(record)
+        rows = sitestate.record_rows(record)
     except (OSError, UnicodeDecodeError):
         return None
-    if rows is None:
+    if rows is None or not all(path in rows.outputs for path, (row, _) in state.files.items() if row is not None):
         return None
-    plan = _Plan(state, on_disk, frozenset(), frozenset(), (), rows, hashlib.sha256(record).hexdigest())
+    plan = _Plan(state, on_disk, frozenset(), frozenset(), (), rows, record)
     source = site.targets[0].code
     wanted = {(t.code, a.slug) for t in site.targets for a in site.articles}
     pages = set()
@@ -332,12 +339,13 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
             before is None
             or before[0] != site.keys[code, slug]
             or not (plan.intact(f"{code}/{slug}.html") and plan.intact(f"{code}/{slug}.txt"))
-            or (code != source and (code, slug) not in rows)
+            or (code != source and (code, slug) not in rows.pages)
         ):
             pages.add((code, slug))
     gone = [key for key in state.pages if key not in wanted]
     removed = tuple(path for code, slug in gone for path in (f"{code}/{slug}.html", f"{code}/{slug}.txt") if path in on_disk)
-    indexes = {code for code, _ in pages} | {code for code, _ in gone} | {t.code for t in site.targets if not plan.intact(f"{t.code}/index.html")}
+    added = {code for code, slug in pages if (code, slug) not in state.pages}
+    indexes = added | {code for code, _ in gone} | {t.code for t in site.targets if not plan.intact(f"{t.code}/index.html")}
     return replace(plan, pages=frozenset(pages), indexes=frozenset(indexes), removed=removed)
 
 
@@ -365,31 +373,32 @@ def _publish_changes(
     _raise_failures(target.given, done.failures)
     fresh = {o.path: o for o in done.outputs + _render_shared(site, stylesheet)}
     staged = set(fresh)
-    new_rows = {(p.locale, p.article): p.row for p in done.pages}
+    new_rows = {(p.locale, p.article): p.row.encode("utf-8") for p in done.pages}
     outputs: list[Output] = []
-    page_rows: list[str] = []
+    page_rows: list[bytes] = []
     for locale in site.targets:
         paths = [f"{locale.code}/{a.slug}{suffix}" for a in site.articles for suffix in (".html", ".txt")]
         for path in [*paths, f"{locale.code}/index.html"]:
             known = state.files[path][0] if path not in fresh else None
             outputs.append(fresh.pop(path) if known is None else Output(*known))
         if locale is not site.targets[0]:
-            page_rows += [new_rows.get((locale.code, a.slug)) or plan.rows[locale.code, a.slug] for a in site.articles]
+            page_rows += [new_rows.get((locale.code, a.slug)) or plan.rows.pages[locale.code, a.slug] for a in site.articles]
     outputs += fresh.values()  # the shared files, in the order a clean build lists them
-    record = record_json(head, outputs, page_rows).encode("utf-8")
+    output_rows = [output_row(o) if o.path in staged else plan.rows.outputs[o.path] for o in outputs]
+    record = record_json(head, output_rows, page_rows)
     moving = [
         o.path
         for o in outputs
         if o.path in staged and not (plan.intact(o.path) and (state.files[o.path][0] or ("",) * 6)[5] == o.sha256)
     ]
-    if hashlib.sha256(record).hexdigest() != plan.record_sha256:
+    if record != plan.record:
         write_new(site.staging / RECORD, record)
         moving.append(RECORD)
     changed = len([p for p in moving if p != RECORD]) + len(plan.removed)
     if not moving and not plan.removed:
         return outputs, 0
-    state.drop([*moving, *plan.removed])
-    sitestate.save(cache, target.folder, state)  # the journal: it no longer vouches for what moves
+    sitestate.journal(cache, target.folder, [*moving, *plan.removed])  # no longer vouched for, should we be killed
+    state.drop(plan.removed)
     publish_in_place(site.staging, target, moving, list(plan.removed))
     rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
     for path in moving:
@@ -428,26 +437,50 @@ def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
     return {"publish": policy.publish, "required_review": policy.required_review}
 
 
-def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[Path, bytes]]:
-    """The bytes of every catalogue the pages may need, by (locale, domain); a locale without a
-    catalogue yet has no entry. What the page keys are made of: nothing is parsed here."""
-    wanted = [((code, domain), po_path(config, code, domain)) for code in codes for domain in [*(a.slug for a in articles), UI_DOMAIN]]
-    present = [(key, path) for key, path in wanted if path.is_file()]
-    try:
-        return {key: (path, path.read_bytes()) for key, path in present}
-    except OSError:
-        load_catalogs(config, [path for _, path in present])  # the one-line error of the file that cannot be read
-        raise
+def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[Path, str, bytes | None]]:
+    """The digest of every catalogue the pages may need, by (locale, domain), with its bytes
+    when they had to be read (a catalogue untouched since the last build is not read:
+    :mod:`pipeline.filememo`); a locale without a catalogue yet has no entry. What the page keys
+    are made of: nothing is parsed here."""
+    memo = FileMemo(project_cache(config.root), "catalogues", config.root)
+    domains = [*(a.slug for a in articles), UI_DOMAIN]
+    found: dict[tuple[str, str], tuple[Path, str, bytes | None]] = {}
+    for code in codes:
+        folder = str(po_path(config, code, UI_DOMAIN).parent)
+        for domain in domains:
+            name = f"{folder}/{domain}.po"
+            try:
+                sha, data = memo.digest(Path(name))
+            except FileNotFoundError:
+                continue
+            except OSError:
+                load_catalogs(config, [Path(name)])  # the one-line error of the file that cannot be read
+                raise
+            found[code, domain] = (Path(name), sha, data)
+    memo.save()
+    return found
+
+
+def _bytes_of(file: tuple[Path, str, bytes | None]) -> bytes:
+    """A catalogue's bytes, read now if the memo knew its digest (a catalogue that cannot be read
+    is its one-line error)."""
+    path, _, data = file
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CatalogError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+    return data
 
 
 def _parse_catalogs(
-    config: Config, files: dict[tuple[str, str], tuple[Path, bytes]], needed: list[tuple[str, str]]
+    config: Config, files: dict[tuple[str, str], tuple[Path, str, bytes | None]], needed: list[tuple[str, str]]
 ) -> dict[tuple[str, str], Catalog | None]:
     """The catalogues that pages to render need, each parsed once per content
     (:mod:`pipeline.loading`); one that does not parse fails the build before anything is
     rendered. A catalogue whose pages all come from the cache is not parsed: those pages were
     made from these very bytes, which parsed then."""
-    parsed = parse_catalogs(config, [files[key] for key in needed])
+    parsed = parse_catalogs(config, [(files[key][0], _bytes_of(files[key])) for key in needed])
     for value in parsed:
         if isinstance(value, InputError):
             raise value
@@ -683,7 +716,8 @@ def _render_locale(index: int, reused: dict[str, Any]) -> tuple[_Rendered, dict[
         if locale is not source:
             files = (f"{locale.code}/{article.slug}.html", f"{locale.code}/{article.slug}.txt")
             result.pages.append(PageRecord(locale.code, article.slug, files, done.in_english, done.row))
-    if site.indexes is None or locale.code in site.indexes:
+    retitled = any(site.titles.get(key) != title for key, title in result.titles.items())
+    if site.indexes is None or locale.code in site.indexes or retitled:
         titles = {**site.titles, **result.titles}
         entries = []
         for article in site.articles:

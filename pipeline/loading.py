@@ -11,22 +11,34 @@ never cached.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .cache import cached_map, project_cache
 from .catalogs import Catalog, parse_po
 from .config import Config
-from .errors import CatalogError, InputError
+from .errors import CatalogError, InputError, SourceError
+from .filememo import FileMemo
 from .sources import Article, article_from_bytes, find_articles, read_source
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[str]]:
     """The project's articles in name order, with each one's cache key (later results that
-    depend on an article, such as its template, are keyed on it)."""
+    depend on an article, such as its template, are keyed on it). An article untouched since the
+    last run is not even read (:mod:`pipeline.filememo`): its key is made of its digest."""
     paths = find_articles(config.folder("source_dir"), config.root)
-    sources = [(path, read_source(path)) for path in paths]
     cache = project_cache(config.root)
-    articles, keys = cached_map(cache, "article", sources, _parts, _article)
+    memo = FileMemo(cache, "articles", config.root)
+    sources: list[tuple[Path, str, bytes | None]] = []
+    for path in paths:
+        try:
+            sha, data = memo.digest(path)
+        except OSError:
+            data = read_source(path)  # the one-line error of a file that cannot be read
+            sha = hashlib.sha256(data).hexdigest()
+        sources.append((path, sha, data))
+    articles, keys = cached_map(cache, "article", sources, _article_parts, _article)
+    memo.save()
     cache.flush()
     return articles, keys
 
@@ -80,5 +92,14 @@ def _parts(source: tuple[Path, bytes]) -> tuple[bytes | str, ...]:
     return (str(source[0]), source[1])
 
 
-def _article(source: tuple[Path, bytes]) -> Article:
-    return article_from_bytes(*source)
+def _article_parts(source: tuple[Path, str, bytes | None]) -> tuple[bytes | str, ...]:
+    return (str(source[0]), source[1])
+
+
+def _article(source: tuple[Path, str, bytes | None]) -> Article:
+    path, sha, data = source
+    if data is None:  # the memo knew its digest, the cache not its article: read it now
+        data = read_source(path)
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise SourceError(path, None, "changed while being read; run the command again")
+    return article_from_bytes(path, data)

@@ -14,9 +14,10 @@ Principles:
   with the same identity, the build record included; nothing else in the folder. A page whose
   file was edited or removed by hand is published again; anything else unexpected, such as a
   stranger's file, means a clean build, which replaces the folder whole.
-- A journal: before files are replaced in place, the state is saved without them (and without
-  the build record), so a build killed while replacing them leaves a state that vouches only
-  for what is certainly there; the next build publishes the rest again.
+- A journal: before files are replaced in place, their paths (the build record's among them)
+  are saved apart — a few lines, not the whole state again — so a build killed while replacing
+  them leaves a state that no longer vouches for them: the next build finds the record not
+  vouched for and builds clean, or publishes those files again.
 """
 
 from __future__ import annotations
@@ -58,28 +59,42 @@ class SiteState:
             self.files.pop(path, None)
 
 
-def _state_key(cache: Cache, folder: Path) -> str:
-    return cache.key("published-site", str(folder))
+def _keys(cache: Cache, folder: Path) -> tuple[str, str]:
+    """The cache keys of a folder's state and of its journal."""
+    return cache.key("published-site", str(folder)), cache.key("published-site-journal", str(folder))
 
 
 def load(cache: Cache, folder: Path, head: str) -> SiteState | None:
     """The state of the last build published in ``folder`` (its real path), if it was made with
-    the same settings, languages and templates; ``None`` otherwise."""
+    the same settings, languages and templates, without the files a killed build was moving
+    (its journal); ``None`` otherwise."""
     if not cache.enabled:
         return None
-    found = cache.get_many([_state_key(cache, folder)], remember=False)
-    state = next(iter(found.values()), None)
+    state_key, journal_key = _keys(cache, folder)
+    found = cache.get_many([state_key, journal_key], remember=False)
+    state, journal = found.get(state_key), found.get(journal_key)
     if not isinstance(state, SiteState) or state.head != head:
         return None
+    if isinstance(journal, list):
+        state.drop(journal)
     return state
 
 
 def save(cache: Cache, folder: Path, state: SiteState | None) -> None:
-    """Keep ``state`` as the state of ``folder`` (``None``: forget it), written at once: the
-    journal must be on disk before the first file is replaced."""
+    """Keep ``state`` as the state of ``folder`` (``None``: forget it), its journal emptied, in
+    one transaction."""
     if not cache.enabled:
         return
-    cache.put(_state_key(cache, folder), state if state is not None else "forgotten", remember=False)
+    state_key, journal_key = _keys(cache, folder)
+    cache.put(state_key, state if state is not None else "forgotten", remember=False)
+    cache.put(journal_key, [], remember=False)
+    cache.flush()
+
+
+def journal(cache: Cache, folder: Path, paths: list[str]) -> None:
+    """Note, before they are replaced or removed, the files the state must no longer vouch for
+    should the build be killed half-way (written at once: it must be on disk first)."""
+    cache.put(_keys(cache, folder)[1], paths, remember=False)
     cache.flush()
 
 
@@ -110,25 +125,53 @@ def identity(path: Path) -> Identity:
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-_PAGE_ROW = re.compile(r'    \{"locale": ("(?:[^"\\]|\\.)*"), "article": ("(?:[^"\\]|\\.)*"), ')
+_OUTPUT_ROW = re.compile(rb'    \{"path": ("(?:[^"\\]|\\.)*"), ')
+_PAGE_ROW = re.compile(rb'    \{"locale": ("(?:[^"\\]|\\.)*"), "article": ("(?:[^"\\]|\\.)*"), ')
 
 
-def record_page_rows(data: bytes) -> dict[tuple[str, str], str] | None:
-    """The ``pages`` rows of a build record as :func:`pipeline.build.record_json` writes it, by
-    (locale, article): one line each, taken as they are. ``None`` when the record is not in that
-    shape (then nothing can be spliced from it)."""
-    text = data.decode("utf-8", errors="strict")
-    start = text.find('\n  "pages": [\n')
-    if start < 0:
-        return {} if '\n  "pages": []' in text else None
-    rows: dict[tuple[str, str], str] = {}
-    for line in text[start + len('\n  "pages": [\n') :].split("\n"):
-        if line.startswith("  ]"):
-            return rows
+@dataclass(frozen=True, slots=True)
+class RecordRows:
+    """The rows of a build record as :func:`pipeline.build.record_json` writes it, one line
+    each, taken as they are (a build in place writes again only the rows of what it published)."""
+
+    outputs: dict[str, bytes]
+    """By path."""
+    pages: dict[tuple[str, str], bytes]
+    """By (locale, article)."""
+
+
+def record_rows(data: bytes) -> RecordRows | None:
+    """The rows of a build record, or ``None`` when it is not in the shape we write."""
+    outputs: dict[str, bytes] = {}
+    pages: dict[tuple[str, str], bytes] = {}
+    lines = data.split(b"\n")
+    try:
+        first = lines.index(b'  "outputs": [')
+        middle = lines.index(b'  ],', first)
+        if lines[middle + 1] == b'  "pages": []':
+            last = middle + 1
+        else:
+            if lines[middle + 1] != b'  "pages": [':
+                return None
+            last = lines.index(b"  ]", middle + 2)
+    except (ValueError, IndexError):
+        return None
+    for line in lines[first + 1 : middle]:
+        match = _OUTPUT_ROW.match(line)
+        if match is None:
+            return None
+        outputs[_string(match.group(1))] = line[4:].removesuffix(b",")
+    for line in lines[middle + 2 : last]:
         match = _PAGE_ROW.match(line)
         if match is None:
             return None
-        locale: Any = json.loads(match.group(1))
-        article: Any = json.loads(match.group(2))
-        rows[(locale, article)] = line[4:].removesuffix(",")
-    return None
+        pages[_string(match.group(1)), _string(match.group(2))] = line[4:].removesuffix(b",")
+    return RecordRows(outputs, pages)
+
+
+def _string(quoted: bytes) -> str:
+    """A JSON string as the record writes it (most need no unescaping)."""
+    if b"\\" not in quoted:
+        return quoted[1:-1].decode("utf-8")
+    value: Any = json.loads(quoted)
+    return str(value)

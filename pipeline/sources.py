@@ -31,6 +31,7 @@ Principles:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -250,11 +251,16 @@ def find_articles(source_dir: Path, root: Path | None = None) -> list[Path]:
     limit = boundary(root, source_dir) if root is not None else None
     if limit is not None:
         _refuse_escape(source_dir, limit)
-    articles = sorted(p for p in source_dir.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
-    if limit is not None:
-        for path in articles:
-            _refuse_escape(path, limit)
-    return articles
+    articles = []
+    with os.scandir(source_dir) as entries:
+        for entry in entries:
+            path = source_dir / entry.name
+            if path.suffix not in SOURCE_SUFFIXES or not entry.is_file():
+                continue
+            if limit is not None and entry.is_symlink():  # a plain file of a folder inside stays inside
+                _refuse_escape(path, limit)
+            articles.append(path)
+    return sorted(articles)
 
 
 def _refuse_escape(path: Path, limit: Path) -> None:
