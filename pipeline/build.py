@@ -162,9 +162,9 @@ def record_json(head: dict[str, Any], outputs: list[bytes], pages: list[bytes]) 
     lines = json.dumps(head, ensure_ascii=False, indent=2).rstrip("}").rstrip()
     parts = [(lines + ("," if head else "")).encode("utf-8")]
     for name, rows in ((b"outputs", outputs), (b"pages", pages)):
-        body = b",\n".join(b"    " + row for row in rows)
-        parts.append(b'  "' + name + b'": [\n' + body + b"\n  ]" if rows else b'  "' + name + b'": []')
-    return parts[0] + b"\n" + b",\n".join(parts[1:]) + b"\n}\n"
+        body = b",\n    ".join(rows)
+        parts.append(b'  "' + name + b'": [\n    ' + body + b"\n  ]" if rows else b'  "' + name + b'": []')
+    return b"".join([parts[0], b"\n", parts[1], b",\n", parts[2], b"\n}\n"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,13 +333,18 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
     source = site.targets[0].code
     wanted = {(t.code, a.slug) for t in site.targets for a in site.articles}
     pages = set()
+    files, known_pages, keys, listed = state.files, state.pages, site.keys, rows.pages
     for code, slug in wanted:
-        before = state.pages.get((code, slug))
+        before = known_pages.get((code, slug))
+        html, text = files.get(f"{code}/{slug}.html"), files.get(f"{code}/{slug}.txt")
         if (
             before is None
-            or before[0] != site.keys[code, slug]
-            or not (plan.intact(f"{code}/{slug}.html") and plan.intact(f"{code}/{slug}.txt"))
-            or (code != source and (code, slug) not in rows.pages)
+            or before[0] != keys[code, slug]
+            or html is None
+            or text is None
+            or on_disk.get(f"{code}/{slug}.html") != html[1]
+            or on_disk.get(f"{code}/{slug}.txt") != text[1]
+            or (code != source and (code, slug) not in listed)
         ):
             pages.add((code, slug))
     gone = [key for key in state.pages if key not in wanted]
@@ -437,50 +442,50 @@ def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
     return {"publish": policy.publish, "required_review": policy.required_review}
 
 
-def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[Path, str, bytes | None]]:
-    """The digest of every catalogue the pages may need, by (locale, domain), with its bytes
-    when they had to be read (a catalogue untouched since the last build is not read:
+def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[str, str, bytes | None]]:
+    """The path and digest of every catalogue the pages may need, by (locale, domain), with its
+    bytes when they had to be read (a catalogue untouched since the last build is not read:
     :mod:`pipeline.filememo`); a locale without a catalogue yet has no entry. What the page keys
-    are made of: nothing is parsed here."""
+    are made of: nothing is parsed here (paths stay strings: a site has tens of thousands)."""
     memo = FileMemo(project_cache(config.root), "catalogues", config.root)
     domains = [*(a.slug for a in articles), UI_DOMAIN]
-    found: dict[tuple[str, str], tuple[Path, str, bytes | None]] = {}
+    found: dict[tuple[str, str], tuple[str, str, bytes | None]] = {}
     for code in codes:
         folder = str(po_path(config, code, UI_DOMAIN).parent)
         for domain in domains:
             name = f"{folder}/{domain}.po"
             try:
-                sha, data = memo.digest(Path(name))
+                sha, data = memo.digest(name)
             except FileNotFoundError:
                 continue
             except OSError:
                 load_catalogs(config, [Path(name)])  # the one-line error of the file that cannot be read
                 raise
-            found[code, domain] = (Path(name), sha, data)
+            found[code, domain] = (name, sha, data)
     memo.save()
     return found
 
 
-def _bytes_of(file: tuple[Path, str, bytes | None]) -> bytes:
+def _bytes_of(file: tuple[str, str, bytes | None]) -> bytes:
     """A catalogue's bytes, read now if the memo knew its digest (a catalogue that cannot be read
     is its one-line error)."""
-    path, _, data = file
+    name, _, data = file
     if data is None:
         try:
-            data = path.read_bytes()
+            data = Path(name).read_bytes()
         except OSError as exc:
-            raise CatalogError(path, None, f"cannot read: {exc.strerror or exc}") from exc
+            raise CatalogError(Path(name), None, f"cannot read: {exc.strerror or exc}") from exc
     return data
 
 
 def _parse_catalogs(
-    config: Config, files: dict[tuple[str, str], tuple[Path, str, bytes | None]], needed: list[tuple[str, str]]
+    config: Config, files: dict[tuple[str, str], tuple[str, str, bytes | None]], needed: list[tuple[str, str]]
 ) -> dict[tuple[str, str], Catalog | None]:
     """The catalogues that pages to render need, each parsed once per content
     (:mod:`pipeline.loading`); one that does not parse fails the build before anything is
     rendered. A catalogue whose pages all come from the cache is not parsed: those pages were
     made from these very bytes, which parsed then."""
-    parsed = parse_catalogs(config, [(files[key][0], _bytes_of(files[key])) for key in needed])
+    parsed = parse_catalogs(config, [(Path(files[key][0]), _bytes_of(files[key])) for key in needed])
     for value in parsed:
         if isinstance(value, InputError):
             raise value
@@ -521,11 +526,11 @@ def _page_keys(
         ",".join(t.code for t in targets),
         *[part for path in files for part in (path.name.encode("utf-8"), path.read_bytes())],
     )
-    keys = {
-        (t.code, a.slug): cache.key("page", shared, key, t.code, catalogs.get((t.code, a.slug), ""), catalogs.get((t.code, UI_DOMAIN), ""))
-        for t in targets
-        for a, key in zip(articles, article_keys)
-    }
+    keys = {}
+    for t in targets:
+        locale = cache.keyer("page", shared, t.code, catalogs.get((t.code, UI_DOMAIN), ""))
+        for a, key in zip(articles, article_keys):
+            keys[t.code, a.slug] = locale(key, catalogs.get((t.code, a.slug), ""))
     return keys, shared
 
 
@@ -577,8 +582,8 @@ class _Site:
     """The site's public address (``base_url``), for canonical links and alternates."""
     keys: dict[tuple[str, str], str] = field(default_factory=dict)
     """The cache key of each (locale, article slug)'s pages."""
-    unloaded: dict[tuple[str, str], Path] = field(default_factory=dict)
-    """Catalogues on disk that were not parsed, their pages being in the cache."""
+    unloaded: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Catalogues on disk that were not parsed, their pages being in the cache (their paths)."""
     only: frozenset[tuple[str, str]] | None = None
     """The (locale, slug) pages to publish, when not all (a build in place)."""
     indexes: frozenset[str] | None = None
@@ -593,7 +598,7 @@ class _Site:
         key = (code, domain)
         found = self.catalogs.get(key)
         if found is None and key in self.unloaded:
-            path = self.unloaded.pop(key)
+            path = Path(self.unloaded.pop(key))
             found = self.catalogs[key] = parse_po(path.read_bytes(), path)
         return found
 

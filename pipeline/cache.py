@@ -55,10 +55,14 @@ def code_fingerprint() -> str:
 def digest(*parts: bytes | str) -> str:
     """A key part for several inputs (each length-prefixed, so that parts cannot run together)."""
     hashed = hashlib.sha256()
+    _feed(hashed, parts)
+    return hashed.hexdigest()
+
+
+def _feed(hashed: Any, parts: Iterable[bytes | str]) -> None:
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         hashed.update(len(data).to_bytes(8, "little") + data)
-    return hashed.hexdigest()
 
 
 class Cache:
@@ -82,6 +86,19 @@ class Cache:
     def key(self, kind: str, *parts: bytes | str) -> str:
         """The key of a result of ``kind`` computed from ``parts`` by this version of the code."""
         return digest(kind, code_fingerprint(), *parts)
+
+    def keyer(self, kind: str, *prefix: bytes | str) -> Callable[..., str]:
+        """``lambda *parts: self.key(kind, *prefix, *parts)``, the prefix hashed once: a site's
+        tens of thousands of page keys share all but their last parts."""
+        start = hashlib.sha256()
+        _feed(start, (kind, code_fingerprint(), *prefix))
+
+        def key(*parts: bytes | str) -> str:
+            hashed = start.copy()
+            _feed(hashed, parts)
+            return hashed.hexdigest()
+
+        return key
 
     def get(self, key: str) -> Any | None:
         return self.get_many([key]).get(key)

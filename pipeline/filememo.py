@@ -38,7 +38,7 @@ class FileMemo:
         self.seen: dict[str, tuple[Identity, str]] = {}
         self.changed = False
 
-    def digest(self, path: Path) -> tuple[str, bytes | None]:
+    def digest(self, path: Path | str) -> tuple[str, bytes | None]:
         """The file's SHA-256 (hex), with its bytes when it had to be read (``None`` when the
         memo knew it). Raises :class:`OSError` as reading the file would."""
         name = str(path)

@@ -532,3 +532,10 @@ def test_a_check_reads_the_articles_once(shipped_project: Path, monkeypatch: pyt
     monkeypatch.setattr(extract, "load_articles", counting)
     assert main(["-C", str(shipped_project), "--no-cache", "check"]) == 0
     assert len(calls) == 1
+
+
+def test_a_keyer_gives_the_keys_of_its_prefix_and_parts(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite")
+    page = cache.keyer("page", "shared", b"de")
+    assert page("article", "") == cache.key("page", "shared", b"de", "article", "")
+    assert page("article", "x") != page("articlex", "")  # parts cannot run together
