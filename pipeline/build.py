@@ -301,8 +301,6 @@ class _Plan:
     indexes: frozenset[str]
     """Locales whose list of articles changes (an article added or removed), or whose list is
     not as published; also made again where a page published has a new title."""
-    removed: tuple[str, ...]
-    """Files of pages whose article is gone."""
     rows: sitestate.RecordRows
     """The previous build record's rows, for what is not published again."""
     record: bytes
@@ -329,7 +327,7 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
         return None
     if rows is None or not all(path in rows.outputs for path, (row, _) in state.files.items() if row is not None):
         return None
-    plan = _Plan(state, on_disk, frozenset(), frozenset(), (), rows, record)
+    plan = _Plan(state, on_disk, frozenset(), frozenset(), rows, record)
     source = site.targets[0].code
     wanted = {(t.code, a.slug) for t in site.targets for a in site.articles}
     pages = set()
@@ -348,10 +346,9 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
         ):
             pages.add((code, slug))
     gone = [key for key in state.pages if key not in wanted]
-    removed = tuple(path for code, slug in gone for path in (f"{code}/{slug}.html", f"{code}/{slug}.txt") if path in on_disk)
     added = {code for code, slug in pages if (code, slug) not in state.pages}
     indexes = added | {code for code, _ in gone} | {t.code for t in site.targets if not plan.intact(f"{t.code}/index.html")}
-    return replace(plan, pages=frozenset(pages), indexes=frozenset(indexes), removed=removed)
+    return replace(plan, pages=frozenset(pages), indexes=frozenset(indexes))
 
 
 def _publish_changes(
@@ -399,12 +396,14 @@ def _publish_changes(
     if record != plan.record:
         write_new(site.staging / RECORD, record)
         moving.append(RECORD)
-    changed = len([p for p in moving if p != RECORD]) + len(plan.removed)
-    if not moving and not plan.removed:
+    published = {o.path for o in outputs} | {STAMP, RECORD}
+    removed = [path for path in state.files if path not in published]  # an article gone, a sitemap part fewer
+    changed = len([p for p in moving if p != RECORD]) + len(removed)
+    if not moving and not removed:
         return outputs, 0
-    sitestate.journal(cache, target.folder, [*moving, *plan.removed])  # no longer vouched for, should we be killed
-    state.drop(plan.removed)
-    publish_in_place(site.staging, target, moving, list(plan.removed))
+    sitestate.journal(cache, target.folder, [*moving, *removed])  # no longer vouched for, should we be killed
+    state.drop(removed)
+    publish_in_place(site.staging, target, moving, removed)
     rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
     for path in moving:
         state.files[path] = (rows.get(path), sitestate.identity(target.folder / path))
@@ -792,8 +791,8 @@ def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
     if base_url:
         clusters = [discovery.cluster(targets, "index.html", "index.html")]
         clusters += [discovery.cluster(targets, f"{a.slug}.html", f"{source.code}/{a.slug}.html") for a in site.articles]
-        sitemap = discovery.sitemap_xml(base_url, clusters)
-        outputs.append(Output(discovery.SITEMAP, source.code, None, None, None, _write(staging, discovery.SITEMAP, sitemap)))
+        for name, sitemap in discovery.sitemap_files(base_url, clusters):
+            outputs.append(Output(name, source.code, None, None, None, _write(staging, name, sitemap)))
     robots = discovery.robots_txt(base_url)
     outputs.append(Output(discovery.ROBOTS, source.code, None, None, None, _write(staging, discovery.ROBOTS, robots)))
     return outputs

@@ -85,17 +85,61 @@ def cluster(locales: tuple[LocaleInfo, ...] | list[LocaleInfo], page: str, x_def
     return Cluster(tuple(Version(t, f"{t.code}/{page}", og_locale(t)) for t in locales), x_default)
 
 
+MAX_URLS = 50_000
+MAX_BYTES = 50 * 1024 * 1024
+"""The sitemap protocol's limits for one file (uncompressed): beyond them, a sitemap index."""
+_URLSET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+_URLSET_TAIL = "</urlset>\n"
+
+
 def sitemap_xml(base_url: str, clusters: list[Cluster]) -> str:
-    """Every page with its alternates (Google's ``xhtml:link`` form); the ``x-default`` page is
-    listed too when it is not itself one of the versions (the root list of languages)."""
-    lines = [
+    """Every page with its alternates (Google's ``xhtml:link`` form) in one file; the
+    ``x-default`` page is listed too when it is not itself one of the versions (the root list of
+    languages). :func:`sitemap_files` splits a site too large for one."""
+    return _URLSET_HEAD + "".join(_url_entries(base_url, clusters)) + _URLSET_TAIL
+
+
+def sitemap_files(base_url: str, clusters: list[Cluster], max_urls: int | None = None, max_bytes: int | None = None) -> list[tuple[str, str]]:
+    """The sitemap as files, by name: ``sitemap.xml`` alone while the site fits the protocol's
+    limits (:data:`MAX_URLS` addresses, :data:`MAX_BYTES`); beyond, ``sitemap-1.xml``,
+    ``sitemap-2.xml``… each within them, and ``sitemap.xml`` the index of those (what
+    ``robots.txt`` names either way)."""
+    max_urls = MAX_URLS if max_urls is None else max_urls
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    entries = _url_entries(base_url, clusters)
+    frame = len((_URLSET_HEAD + _URLSET_TAIL).encode("utf-8"))
+    parts: list[list[str]] = [[]]
+    size = frame
+    for entry in entries:
+        length = len(entry.encode("utf-8"))
+        if parts[-1] and (len(parts[-1]) >= max_urls or size + length > max_bytes):
+            parts.append([])
+            size = frame
+        parts[-1].append(entry)
+        size += length
+    if len(parts) == 1:
+        return [(SITEMAP, _URLSET_HEAD + "".join(parts[0]) + _URLSET_TAIL)]
+    files = [(f"sitemap-{number}.xml", _URLSET_HEAD + "".join(part) + _URLSET_TAIL) for number, part in enumerate(parts, 1)]
+    index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"  <sitemap><loc>{escape(base_url + name)}</loc></sitemap>" for name, _ in files),
+        "</sitemapindex>",
     ]
+    return [(SITEMAP, "\n".join(index) + "\n"), *files]
+
+
+def _url_entries(base_url: str, clusters: list[Cluster]) -> list[str]:
+    """One ``<url>`` element per page (with its line breaks), in the build's order."""
+    entries: list[str] = []
     seen: set[str] = set()
     for group in clusters:
         links = [(v.locale.tag, base_url + public_path(v.path)) for v in group.versions]
         links.append(("x-default", base_url + public_path(group.x_default)))
+        alternates = "".join(f'    <xhtml:link rel="alternate" hreflang={quoteattr(tag)} href={quoteattr(url)}/>\n' for tag, url in links)
         pages = [v.path for v in group.versions]
         if group.x_default not in pages:
             pages.append(group.x_default)
@@ -103,12 +147,8 @@ def sitemap_xml(base_url: str, clusters: list[Cluster]) -> str:
             if path in seen:
                 continue
             seen.add(path)
-            lines.append("  <url>")
-            lines.append(f"    <loc>{escape(base_url + public_path(path))}</loc>")
-            lines += [f'    <xhtml:link rel="alternate" hreflang={quoteattr(tag)} href={quoteattr(url)}/>' for tag, url in links]
-            lines.append("  </url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+            entries.append(f"  <url>\n    <loc>{escape(base_url + public_path(path))}</loc>\n{alternates}  </url>\n")
+    return entries
 
 
 def robots_txt(base_url: str | None) -> str:

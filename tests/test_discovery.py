@@ -151,3 +151,62 @@ def test_status_is_published_only_when_asked(shipped_project: Path) -> None:
     assert (build / "status.html").is_file()
     assert main(["-C", str(shipped_project), "build", "--no-status"]) == 0
     assert not (build / "status.html").exists()
+
+
+def _urls(text: str) -> list[str]:
+    return [url.find("s:loc", SITEMAP_NS).text for url in ET.fromstring(text.encode("utf-8")).findall("s:url", SITEMAP_NS)]
+
+
+def test_a_site_beyond_the_protocol_s_limits_gets_a_sitemap_index() -> None:
+    """50,000 addresses or 50 MB per file: beyond either, parts within both and an index."""
+    from pipeline import discovery
+    from pipeline.locales import locale_info
+
+    locales = [locale_info(code) for code in ("en", "de", "ar", "ja")]
+    clusters = [discovery.cluster(locales, "index.html", "index.html")]
+    clusters += [discovery.cluster(locales, f"a-{n}.html", f"en/a-{n}.html") for n in range(40)]
+    whole = discovery.sitemap_files(BASE, clusters)
+    assert [name for name, _ in whole] == ["sitemap.xml"] and whole[0][1] == discovery.sitemap_xml(BASE, clusters)
+    everything = _urls(whole[0][1])
+    assert len(everything) == 1 + 4 + 40 * 4  # the root, each language's home, each article in each
+    for limits in ({"max_urls": 50}, {"max_bytes": 20_000}):
+        files = discovery.sitemap_files(BASE, clusters, **limits)
+        index = ET.fromstring(files[0][1].encode("utf-8"))
+        assert files[0][0] == "sitemap.xml" and index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+        assert [e.text for e in index.findall("s:sitemap/s:loc", SITEMAP_NS)] == [BASE + name for name, _ in files[1:]]
+        assert [name for name, _ in files[1:]] == [f"sitemap-{n}.xml" for n in range(1, len(files))] and len(files) > 3
+        parts = [_urls(text) for _, text in files[1:]]
+        assert [url for part in parts for url in part] == everything  # every address once, in order
+        assert all(len(part) <= limits.get("max_urls", 50_000) for part in parts)
+        assert all(len(text.encode("utf-8")) <= limits.get("max_bytes", 1 << 30) for _, text in files[1:])
+
+
+def test_a_large_site_publishes_its_sitemap_parts_in_place(shipped_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts are files of the site like any other: published, listed in the build record,
+    and removed in place when the site shrinks."""
+    from pipeline import cache as cache_module, discovery
+
+    from .test_update import snapshot
+
+    monkeypatch.setenv("TRANSLATIO_CACHE_DIR", str(tmp_path / "cache"))
+    cache_module.close_all()
+    monkeypatch.setattr(discovery, "MAX_URLS", 5)
+    with_base_url(shipped_project)
+    source = shipped_project / "source"
+    text = (source / "valium.md").read_text(encoding="utf-8")
+    (source / "second.md").write_text(text.replace("slug: valium", "slug: second", 1), encoding="utf-8")
+    build = build_site(load_config(shipped_project)).folder
+    parts = sorted(p.name for p in build.glob("sitemap-*.xml"))
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, 6)]  # 1 + 7 homes + 14 pages = 22 addresses
+    assert {"sitemap.xml", *parts} <= set(_record_paths(build))
+    (source / "second.md").unlink()
+    result = build_site(load_config(shipped_project))
+    assert result.changed is not None  # in place
+    assert sorted(p.name for p in build.glob("sitemap-*.xml")) == [f"sitemap-{n}.xml" for n in range(1, 4)]  # 15 addresses
+    assert main(["-C", str(shipped_project), "build", "--clean", "-o", str(tmp_path / "clean")]) == 0
+    assert snapshot(build) == snapshot(tmp_path / "clean")
+    cache_module.close_all()
+
+
+def _record_paths(build: Path) -> list[str]:
+    return [row["path"] for row in json.loads((build / RECORD).read_text(encoding="utf-8"))["outputs"]]
