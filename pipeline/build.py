@@ -55,21 +55,21 @@ from . import discovery, sitestate
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config, PublishPolicy
-from .errors import VerificationError
-from .extract import UI_DOMAIN, checked_articles
+from .errors import SourceError, VerificationError
+from .extract import UI_DOMAIN, checked_article_heads
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .cache import digest, project_cache
 from .errors import CatalogError, InputError
 from .filememo import FileMemo
-from .loading import load_catalogs, parse_catalogs
+from .loading import ArticleHead, load_articles, load_catalogs, parse_catalogs
 from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .provenance import SegmentRecord
 from .progress import report
 from .publish import STAMP, Target, prepare_target, publish, publish_in_place, publish_lock, staging_folder
 from .render import article_page, load_template, make_environment, reading_minutes, render_template
-from .sources import Article
+from .sources import Article, article_from_bytes, read_source
 from .textpage import DISCLAIMER_NOTICE, render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
@@ -220,7 +220,8 @@ def build_site(
     source = locale_info(config.source_locale)
     codes = [normalize_locale(c) for c in locales] if locales else list(config.target_locales())
     targets = [source, *(locale_info(c) for c in codes if c != source.code)]
-    articles, article_keys = checked_articles(config)
+    articles = checked_article_heads(config)
+    article_keys = [a.key for a in articles]
     files = _catalog_files(config, [t.code for t in targets[1:]], articles)
     cache = project_cache(config.root)
     keys, shared = _page_keys(cache, config, targets, articles, article_keys, {k: sha for k, (_, sha, _) in files.items()}, templates)
@@ -245,10 +246,11 @@ def build_site(
 
     with staging_folder(target) as staging:
         uncached = {slug for (_, slug), key in keys.items() if key not in cached}
-        minutes = {a.slug: reading_minutes(a) for a in articles if a.slug in uncached}
+        full = {a.slug: a for a in load_articles(config, [h.source for h in articles if h.slug in uncached or publish_status])[0]}
+        minutes = {slug: reading_minutes(a) for slug, a in full.items() if slug in uncached}
         sources = {a.slug: config.relative(a.path) for a in articles}
         unloaded = {k: path for k, (path, _, _) in files.items() if k not in catalogs}
-        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys, unloaded)
+        site = _Site(env, staging, tuple(targets), tuple(articles), catalogs, minutes, styles, sources, policies, config.base_url, keys, unloaded, full)
 
         def reused(code: str, slugs: list[str]) -> dict[str, Any]:
             """One locale's pages from the cache: one locale in memory at a time, not kept."""
@@ -268,7 +270,7 @@ def build_site(
                 if plan is not None:
                     outputs, changed = _publish_changes(site, plan, target, workers, reused, rendered, stylesheet, head, cache)
                     return BuildResult(out, tuple(outputs), notes, changed)
-        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, articles, article_keys)
+        loaded = Loaded({c.path: c for c in catalogs.values() if c is not None and c.path is not None}, [full[a.slug] for a in articles] if publish_status else [], article_keys)
 
         def checked() -> CheckReport | None:
             if not publish_status:
@@ -441,7 +443,7 @@ def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
     return {"publish": policy.publish, "required_review": policy.required_review}
 
 
-def _catalog_files(config: Config, codes: list[str], articles: list[Article]) -> dict[tuple[str, str], tuple[str, str, bytes | None]]:
+def _catalog_files(config: Config, codes: list[str], articles: list[ArticleHead]) -> dict[tuple[str, str], tuple[str, str, bytes | None]]:
     """The path and digest of every catalogue the pages may need, by (locale, domain), with its
     bytes when they had to be read (a catalogue untouched since the last build is not read:
     :mod:`pipeline.filememo`); a locale without a catalogue yet has no entry. What the page keys
@@ -512,7 +514,7 @@ def _page_keys(
     cache: Any,
     config: Config,
     targets: list[LocaleInfo],
-    articles: list[Article],
+    articles: list[ArticleHead],
     article_keys: list[str],
     catalogs: dict[tuple[str, str], str],
     templates: Path,
@@ -565,7 +567,7 @@ class _Site:
     staging: Path
     targets: tuple[LocaleInfo, ...]
     """The source locale first, then the target locales."""
-    articles: tuple[Article, ...]
+    articles: tuple[ArticleHead, ...]
     catalogs: dict[tuple[str, str], Catalog | None]
     minutes: dict[str, int]
     """Reading time of the articles whose pages are not in the cache, by slug (others: computed
@@ -583,6 +585,8 @@ class _Site:
     """The cache key of each (locale, article slug)'s pages."""
     unloaded: dict[tuple[str, str], str] = field(default_factory=dict)
     """Catalogues on disk that were not parsed, their pages being in the cache (their paths)."""
+    full: dict[str, Article] = field(default_factory=dict)
+    """The articles whose pages are made anew, by slug (the others are known by their heads)."""
     only: frozenset[tuple[str, str]] | None = None
     """The (locale, slug) pages to publish, when not all (a build in place)."""
     indexes: frozenset[str] | None = None
@@ -601,7 +605,19 @@ class _Site:
             found = self.catalogs[key] = parse_po(path.read_bytes(), path)
         return found
 
-    def wanted(self, code: str) -> list[Article]:
+    def article(self, head: ArticleHead) -> Article:
+        """The article itself, parsed here if its pages were to come from the cache but one did
+        not check out (a worker process cannot use the cache): from the bytes its key was made
+        of, or not at all."""
+        found = self.full.get(head.slug)
+        if found is None:
+            data = read_source(head.path)
+            if hashlib.sha256(data).hexdigest() != head.source[1]:
+                raise SourceError(head.path, None, "changed while the site was being built; build again")
+            found = self.full[head.slug] = article_from_bytes(head.path, data)
+        return found
+
+    def wanted(self, code: str) -> list[ArticleHead]:
         """The articles whose pages in locale ``code`` this build publishes."""
         if self.only is None:
             return list(self.articles)
@@ -743,10 +759,11 @@ def _render_locale(index: int, reused: dict[str, Any]) -> tuple[_Rendered, dict[
 
 
 def _render_article(
-    site: _Site, article: Article, locale: LocaleInfo, ui: CatalogTranslations, notice: dict[str, Any], policy: PublishPolicy
+    site: _Site, head: ArticleHead, locale: LocaleInfo, ui: CatalogTranslations, notice: dict[str, Any], policy: PublishPolicy
 ) -> _RenderedPage:
     """One article's HTML and text page in one locale."""
     source = site.targets[0]
+    article = site.article(head)
     catalog = None if locale is source else site.catalog(locale.code, article.slug) or Catalog()
     minutes = site.minutes.get(article.slug)
     if minutes is None:  # a page of the cache that did not check out
@@ -798,7 +815,7 @@ def _render_shared(site: _Site, stylesheet: Path) -> list[Output]:
     return outputs
 
 
-def _verify_locale(site: _Site, locale: LocaleInfo, articles: list[Article], verified: dict[str, str]) -> list[tuple[str, str]]:
+def _verify_locale(site: _Site, locale: LocaleInfo, articles: list[ArticleHead], verified: dict[str, str]) -> list[tuple[str, str]]:
     """Every page of one locale written, read back from disk: ``(relative path, why it fails)``. A page
     in ``verified`` (from the cache, which keeps only pages that passed) must read back byte for
     byte as the page that passed; every other page is verified in full."""
@@ -815,7 +832,7 @@ def _verify_locale(site: _Site, locale: LocaleInfo, articles: list[Article], ver
         if not unknown:
             continue
         catalog = None if locale is source else site.catalog(locale.code, article.slug) or Catalog()
-        expected = expected_disclaimer(article, catalog, source.tag, policy=policy, notice=notice)
+        expected = expected_disclaimer(site.article(article), catalog, source.tag, policy=policy, notice=notice)
         for relative in unknown:
             problem = verify_page(site.staging / relative, expected, locale is source, relative, site.styles)
             if problem is not None:

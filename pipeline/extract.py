@@ -30,7 +30,7 @@ from .files import write_atomic
 from .lock import project_lock
 from .segments import Segment, extract_segments
 from .cache import project_cache
-from .loading import load_articles
+from .loading import ArticleHead, load_article_heads, load_articles
 from .parallel import parallel_map
 from .sources import Article
 from .ui import ui_template
@@ -62,24 +62,30 @@ def read_articles(config: Config) -> list[Article]:
 def checked_articles(config: Config) -> tuple[list[Article], list[str]]:
     """:func:`read_articles` with each article's cache key (see :mod:`pipeline.loading`)."""
     articles, keys = load_articles(config)
-    seen: dict[str, Article] = {}
-    for article in articles:
-        if article.slug in seen:
-            other = config.relative(seen[article.slug].path)
-            raise SourceError(article.path, 1, f"slug {article.slug!r} is already used by {other}")
-        seen[article.slug] = article
-        if config.require_disclaimer and not article.required_blocks:
-            hint = (
-                "a paragraph starting with 'Disclaimer:'"
-                if article.markup == "text"
-                else "a '::: disclaimer' … ':::' block"
-            )
-            raise SourceError(
-                article.path,
-                None,
-                f"no disclaimer: add {hint}, or set require_disclaimer = false in [tool.translatio]",
-            )
+    check_articles(config, [(a.path, a.slug, a.markup, bool(a.required_blocks)) for a in articles])
     return articles, keys
+
+
+def checked_article_heads(config: Config) -> list[ArticleHead]:
+    """What :func:`checked_articles` checks, on the articles' heads (what a build needs of an
+    article whose pages it does not make again)."""
+    heads = load_article_heads(config)
+    check_articles(config, [(h.path, h.slug, h.markup, h.has_disclaimer) for h in heads])
+    return heads
+
+
+def check_articles(config: Config, articles: list[tuple[Path, str, str, bool]]) -> None:
+    """Unique slugs, and a disclaimer where one is required: each article as (path, slug,
+    markup, has a disclaimer); the first problem raises."""
+    seen: dict[str, Path] = {}
+    for path, slug, markup, has_disclaimer in articles:
+        if slug in seen:
+            other = config.relative(seen[slug])
+            raise SourceError(path, 1, f"slug {slug!r} is already used by {other}")
+        seen[slug] = path
+        if config.require_disclaimer and not has_disclaimer:
+            hint = "a paragraph starting with 'Disclaimer:'" if markup == "text" else "a '::: disclaimer' … ':::' block"
+            raise SourceError(path, None, f"no disclaimer: add {hint}, or set require_disclaimer = false in [tool.translatio]")
 
 
 def article_template(article: Article, config: Config) -> Catalog:

@@ -12,6 +12,7 @@ never cached.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import cached_map, project_cache
@@ -22,14 +23,30 @@ from .filememo import FileMemo
 from .sources import Article, article_from_bytes, find_articles, read_source
 
 
-def load_articles(config: Config) -> tuple[list[Article], list[str]]:
-    """The project's articles in name order, with each one's cache key (later results that
-    depend on an article, such as its template, are keyed on it). An article untouched since the
-    last run is not even read (:mod:`pipeline.filememo`): its key is made of its digest."""
+Source = tuple[Path, str, "bytes | None"]
+"""An article file: its path, its SHA-256 and its bytes when they were read."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What a build needs to know of every article, even of one whose pages are all published
+    already: a site's articles are unpickled whole only where a page is made anew."""
+
+    path: Path
+    slug: str
+    markup: str
+    has_disclaimer: bool
+    source: Source
+    key: str
+    """The article's cache key (see :func:`load_articles`)."""
+
+
+def _sources(config: Config) -> list[Source]:
+    """The project's article files in name order, each with its digest; an article untouched
+    since the last run is not even read (:mod:`pipeline.filememo`)."""
     paths = find_articles(config.folder("source_dir"), config.root)
-    cache = project_cache(config.root)
-    memo = FileMemo(cache, "articles", config.root)
-    sources: list[tuple[Path, str, bytes | None]] = []
+    memo = FileMemo(project_cache(config.root), "articles", config.root)
+    sources: list[Source] = []
     for path in paths:
         try:
             sha, data = memo.digest(path)
@@ -37,10 +54,44 @@ def load_articles(config: Config) -> tuple[list[Article], list[str]]:
             data = read_source(path)  # the one-line error of a file that cannot be read
             sha = hashlib.sha256(data).hexdigest()
         sources.append((path, sha, data))
-    articles, keys = cached_map(cache, "article", sources, _article_parts, _article)
     memo.save()
+    return sources
+
+
+def load_articles(config: Config, sources: list[Source] | None = None) -> tuple[list[Article], list[str]]:
+    """The project's articles in name order (or those of ``sources``), with each one's cache key
+    (later results that depend on an article, such as its template, are keyed on it): made of
+    its path and digest."""
+    cache = project_cache(config.root)
+    articles, keys = cached_map(cache, "article", _sources(config) if sources is None else sources, _article_parts, _article)
     cache.flush()
     return articles, keys
+
+
+def load_article_heads(config: Config) -> list[ArticleHead]:
+    """The head of every article in name order, from the cache where the article was seen
+    before (the article itself is parsed or unpickled only where it was not)."""
+    cache = project_cache(config.root)
+    sources = _sources(config)
+    keys = [cache.key("article", *_article_parts(source)) for source in sources]
+    found = cache.get_many([cache.key("article-head", key) for key in keys], remember=False) if cache.enabled else {}
+    heads: list[ArticleHead | None] = []
+    for source, key in zip(sources, keys):
+        head = found.get(cache.key("article-head", key))
+        if isinstance(head, tuple) and len(head) == 3:
+            slug, markup, has_disclaimer = head
+            heads.append(ArticleHead(source[0], slug, markup, has_disclaimer, source, key))
+        else:
+            heads.append(None)
+    missing = [index for index, head in enumerate(heads) if head is None]
+    if missing:
+        articles, _ = load_articles(config, [sources[index] for index in missing])
+        for index, article in zip(missing, articles):
+            has_disclaimer = bool(article.required_blocks)
+            cache.put(cache.key("article-head", keys[index]), (article.slug, article.markup, has_disclaimer), remember=False)
+            heads[index] = ArticleHead(article.path, article.slug, article.markup, has_disclaimer, sources[index], keys[index])
+        cache.flush()
+    return [head for head in heads if head is not None]
 
 
 def load_catalogs(config: Config, paths: list[Path]) -> dict[Path, Catalog]:
@@ -92,11 +143,11 @@ def _parts(source: tuple[Path, bytes]) -> tuple[bytes | str, ...]:
     return (str(source[0]), source[1])
 
 
-def _article_parts(source: tuple[Path, str, bytes | None]) -> tuple[bytes | str, ...]:
+def _article_parts(source: Source) -> tuple[bytes | str, ...]:
     return (str(source[0]), source[1])
 
 
-def _article(source: tuple[Path, str, bytes | None]) -> Article:
+def _article(source: Source) -> Article:
     path, sha, data = source
     if data is None:  # the memo knew its digest, the cache not its article: read it now
         data = read_source(path)
