@@ -260,7 +260,7 @@ def find_articles(source_dir: Path, root: Path | None = None) -> list[Path]:
             if limit is not None and entry.is_symlink():  # a plain file of a folder inside stays inside
                 _refuse_escape(path, limit)
             articles.append(path)
-    return sorted(articles)
+    return sorted(articles, key=lambda path: path.name)  # one folder: by name, as paths sort
 
 
 def _refuse_escape(path: Path, limit: Path) -> None:
