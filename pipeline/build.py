@@ -303,8 +303,6 @@ class _Plan:
     indexes: frozenset[str]
     """Locales whose list of articles changes (an article added or removed), or whose list is
     not as published; also made again where a page published has a new title."""
-    rows: sitestate.RecordRows
-    """The previous build record's rows, for what is not published again."""
     record: bytes
     """The previous build record."""
 
@@ -324,16 +322,13 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
         return None
     try:
         record = (folder / RECORD).read_bytes()
-        rows = sitestate.record_rows(record)
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         return None
-    if rows is None or not all(path in rows.outputs for path, (row, _) in state.files.items() if row is not None):
-        return None
-    plan = _Plan(state, on_disk, frozenset(), frozenset(), rows, record)
+    plan = _Plan(state, on_disk, frozenset(), frozenset(), record)
     source = site.targets[0].code
     wanted = {(t.code, a.slug) for t in site.targets for a in site.articles}
     pages = set()
-    files, known_pages, keys, listed = state.files, state.pages, site.keys, rows.pages
+    files, known_pages, keys = state.files, state.pages, site.keys
     for code, slug in wanted:
         before = known_pages.get((code, slug))
         html, text = files.get(f"{code}/{slug}.html"), files.get(f"{code}/{slug}.txt")
@@ -344,7 +339,6 @@ def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None
             or text is None
             or on_disk.get(f"{code}/{slug}.html") != html[1]
             or on_disk.get(f"{code}/{slug}.txt") != text[1]
-            or (code != source and (code, slug) not in listed)
         ):
             pages.add((code, slug))
     gone = [key for key in state.pages if key not in wanted]
@@ -377,19 +371,24 @@ def _publish_changes(
     _raise_failures(target.given, done.failures)
     fresh = {o.path: o for o in done.outputs + _render_shared(site, stylesheet)}
     staged = set(fresh)
-    new_rows = {(p.locale, p.article): p.row.encode("utf-8") for p in done.pages}
     outputs: list[Output] = []
-    page_rows: list[bytes] = []
     for locale in site.targets:
         paths = [f"{locale.code}/{a.slug}{suffix}" for a in site.articles for suffix in (".html", ".txt")]
         for path in [*paths, f"{locale.code}/index.html"]:
             known = state.files[path][0] if path not in fresh else None
             outputs.append(fresh.pop(path) if known is None else Output(*known))
-        if locale is not site.targets[0]:
-            page_rows += [new_rows.get((locale.code, a.slug)) or plan.rows.pages[locale.code, a.slug] for a in site.articles]
     outputs += fresh.values()  # the shared files, in the order a clean build lists them
-    output_rows = [output_row(o) if o.path in staged else plan.rows.outputs[o.path] for o in outputs]
-    record = record_json(head, output_rows, page_rows)
+    pages = [(t.code, a.slug) for t in site.targets[1:] for a in site.articles]
+    record = sitestate.splice_record(
+        plan.record,
+        sitestate.Layout([p for p in state.files if p not in (STAMP, RECORD)], [k for k in state.pages if k[0] != site.targets[0].code]),
+        sitestate.Layout([o.path for o in outputs], pages),
+        {o.path: output_row(o) for o in outputs if o.path in staged},
+        {(p.locale, p.article): p.row.encode("utf-8") for p in done.pages},
+        partial(record_json, head),
+    )
+    if record is None:  # the record lacks a row it should have: no guess, a clean build
+        raise VerificationError(f"{target.given / RECORD}: does not list what the last build published; build again with --clean")
     moving = [
         o.path
         for o in outputs
@@ -406,12 +405,15 @@ def _publish_changes(
     sitestate.journal(cache, target.folder, [*moving, *removed])  # no longer vouched for, should we be killed
     state.drop(removed)
     publish_in_place(site.staging, target, moving, removed)
-    rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
-    for path in moving:
-        state.files[path] = (rows.get(path), sitestate.identity(target.folder / path))
-    for key in [key for key in state.pages if key not in site.keys]:
-        del state.pages[key]
-    state.pages.update({key: (site.keys[key], title) for key, title in done.titles.items()})
+    identities = {path: sitestate.identity(target.folder / path) for path in moving}
+    files: dict[str, tuple[sitestate.OutputRow | None, sitestate.Identity]] = {
+        o.path: (_output_row(o), identities.get(o.path) or state.files[o.path][1]) for o in outputs
+    }  # in the record's order: the next build finds the same layout
+    for fixed in (STAMP, RECORD):
+        files[fixed] = (None, identities.get(fixed) or state.files[fixed][1])
+    titles = {**site.titles, **done.titles}
+    state.files = files
+    state.pages = {(t.code, a.slug): (site.keys[t.code, a.slug], titles[t.code, a.slug]) for t in site.targets for a in site.articles}
     sitestate.save(cache, target.folder, state)
     return outputs, changed
 

@@ -175,3 +175,18 @@ def test_in_place_builds_through_the_api_match_parallel_clean_ones(project: Path
     in_place = snapshot(project / "build")
     assert build_site(load_config(project), workers=1, clean=True).changed is None
     assert snapshot(project / "build") == in_place
+
+
+def test_the_record_is_spliced_in_place_without_reading_its_other_rows(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Same articles, same languages: the rows of what changed are put at their places (a
+    10,000-article record is 200 MB); only a changed layout makes the rows be looked up by key."""
+    from pipeline import sitestate
+
+    def not_read(data: bytes) -> None:
+        raise AssertionError("the record's rows were read one by one")
+
+    monkeypatch.setattr(sitestate, "record_rows", not_read)
+    po = project / "locale" / "ar" / "LC_MESSAGES" / "valium.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "‏', 2), encoding="utf-8")
+    assert build(project, capsys).endswith("published in place")
+    assert snapshot(project / "build") == clean_build(project, tmp_path)
