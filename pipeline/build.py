@@ -284,8 +284,8 @@ def build_site(
             write_status(done.report, staging / "status.html", staging / "badges", {t.code: f"{t.code}/index.html" for t in targets})
         write_new(staging / RECORD, record_json(head, [output_row(o) for o in outputs], [p.row.encode("utf-8") for p in done.pages]))
         remember = None
-        if cache.enabled and not publish_status:
-            sitestate.save(cache, target.folder, None)  # the state of the folder replaced is void from now on
+        sitestate.save(cache, target.folder, None)  # the state of the folder replaced is void from now on
+        if cache.enabled and not publish_status:  # (a site with a status page is always built whole)
             state = sitestate.SiteState(shared, pages={k: (keys[k], t) for k, t in done.titles.items()})
             remember = partial(_remember, cache, target, state, outputs)
         publish(staging, target, then=remember)
