@@ -1,14 +1,19 @@
-"""Building the site: every article in every locale, verified, then published all at once.
+"""Building the site: every article in every locale, verified, then published.
 
 Principles:
 
 - Nothing half-written, nothing unverified: pages are rendered into a staging folder beside
-  ``build/``, every page is read back by :mod:`pipeline.verify`, and only when all pass is the
-  staging folder swapped in for ``build/`` by :mod:`pipeline.publish`, which replaces only a
-  folder translatio built and never leaves the site missing. On any error the old ``build/``
-  stays as it was.
+  ``build/``, every page is read back by :mod:`pipeline.verify`, and only when all pass is
+  anything published, by :mod:`pipeline.publish`, which replaces only a folder translatio
+  built and never leaves the site missing. On any error the old ``build/`` stays as it was.
+- Published whole the first time, in place after: a clean build swaps the staging folder in for
+  ``build/`` in one step; when ``build/`` is exactly as the last build left it
+  (:mod:`pipeline.sitestate`), only the pages whose inputs changed are rendered and only the
+  files whose bytes differ are moved in, one rename each, the build record last
+  (:func:`_publish_changes`). Either way the folder ends byte for byte the same (tests).
 - All input is read and checked before rendering starts (sources, catalogues, templates), so
-  bad input fails fast with ``path:line``.
+  bad input fails fast with ``path:line``; an input untouched since the last run is known by
+  its digest without being read (:mod:`pipeline.filememo`).
 - Same input, same output: no timestamps in pages or the build record, files in a fixed order, so two
   builds without a change are byte-identical.
 - Each locale is built under its publish policy (``publish``, ``required_review``); the
@@ -19,7 +24,7 @@ Principles:
   article's bytes, the bytes of its catalogue and of the ``ui`` catalogue, every template and
   the stylesheet, the settings, the list of locales and the code itself — so a page whose inputs
   did not change is not rendered again (a template's change changes every key: all are
-  rendered). Every page is still written to the staging folder and read back. The cache holds
+  rendered). Every page published is first written to the staging folder and read back. The cache holds
   only pages that passed verification, under keys that cover everything the verdict depends on
   (the page's inputs, the templates and stylesheet, the settings, the code), so a page from the
   cache must read back byte for byte as the page that passed; a page rendered anew is verified
