@@ -17,6 +17,10 @@ Principles:
   old folder is first moved into ``.<name>-old-XXXXXXXX/<name>``, then the new one renamed in; a
   run killed between the two leaves the old build there, and the next build moves it back
   before doing anything else.
+- After the first build, a build may publish in place (:func:`publish_in_place`): only the
+  verified files that changed are moved into the stamped folder, each in one rename (a reader
+  gets the old file or the new one), under the publishing lock held for the whole build, so
+  builds in place never interleave with each other nor with a swap.
 - Leftovers are ours to clean, and only ours: staging folders ``.<name>-XXXXXXXX`` and old
   folders ``.<name>-old-XXXXXXXX`` beside the build folder (the pattern ``tempfile.mkdtemp``
   gave earlier versions). Each is held by an ``flock`` of the build that made it while that
