@@ -60,21 +60,21 @@ from . import discovery, sitestate
 from .checks import run_checks, write_status
 from .checks.runner import CheckReport, Loaded
 from .config import Config, PublishPolicy
-from .errors import SourceError, VerificationError
+from .errors import VerificationError
 from .extract import UI_DOMAIN, checked_article_heads
 from .files import write_new
 from .locales import LocaleInfo, locale_info, normalize_locale
 from .cache import digest, project_cache
 from .errors import CatalogError, InputError
 from .filememo import FileMemo
-from .loading import ArticleHead, load_articles, load_catalogs, parse_catalogs
+from .loading import ArticleHead, article_of, load_articles, load_catalogs, parse_catalogs
 from .page import PageText
 from .parallel import can_fork, usable_cpus, worker_pool
 from .provenance import SegmentRecord
 from .progress import report
 from .publish import STAMP, Target, prepare_target, publish, publish_in_place, publish_lock, staging_folder
 from .render import article_page, load_template, make_environment, reading_minutes, render_template
-from .sources import Article, article_from_bytes, read_source
+from .sources import Article
 from .textpage import DISCLAIMER_NOTICE, render_article_text
 from .ui import CatalogTranslations, templates_dir
 from .update import po_path
@@ -316,6 +316,11 @@ class _Plan:
         known = self.state.files.get(path)
         return known is not None and self.on_disk.get(path) == known[1]
 
+    def holds(self, output: Output) -> bool:
+        """The folder holds ``output`` already: the same bytes, as the last build published them."""
+        known = self.state.files.get(output.path)
+        return self.intact(output.path) and known is not None and known[0] is not None and known[0][5] == output.sha256
+
 
 def _plan(site: _Site, state: sitestate.SiteState, folder: Path) -> _Plan | None:
     """What to publish in place, or ``None`` when the folder is not as ``state`` says (a file
@@ -394,11 +399,7 @@ def _publish_changes(
     )
     if record is None:  # the record lacks a row it should have: no guess, a clean build
         raise VerificationError(f"{target.given / RECORD}: does not list what the last build published; build again with --clean")
-    moving = [
-        o.path
-        for o in outputs
-        if o.path in staged and not (plan.intact(o.path) and (state.files[o.path][0] or ("",) * 6)[5] == o.sha256)
-    ]
+    moving = [o.path for o in outputs if o.path in staged and not plan.holds(o)]
     if record != plan.record:
         write_new(site.staging / RECORD, record)
         moving.append(RECORD)
@@ -410,14 +411,10 @@ def _publish_changes(
     sitestate.journal(cache, target.folder, [*moving, *removed])  # no longer vouched for, should we be killed
     state.drop(removed)
     publish_in_place(site.staging, target, moving, removed)
-    identities = {path: sitestate.identity(target.folder / path) for path in moving}
-    files: dict[str, tuple[sitestate.OutputRow | None, sitestate.Identity]] = {
-        o.path: (_output_row(o), identities.get(o.path) or state.files[o.path][1]) for o in outputs
-    }  # in the record's order: the next build finds the same layout
-    for fixed in (STAMP, RECORD):
-        files[fixed] = (None, identities.get(fixed) or state.files[fixed][1])
+    identities = {path: identity for path, (_, identity) in state.files.items()}
+    identities.update({path: sitestate.identity(target.folder / path) for path in moving})
+    state.files = _published_files(outputs, identities)
     titles = {**site.titles, **done.titles}
-    state.files = files
     state.pages = {(t.code, a.slug): (site.keys[t.code, a.slug], titles[t.code, a.slug]) for t in site.targets for a in site.articles}
     sitestate.save(cache, target.folder, state)
     return outputs, changed
@@ -434,16 +431,21 @@ def _remember(cache: Any, target: Target, state: sitestate.SiteState, outputs: l
     """Keep what a clean build published, read from the folder just published (under the
     publishing lock), for the next build to publish in place."""
     found = sitestate.identities(target.folder)
-    rows: dict[str, sitestate.OutputRow | None] = {o.path: _output_row(o) for o in outputs}
-    rows.update({STAMP: None, RECORD: None})
-    if found is None or set(found) != set(rows):
+    if found is None or found.keys() != {o.path for o in outputs} | {STAMP, RECORD}:
         return
-    state.files = {path: (row, found[path]) for path, row in rows.items()}
+    state.files = _published_files(outputs, found)
     sitestate.save(cache, target.folder, state)
 
 
-def _output_row(output: Output) -> sitestate.OutputRow:
-    return (output.path, output.locale, output.article, output.translated, output.disclaimer, output.sha256, output.withheld)
+def _published_files(outputs: list[Output], identities: dict[str, sitestate.Identity]) -> dict[str, tuple[sitestate.OutputRow | None, sitestate.Identity]]:
+    """The state's files: each output's record row and identity, in the record's order (so that
+    the next build finds the same layout), then the stamp and the record, which it does not list."""
+    files: dict[str, tuple[sitestate.OutputRow | None, sitestate.Identity]] = {
+        o.path: ((o.path, o.locale, o.article, o.translated, o.disclaimer, o.sha256, o.withheld), identities[o.path]) for o in outputs
+    }
+    for fixed in (STAMP, RECORD):
+        files[fixed] = (None, identities[fixed])
+    return files
 
 
 def _policy_dict(policy: PublishPolicy) -> dict[str, Any]:
@@ -618,10 +620,7 @@ class _Site:
         of, or not at all."""
         found = self.full.get(head.slug)
         if found is None:
-            data = read_source(head.path)
-            if hashlib.sha256(data).hexdigest() != head.source[1]:
-                raise SourceError(head.path, None, "changed while the site was being built; build again")
-            found = self.full[head.slug] = article_from_bytes(head.path, data)
+            found = self.full[head.slug] = article_of(head.source)
         return found
 
     def wanted(self, code: str) -> list[ArticleHead]:

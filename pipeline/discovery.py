@@ -99,7 +99,11 @@ def sitemap_xml(base_url: str, clusters: list[Cluster]) -> str:
     """Every page with its alternates (Google's ``xhtml:link`` form) in one file; the
     ``x-default`` page is listed too when it is not itself one of the versions (the root list of
     languages). :func:`sitemap_files` splits a site too large for one."""
-    return _URLSET_HEAD + "".join(_url_entries(base_url, clusters)) + _URLSET_TAIL
+    return _urlset(_url_entries(base_url, clusters))
+
+
+def _urlset(entries: list[str]) -> str:
+    return _URLSET_HEAD + "".join(entries) + _URLSET_TAIL
 
 
 def sitemap_files(base_url: str, clusters: list[Cluster], max_urls: int | None = None, max_bytes: int | None = None) -> list[tuple[str, str]]:
@@ -121,8 +125,8 @@ def sitemap_files(base_url: str, clusters: list[Cluster], max_urls: int | None =
         parts[-1].append(entry)
         size += length
     if len(parts) == 1:
-        return [(SITEMAP, _URLSET_HEAD + "".join(parts[0]) + _URLSET_TAIL)]
-    files = [(f"sitemap-{number}.xml", _URLSET_HEAD + "".join(part) + _URLSET_TAIL) for number, part in enumerate(parts, 1)]
+        return [(SITEMAP, _urlset(parts[0]))]
+    files = [(f"sitemap-{number}.xml", _urlset(part)) for number, part in enumerate(parts, 1)]
     index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

@@ -25,6 +25,8 @@ from .cache import Cache
 
 RACY_SECONDS = 2.0
 Identity = tuple[int, int, int, int]
+"""A file as the filesystem sees it: inode, size, modification and change time (nanoseconds).
+A file written, replaced or touched since has another."""
 
 
 class FileMemo:
@@ -45,7 +47,7 @@ class FileMemo:
         known = self.known.get(name)
         if known is not None:
             info = os.stat(name)
-            if _identity(info) == known[0] and stat.S_ISREG(info.st_mode):
+            if identity_of(info) == known[0] and stat.S_ISREG(info.st_mode):
                 self.seen[name] = known
                 return known[1], None
         with open(name, "rb") as handle:
@@ -53,7 +55,7 @@ class FileMemo:
             data = handle.read()
         sha = hashlib.sha256(data).hexdigest()
         if stat.S_ISREG(info.st_mode) and info.st_mtime_ns < (time.time() - RACY_SECONDS) * 1e9:
-            self.seen[name] = (_identity(info), sha)
+            self.seen[name] = (identity_of(info), sha)
         self.changed = True
         return sha, data
 
@@ -64,5 +66,5 @@ class FileMemo:
             self.known, self.changed = dict(self.seen), False
 
 
-def _identity(info: os.stat_result) -> Identity:
+def identity_of(info: os.stat_result) -> Identity:
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)

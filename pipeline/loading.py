@@ -63,7 +63,7 @@ def load_articles(config: Config, sources: list[Source] | None = None) -> tuple[
     (later results that depend on an article, such as its template, are keyed on it): made of
     its path and digest."""
     cache = project_cache(config.root)
-    articles, keys = cached_map(cache, "article", _sources(config) if sources is None else sources, _article_parts, _article)
+    articles, keys = cached_map(cache, "article", _sources(config) if sources is None else sources, _parts, article_of)
     cache.flush()
     return articles, keys
 
@@ -73,11 +73,12 @@ def load_article_heads(config: Config) -> list[ArticleHead]:
     before (the article itself is parsed or unpickled only where it was not)."""
     cache = project_cache(config.root)
     sources = _sources(config)
-    keys = [cache.key("article", *_article_parts(source)) for source in sources]
-    found = cache.get_many([cache.key("article-head", key) for key in keys], remember=False) if cache.enabled else {}
+    keys = [cache.key("article", *_parts(source)) for source in sources]
+    head_keys = [cache.key("article-head", key) for key in keys]
+    found = cache.get_many(head_keys, remember=False) if cache.enabled else {}
     heads: list[ArticleHead | None] = []
-    for source, key in zip(sources, keys):
-        head = found.get(cache.key("article-head", key))
+    for source, key, head_key in zip(sources, keys, head_keys):
+        head = found.get(head_key)
         if isinstance(head, tuple) and len(head) == 3:
             slug, markup, has_disclaimer = head
             heads.append(ArticleHead(source[0], slug, markup, has_disclaimer, source, key))
@@ -88,7 +89,7 @@ def load_article_heads(config: Config) -> list[ArticleHead]:
         articles, _ = load_articles(config, [sources[index] for index in missing])
         for index, article in zip(missing, articles):
             has_disclaimer = bool(article.required_blocks)
-            cache.put(cache.key("article-head", keys[index]), (article.slug, article.markup, has_disclaimer), remember=False)
+            cache.put(head_keys[index], (article.slug, article.markup, has_disclaimer), remember=False)
             heads[index] = ArticleHead(article.path, article.slug, article.markup, has_disclaimer, sources[index], keys[index])
         cache.flush()
     return [head for head in heads if head is not None]
@@ -139,17 +140,16 @@ def _catalog_or_error(source: tuple[Path, bytes]) -> Catalog | InputError:
         return exc
 
 
-def _parts(source: tuple[Path, bytes]) -> tuple[bytes | str, ...]:
+def _parts(source: tuple[Path, bytes] | Source) -> tuple[bytes | str, ...]:
+    """A file's key parts: its path, and its bytes (catalogues) or their digest (articles)."""
     return (str(source[0]), source[1])
 
 
-def _article_parts(source: Source) -> tuple[bytes | str, ...]:
-    return (str(source[0]), source[1])
-
-
-def _article(source: Source) -> Article:
+def article_of(source: Source) -> Article:
+    """The article of a file known by its digest, read now if its bytes were not: from the
+    bytes its key was made of, or not at all (its cache key would name another text)."""
     path, sha, data = source
-    if data is None:  # the memo knew its digest, the cache not its article: read it now
+    if data is None:
         data = read_source(path)
         if hashlib.sha256(data).hexdigest() != sha:
             raise SourceError(path, None, "changed while being read; run the command again")

@@ -30,10 +30,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .cache import Cache
+from .filememo import Identity, identity_of
 
-Identity = tuple[int, int, int, int]
-"""A file as the filesystem sees it: inode, size, modification and change time (nanoseconds).
-A file written, replaced or touched since has another."""
 OutputRow = tuple[str, str, "str | None", "float | None", "str | None", str, tuple[str, ...]]
 """A published file's build-record row: path, locale, article, translated, disclaimer, SHA-256,
 withheld (the fields of :class:`pipeline.build.Output`, as a tuple: pickled by the hundred thousand)."""
@@ -113,16 +111,14 @@ def identities(folder: Path) -> dict[str, Identity] | None:
                         continue
                     if not entry.is_file(follow_symlinks=False):
                         return None
-                    info = entry.stat(follow_symlinks=False)
-                    found[prefix + entry.name] = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                    found[prefix + entry.name] = identity_of(entry.stat(follow_symlinks=False))
     except OSError:
         return None
     return found
 
 
 def identity(path: Path) -> Identity:
-    info = os.stat(path, follow_symlinks=False)
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return identity_of(os.stat(path, follow_symlinks=False))
 
 
 _OUTPUT_ROW = re.compile(rb'    \{"path": ("(?:[^"\\]|\\.)*"), ')

@@ -32,6 +32,13 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def remembered(cache: Cache, root: Path, path: Path, kind: str = "catalogues") -> None:
+    """A run that saw ``path``: the memo of ``kind`` for the project at ``root`` now knows it."""
+    memo = FileMemo(cache, kind, root)
+    memo.digest(path)
+    memo.save()
+
+
 def test_an_untouched_file_is_not_read_again(cache: Cache, tmp_path: Path) -> None:
     path = settled(tmp_path / "a.po", b"msgid one")
     memo = FileMemo(cache, "catalogues", tmp_path)
@@ -44,9 +51,7 @@ def test_an_untouched_file_is_not_read_again(cache: Cache, tmp_path: Path) -> No
 
 def test_a_change_keeping_size_and_modification_time_is_seen(cache: Cache, tmp_path: Path) -> None:
     path = settled(tmp_path / "a.po", b"msgid one")
-    memo = FileMemo(cache, "catalogues", tmp_path)
-    memo.digest(path)
-    memo.save()
+    remembered(cache, tmp_path, path)
     before = path.stat()
     with path.open("r+b") as handle:  # in place: same inode, same size
         handle.write(b"MSGID")
@@ -57,9 +62,7 @@ def test_a_change_keeping_size_and_modification_time_is_seen(cache: Cache, tmp_p
 
 def test_a_file_replaced_by_rename_is_seen(cache: Cache, tmp_path: Path) -> None:
     path = settled(tmp_path / "a.po", b"msgid one")
-    memo = FileMemo(cache, "catalogues", tmp_path)
-    memo.digest(path)
-    memo.save()
+    remembered(cache, tmp_path, path)
     other = settled(tmp_path / "b.po", b"msgid two")
     os.utime(other, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
     os.replace(other, path)  # same size, same times, another inode
@@ -74,17 +77,13 @@ def test_a_racy_file_is_read_every_time_until_it_settles(cache: Cache, tmp_path:
         assert memo.digest(path) == (sha(b"msgid one"), b"msgid one")
         memo.save()
     settled(path, b"msgid one")
-    memo = FileMemo(cache, "catalogues", tmp_path)
-    memo.digest(path)
-    memo.save()
+    remembered(cache, tmp_path, path)
     assert FileMemo(cache, "catalogues", tmp_path).digest(path)[1] is None
 
 
 def test_memos_are_per_kind_and_project_and_a_damaged_one_is_ignored(cache: Cache, tmp_path: Path) -> None:
     path = settled(tmp_path / "a.md", b"# Title")
-    memo = FileMemo(cache, "articles", tmp_path)
-    memo.digest(path)
-    memo.save()
+    remembered(cache, tmp_path, path, "articles")
     assert FileMemo(cache, "catalogues", tmp_path).digest(path)[1] is not None
     assert FileMemo(cache, "articles", tmp_path / "other").digest(path)[1] is not None
     cache.put(FileMemo(cache, "articles", tmp_path).key, "not a memo")
@@ -93,9 +92,7 @@ def test_memos_are_per_kind_and_project_and_a_damaged_one_is_ignored(cache: Cach
 
 def test_a_missing_file_raises_as_reading_it_would(cache: Cache, tmp_path: Path) -> None:
     path = settled(tmp_path / "a.po", b"x")
-    memo = FileMemo(cache, "catalogues", tmp_path)
-    memo.digest(path)
-    memo.save()
+    remembered(cache, tmp_path, path)
     path.unlink()
     with pytest.raises(FileNotFoundError):
         FileMemo(cache, "catalogues", tmp_path).digest(path)
