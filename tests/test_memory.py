@@ -197,6 +197,71 @@ class TestSQLiteMemory(MemoryBackendContract):
         yield memory
         memory.close()
 
+FRAME_QUERY = "Tell your doctor if you have liver problems before you take this medicine."
+FRAME_MATCH = "Tell your doctor if you have kidney problems before you take this tablet."
+
+
+def framed_memory(seed: int = 7) -> list[TranslationUnit]:
+    """A bulk-sized memory (12,900 units) where :data:`FRAME_MATCH` is the best match for
+    :data:`FRAME_QUERY` but shares only common words and "problems" with it, while 900 decoys
+    share two rarer words ("liver", "problems") and little else: ranked by rare words alone,
+    the match is one of 901 candidates with fewer of them."""
+    import random
+
+    rng = random.Random(seed)
+    pseudo = lambda: "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))  # noqa: E731
+    texts = {FRAME_MATCH}
+    while len(texts) < 6_000:  # the frame's words become common: in half the units
+        texts.add(f"Tell your doctor if you have {pseudo()} {pseudo()} before you take this {pseudo()}.")
+    while len(texts) < 11_000:
+        texts.add(f"The {pseudo()} of your {pseudo()} may {pseudo()} in {pseudo()} cases.")
+    while len(texts) < 11_900:
+        texts.add(f"{pseudo().title()} liver {pseudo()} problems {pseudo()} {pseudo()} {pseudo()} {pseudo()}.")
+    while len(texts) < 12_900:
+        texts.add(" ".join(pseudo() for _ in range(8)).capitalize() + ".")
+    return [unit(text, f"DE {n}") for n, text in enumerate(sorted(texts))]
+
+
+def test_a_match_sharing_only_the_frame_of_a_sentence_is_found(tmp_path: Path) -> None:
+    """Brute force's best is found although the rarer words the query shares select 900 other
+    units first: candidates are ranked by every word they share, common ones included."""
+    from rapidfuzz import fuzz, process
+
+    units = framed_memory()
+    best = process.extractOne(FRAME_QUERY, [u.source for u in units], scorer=fuzz.ratio)
+    assert best is not None and best[0] == FRAME_MATCH  # the fixture is what it says
+    memory = SQLiteMemory(tmp_path / "index.sqlite")
+    try:
+        memory.add(units)
+        (top, *_) = memory.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
+        assert top.unit.source == FRAME_MATCH and top.similarity == pytest.approx(best[1])
+        # Units added one by one later (no bulk load) get their masks too: a second frame match,
+        # closer still, is found through its common words as well.
+        closer = "Tell your doctor if you have liver problems before you take this tablet."
+        memory.add([unit(closer, "DE closer")])
+        (top, *_) = memory.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
+        assert top.unit.source == closer
+    finally:
+        memory.close()
+
+
+def test_another_connection_s_new_units_are_ranked_by_their_common_words(tmp_path: Path) -> None:
+    """A long-lived memory re-reads the masks after another process wrote (the recorded row
+    counts changed), so the units that process added compete with their common words too."""
+    reader, writer = SQLiteMemory(tmp_path / "index.sqlite"), None
+    try:
+        reader.add(framed_memory())
+        assert reader.lookup_fuzzy(FRAME_QUERY, "de", 75, 1)[0].unit.source == FRAME_MATCH  # masks read now
+        writer = SQLiteMemory(tmp_path / "index.sqlite")
+        other = "Tell your doctor if you have liver problems before you take this tablet."  # rare words: as the decoys'
+        writer.add([unit(other, "DE other")])
+        assert reader.lookup_fuzzy(FRAME_QUERY, "de", 75, 1)[0].unit.source == other
+    finally:
+        reader.close()
+        if writer is not None:
+            writer.close()
+
+
 def test_length_bounds_are_exact_for_the_ratio() -> None:
     from rapidfuzz import fuzz
 
@@ -655,7 +720,8 @@ def test_two_current_translations_are_a_choice_never_an_exact_match(project: Pat
 # --- the index is validated, not trusted -----------------------------------------------------
 
 
-@pytest.mark.parametrize("damage", ["DELETE FROM units", "DELETE FROM postings", "DELETE FROM tokens", "DELETE FROM units WHERE id = 2"])
+@pytest.mark.parametrize("damage", ["DELETE FROM units", "DELETE FROM postings", "DELETE FROM tokens", "DELETE FROM masks",
+                                    "DELETE FROM units WHERE id = 2"])
 def test_an_index_that_lost_rows_is_noticed_and_rebuilt(tm_project: Path, damage: str) -> None:
     """SQLite's own check passes on an emptied table; the recorded row counts do not."""
     config = load_config(tm_project)

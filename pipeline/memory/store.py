@@ -17,7 +17,14 @@ Principles:
   words — one row per word and text length holding an array of unit ids — restricted to the
   lengths that can reach the minimum score (``ratio ≥ t`` bounds the length ratio to
   ``[t/(2-t), (2-t)/t]``), using the query's rarest words first, within a budget of postings;
-  the units sharing most of them are scored with rapidfuzz's edit-distance ratio.
+  the units sharing most of the query's words are scored with rapidfuzz's edit-distance ratio.
+- "Most of the query's words" counts the common ones too. Words in more than a tenth of the
+  units ("the", "your", "should") have no postings — they would be most of the index — so each
+  unit keeps a 64-bit mask of which of the commonest words it has, and a candidate's count is
+  its rare words shared (from the postings) plus its common words shared (a popcount). Without
+  them, a sentence whose best match differs in its content words but shares its frame ("Tell
+  your doctor if you have liver problems" for "…kidney problems") ranks among thousands that
+  share one rare word, and is missed.
 - Writes happen in a transaction: :meth:`SQLiteMemory.pending` lets ``update`` add harvested
   units, plan with them, and commit only once the TMX files are written (``check`` rolls back).
 """
@@ -36,6 +43,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..files import is_disk_full
@@ -43,7 +51,7 @@ from ..files import is_disk_full
 from .concordance import SOURCE, ConcordanceQuery, ordered
 from .units import ARCHIVED, CURRENT, SUPERSEDED, EntryState, Origin, TranslationUnit, earliest, normalize, sorted_origins
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
 MIN_WORDS = 4
@@ -57,6 +65,11 @@ COMMON_SHARE = 10
 candidates: it gets postings only in short units, where it may be all there is."""
 SHORT_UNIT = 6
 """Units with at most this many distinct words have every word posted."""
+MASK_BITS = 64
+"""How many of the commonest words a unit's mask records; a word too common for postings beyond
+these gets postings after all (a bulk-loaded memory has a few dozen such words)."""
+MASK_CHUNK = 1 << 16
+"""Unit masks are stored as arrays of this many, by unit id: a million units are 16 rows."""
 _WORD = re.compile(r"\w+")
 
 
@@ -197,8 +210,10 @@ CREATE TABLE IF NOT EXISTS units (
     UNIQUE (locale, norm, norm_target)
 );
 CREATE TABLE IF NOT EXISTS tokens (
-    key TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, df INTEGER NOT NULL, posted INTEGER NOT NULL
+    key TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, df INTEGER NOT NULL, posted INTEGER NOT NULL,
+    bit INTEGER NOT NULL DEFAULT -1
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS masks (chunk INTEGER PRIMARY KEY, bits BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings (
     token INTEGER NOT NULL, length INTEGER NOT NULL, units BLOB NOT NULL,
     PRIMARY KEY (token, length)
@@ -208,6 +223,9 @@ _UNIT_IDS = "I"
 """Postings are arrays of unit ids (``array('I')``), one row per word and text length: a few
 thousand rows hold what would be millions of (word, unit) rows."""
 _ID_SIZE = array(_UNIT_IDS).itemsize
+_ID_DTYPE = np.dtype(np.uintc)
+"""The same ids as numpy sees them (``array('I')`` is a C ``unsigned int``)."""
+_MASK_DTYPE = np.dtype("<u8")
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
@@ -255,6 +273,8 @@ class SQLiteMemory:
             db.execute("PRAGMA synchronous=NORMAL")
         self.db = db
         self.db.executescript(_SCHEMA)
+        self._masks: np.ndarray | None = None
+        self._masks_stamp: str | None = None
         self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
 
     @classmethod
@@ -305,15 +325,16 @@ class SQLiteMemory:
 
     def _count_rows(self) -> dict[str, int]:
         return {table: self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
-                for table in ("units", "tokens", "postings")}  # fmt: skip
+                for table in ("units", "tokens", "postings", "masks")}  # fmt: skip
 
     def _record_rows(self, new_postings: int) -> None:
         """Note the tables' sizes after a write, cheaply: unit and token ids are dense (1…n,
         never deleted one by one), so their counts are the largest ids; postings rows are
-        counted as they are added."""
+        counted as they are added; masks are one row per :data:`MASK_CHUNK` ids."""
         before = json.loads(self.meta(_ROWS) or "{}")
         units = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0]
-        rows = {"units": units, "tokens": self._next_token - 1, "postings": before.get("postings", 0) + new_postings}
+        rows = {"units": units, "tokens": self._next_token - 1, "postings": before.get("postings", 0) + new_postings,
+                "masks": units // MASK_CHUNK + 1 if units else 0}  # fmt: skip
         self.set_meta(_ROWS, json.dumps(rows, sort_keys=True))
 
     @contextmanager
@@ -544,20 +565,25 @@ class SQLiteMemory:
         return {(r[3], r[0], r[1]): (r[2], self._unit(r[3:])) for r in rows}
 
     def _index(self, fresh: Iterable[tuple[int, str, int, str]], bulk: bool = False) -> int:
-        """Add the new units' words to the inverted index (document frequencies included).
+        """Add the new units' words to the inverted index (document frequencies included) and
+        their masks of common words.
 
         In a bulk load, words in more than 1/:data:`COMMON_SHARE` of the units are marked as not
-        posted: their postings would be most of the index and never select a candidate. Words
+        posted: their postings would be most of the index and never select a candidate; the
+        :data:`MASK_BITS` commonest of them are recorded in each unit's mask instead. Words
         become token ids at once (an array per unit), so a million units cost arrays, not
         strings. Returns how many postings rows are new.
         """
         ids = itertools.count(self._next_token)
         vocabulary: dict[str, _Vocabulary] = {}
         posted: dict[int, bool] = {}
-        for key, token, flag in self.db.execute("SELECT key, id, posted FROM tokens"):
+        bits: dict[int, int] = {}
+        for key, token, flag, bit in self.db.execute("SELECT key, id, posted, bit FROM tokens"):
             locale, word = key.split("\x1f", 1)
             vocabulary.setdefault(locale, _Vocabulary(ids))[word] = token
             posted[token] = bool(flag)
+            if bit >= 0:
+                bits[token] = bit
         first_new = self._next_token
         counts: Counter[int] = Counter()
         unit_tokens: list[tuple[int, int, array[int]]] = []
@@ -571,23 +597,32 @@ class SQLiteMemory:
         self._next_token = next(ids)
         if not unit_tokens:
             return 0
+        names = {token: f"{locale}\x1f{word}" for locale, known in vocabulary.items() for word, token in known.items()}
         common = max(1000, len(unit_tokens) // COMMON_SHARE) if bulk else None
         for token in range(first_new, self._next_token):
             posted[token] = common is None or counts[token] <= common
-        names = {token: f"{locale}\x1f{word}" for locale, known in vocabulary.items() for word, token in known.items()}
+        if common is not None:  # the commonest get a bit of the mask (by name on ties: the same on every run)
+            unposted = sorted((t for t in range(first_new, self._next_token) if not posted[t]), key=lambda t: (-counts[t], names[t]))
+            free = [bit for bit in range(MASK_BITS) if bit not in bits.values()]
+            bits.update(zip(unposted, free))
+            for token in unposted[len(free):]:
+                posted[token] = True
         self.db.executemany(
-            "INSERT INTO tokens (key, id, df, posted) VALUES (?, ?, ?, ?)",
-            [(names[t], t, counts[t], int(posted[t])) for t in range(first_new, self._next_token)],
+            "INSERT INTO tokens (key, id, df, posted, bit) VALUES (?, ?, ?, ?, ?)",
+            [(names[t], t, counts[t], int(posted[t]), bits.get(t, -1)) for t in range(first_new, self._next_token)],
         )
         self.db.executemany(
             "UPDATE tokens SET df = df + ? WHERE id = ?", [(c, t) for t, c in counts.items() if t < first_new]
         )
-        unposted = {token for token, flag in posted.items() if not flag}
+        unposted_tokens = {token for token, flag in posted.items() if not flag}
         groups: defaultdict[tuple[int, int], array[int]] = defaultdict(partial(array, _UNIT_IDS))
+        masks: dict[int, int] = {}
         for unit_id, length, tokens in unit_tokens:
-            chosen = [t for t in tokens if t not in unposted] if unposted and len(tokens) > SHORT_UNIT else tokens
+            chosen = [t for t in tokens if t not in unposted_tokens] if unposted_tokens and len(tokens) > SHORT_UNIT else tokens
             for token in chosen:
                 groups[token, length].append(unit_id)
+            if bits:
+                masks[unit_id] = sum(1 << bits[t] for t in tokens if t in bits)
         new_rows = len(groups)
         if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
             for (token, length), group in groups.items():
@@ -601,7 +636,40 @@ class SQLiteMemory:
             "INSERT OR REPLACE INTO postings (token, length, units) VALUES (?, ?, ?)",
             ((token, length, groups[token, length].tobytes()) for token, length in sorted(groups)),  # keys alone sort fast
         )
+        self._write_masks(masks, max(unit_id for unit_id, _, _ in unit_tokens))
         return new_rows
+
+    def _write_masks(self, masks: dict[int, int], last_id: int) -> None:
+        """Store the new units' masks, in chunks of :data:`MASK_CHUNK` ids up to ``last_id``
+        (a unit without common words, or of a memory without them, has mask 0)."""
+        by_chunk: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+        for unit_id, mask in masks.items():
+            by_chunk[unit_id // MASK_CHUNK].append((unit_id % MASK_CHUNK, mask))
+        stored = dict(self.db.execute("SELECT chunk, length(bits) FROM masks").fetchall())
+        rows = []
+        for chunk in range(last_id // MASK_CHUNK + 1):
+            size = min(MASK_CHUNK, last_id - chunk * MASK_CHUNK + 1)
+            if chunk not in by_chunk and stored.get(chunk, 0) >= size * _MASK_DTYPE.itemsize:
+                continue
+            row = self.db.execute("SELECT bits FROM masks WHERE chunk = ?", (chunk,)).fetchone() if chunk in stored else None
+            values = np.zeros(size, _MASK_DTYPE)
+            if row is not None:
+                old = np.frombuffer(row[0], _MASK_DTYPE)
+                values[: len(old)] = old[:size]
+            for slot, mask in by_chunk.get(chunk, ()):
+                values[slot] = mask
+            rows.append((chunk, values.tobytes()))
+        self.db.executemany("INSERT OR REPLACE INTO masks (chunk, bits) VALUES (?, ?)", rows)
+
+    def _unit_masks(self) -> np.ndarray:
+        """Every unit's mask of common words, by unit id: read once, and again after any write
+        (this connection's or another process's), which changes the recorded row counts."""
+        stamp = self.meta(_ROWS)
+        if self._masks is None or stamp != self._masks_stamp:
+            parts = [np.frombuffer(blob, _MASK_DTYPE) for _, blob in self.db.execute("SELECT chunk, bits FROM masks ORDER BY chunk")]
+            self._masks = np.concatenate(parts) if parts else np.zeros(0, _MASK_DTYPE)
+            self._masks_stamp = stamp
+        return self._masks
 
     def _unit(self, row: tuple[str, ...]) -> TranslationUnit:
         locale, source_locale, source, target, origins, first_seen, superseded = row
@@ -618,6 +686,25 @@ class SQLiteMemory:
         ).fetchall()
         return [self._unit(r) for r in rows]
 
+    def _best_sharing(self, ids: np.ndarray, common: int) -> list[int]:
+        """The :data:`CANDIDATES` units sharing most words with the query, by id: ``ids`` holds a
+        unit once per rare word it shares (the postings fetched), ``common`` is the query's mask
+        of common words. Ties at the cut go to the lower id, so the choice is the same with every
+        numpy (``partition`` on unique keys, not on tied scores)."""
+        if not ids.size:
+            return []
+        units, shared = np.unique(ids, return_counts=True)
+        scores = shared.astype(np.uint64)
+        if common:
+            masks = self._unit_masks()
+            known = units < len(masks)  # a unit added by another process since the masks were read counts its rare words only
+            scores[known] += np.bitwise_count(masks[units[known]] & np.uint64(common)).astype(np.uint64)
+        if len(units) > CANDIDATES:
+            keys = (scores << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - units.astype(np.uint64))
+            best = np.partition(keys, len(keys) - CANDIDATES)[len(keys) - CANDIDATES :]
+            units = np.uint64(0xFFFFFFFF) - (best & np.uint64(0xFFFFFFFF))
+        return sorted(int(unit) for unit in units)
+
     def lookup_fuzzy(self, text: str, target_locale: str, min_score: float = 75, limit: int = 5) -> list[Candidate]:
         query = normalize(text)
         if not query:
@@ -628,11 +715,12 @@ class SQLiteMemory:
         for chunk in range(0, len(keys), 500):
             part = keys[chunk : chunk + 500]
             rows += self.db.execute(
-                f"SELECT id, df, posted FROM tokens WHERE key IN ({','.join('?' * len(part))})", part
+                f"SELECT id, df, posted, bit FROM tokens WHERE key IN ({','.join('?' * len(part))})", part
             ).fetchall()
-        posted = [(token, df) for token, df, flag in rows if flag]
-        if len(posted) < 2:  # a short text of common words: only short units can match it
-            posted = [(token, df) for token, df, _ in rows]
+        posted = [(token, df) for token, df, flag, _ in rows if flag]
+        common = sum(1 << bit for _, _, flag, bit in rows if not flag and bit >= 0)
+        if len(posted) < 2:  # a short text of common words: only short units can match it (all their words are posted)
+            posted, common = [(token, df) for token, df, _, _ in rows], 0
         blobs: list[bytes] = []
         fetched, used = 0, 0
         for token, _ in sorted(posted, key=lambda r: r[1])[:RAREST_WORDS]:
@@ -644,13 +732,9 @@ class SQLiteMemory:
             blobs += [blob for (blob,) in rows]
             fetched += sum(len(blob) for (blob,) in rows) // _ID_SIZE
             used += 1
-        ids = array(_UNIT_IDS)
-        ids.frombytes(b"".join(blobs))
-        hits = Counter(ids)  # counted in C, one pass over every posting fetched
-        if not hits:
+        chosen = self._best_sharing(np.frombuffer(b"".join(blobs), _ID_DTYPE), common)
+        if not chosen:
             return []
-        # Ties keep first-seen order: units from the rarest word's postings come first.
-        chosen = [unit for unit, _ in hits.most_common(CANDIDATES)]
         texts = dict(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen))
         best = process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
         if not best:
@@ -721,10 +805,10 @@ class SQLiteMemory:
         return MemoryStats({locale: f.units for locale, f in locales.items()}, self.path, locales, self.in_memory)
 
     def clear(self) -> None:
-        for table in ("units", "tokens", "postings", "harvested"):
+        for table in ("units", "tokens", "postings", "masks", "harvested"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         self._next_token = 1
-        self.set_meta(_ROWS, json.dumps({"units": 0, "tokens": 0, "postings": 0}, sort_keys=True))
+        self.set_meta(_ROWS, json.dumps({"units": 0, "tokens": 0, "postings": 0, "masks": 0}, sort_keys=True))
 
 
 _UNIT_FIELDS = "locale, source_locale, norm, norm_target, length, source, target, origins, superseded, first_seen"
