@@ -40,6 +40,31 @@ SENTENCES = [
 ]
 
 
+FRAME_QUERY = "Tell your doctor if you have liver problems before you take this medicine."
+FRAME_MATCH = "Tell your doctor if you have kidney problems before you take this tablet."
+
+
+def framed_memory(seed: int = 7) -> list[TranslationUnit]:
+    """A bulk-sized memory (12,900 units) where :data:`FRAME_MATCH` is the best match for
+    :data:`FRAME_QUERY` but shares only common words and "problems" with it, while 900 decoys
+    share two rarer words ("liver", "problems") and little else: ranked by rare words alone,
+    the match is one of 901 candidates with fewer of them."""
+    import random
+
+    rng = random.Random(seed)
+    pseudo = lambda: "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))  # noqa: E731
+    texts = {FRAME_MATCH}
+    while len(texts) < 6_000:  # the frame's words become common: in half the units
+        texts.add(f"Tell your doctor if you have {pseudo()} {pseudo()} before you take this {pseudo()}.")
+    while len(texts) < 11_000:
+        texts.add(f"The {pseudo()} of your {pseudo()} may {pseudo()} in {pseudo()} cases.")
+    while len(texts) < 11_900:
+        texts.add(f"{pseudo().title()} liver {pseudo()} problems {pseudo()} {pseudo()} {pseudo()} {pseudo()}.")
+    while len(texts) < 12_900:
+        texts.add(" ".join(pseudo() for _ in range(8)).capitalize() + ".")
+    return [unit(text, f"DE {n}") for n, text in enumerate(sorted(texts))]
+
+
 class MemoryBackendContract:
     """What every backend must do: SQLite here, PostgreSQL in test_memory_postgres.py, each with
     its own ``backend`` fixture. The offer rules (superseded never offered, several current
@@ -190,60 +215,31 @@ class MemoryBackendContract:
         assert [m.unit.target for m in lookup(backend, MemoryQuery(SENTENCES[0] + " Now.", "de"))] == ["Zwei."]
 
 
+    def test_a_match_sharing_only_the_frame_of_a_sentence_is_found(self, backend) -> None:
+        """Brute force's best is found although the rarer words the query shares select 900
+        other units first: candidates are ranked by every word they share, common ones included."""
+        from rapidfuzz import fuzz, process
+
+        units = framed_memory()
+        best = process.extractOne(FRAME_QUERY, [u.source for u in units], scorer=fuzz.ratio)
+        assert best is not None and best[0] == FRAME_MATCH  # the fixture is what it says
+        backend.add(units)
+        (top, *_) = backend.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
+        assert top.unit.source == FRAME_MATCH and top.similarity == pytest.approx(best[1])
+        # Units added later, one by one, are ranked by their common words too: a second frame
+        # match, closer still, that shares only the decoys' rare words and the frame.
+        closer = "Tell your doctor if you have liver problems before you take this tablet."
+        backend.add([unit(closer, "DE closer")])
+        (top, *_) = backend.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
+        assert top.unit.source == closer
+
+
 class TestSQLiteMemory(MemoryBackendContract):
     @pytest.fixture
     def backend(self, tmp_path: Path):
         memory = SQLiteMemory(tmp_path / "index.sqlite")
         yield memory
         memory.close()
-
-FRAME_QUERY = "Tell your doctor if you have liver problems before you take this medicine."
-FRAME_MATCH = "Tell your doctor if you have kidney problems before you take this tablet."
-
-
-def framed_memory(seed: int = 7) -> list[TranslationUnit]:
-    """A bulk-sized memory (12,900 units) where :data:`FRAME_MATCH` is the best match for
-    :data:`FRAME_QUERY` but shares only common words and "problems" with it, while 900 decoys
-    share two rarer words ("liver", "problems") and little else: ranked by rare words alone,
-    the match is one of 901 candidates with fewer of them."""
-    import random
-
-    rng = random.Random(seed)
-    pseudo = lambda: "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))  # noqa: E731
-    texts = {FRAME_MATCH}
-    while len(texts) < 6_000:  # the frame's words become common: in half the units
-        texts.add(f"Tell your doctor if you have {pseudo()} {pseudo()} before you take this {pseudo()}.")
-    while len(texts) < 11_000:
-        texts.add(f"The {pseudo()} of your {pseudo()} may {pseudo()} in {pseudo()} cases.")
-    while len(texts) < 11_900:
-        texts.add(f"{pseudo().title()} liver {pseudo()} problems {pseudo()} {pseudo()} {pseudo()} {pseudo()}.")
-    while len(texts) < 12_900:
-        texts.add(" ".join(pseudo() for _ in range(8)).capitalize() + ".")
-    return [unit(text, f"DE {n}") for n, text in enumerate(sorted(texts))]
-
-
-def test_a_match_sharing_only_the_frame_of_a_sentence_is_found(tmp_path: Path) -> None:
-    """Brute force's best is found although the rarer words the query shares select 900 other
-    units first: candidates are ranked by every word they share, common ones included."""
-    from rapidfuzz import fuzz, process
-
-    units = framed_memory()
-    best = process.extractOne(FRAME_QUERY, [u.source for u in units], scorer=fuzz.ratio)
-    assert best is not None and best[0] == FRAME_MATCH  # the fixture is what it says
-    memory = SQLiteMemory(tmp_path / "index.sqlite")
-    try:
-        memory.add(units)
-        (top, *_) = memory.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
-        assert top.unit.source == FRAME_MATCH and top.similarity == pytest.approx(best[1])
-        # Units added one by one later (no bulk load) get their masks too: a second frame match,
-        # closer still, is found through its common words as well.
-        closer = "Tell your doctor if you have liver problems before you take this tablet."
-        memory.add([unit(closer, "DE closer")])
-        (top, *_) = memory.lookup_fuzzy(FRAME_QUERY, "de", 75, 3)
-        assert top.unit.source == closer
-    finally:
-        memory.close()
-
 
 def test_another_connection_s_new_units_are_ranked_by_their_common_words(tmp_path: Path) -> None:
     """A long-lived memory re-reads the masks after another process wrote (the recorded row
