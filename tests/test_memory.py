@@ -241,6 +241,22 @@ class TestSQLiteMemory(MemoryBackendContract):
         yield memory
         memory.close()
 
+def test_each_locale_has_its_own_mask_of_common_words(tmp_path: Path) -> None:
+    """The 64 bits are per locale (a query is compared with its own locale's units only), so a
+    memory of six languages does not share them out, ten words each."""
+    memory = SQLiteMemory(tmp_path / "index.sqlite")
+    try:
+        memory.add([*framed_memory(), *(dataclasses.replace(u, target_locale="fr") for u in framed_memory())])
+        bits: dict[str, set[int]] = {}
+        for key, bit in memory.db.execute("SELECT key, bit FROM tokens WHERE bit >= 0"):
+            bits.setdefault(key.split("\x1f")[0], set()).add(bit)
+        assert set(bits) == {"de", "fr"} and bits["de"] == bits["fr"] == set(range(len(bits["de"])))
+        for locale in ("de", "fr"):
+            assert memory.lookup_fuzzy(FRAME_QUERY, locale, 75, 1)[0].unit.source == FRAME_MATCH
+    finally:
+        memory.close()
+
+
 def test_another_connection_s_new_units_are_ranked_by_their_common_words(tmp_path: Path) -> None:
     """A long-lived memory re-reads the masks after another process wrote (the recorded row
     counts changed), so the units that process added compete with their common words too."""

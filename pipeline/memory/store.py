@@ -601,12 +601,16 @@ class SQLiteMemory:
         common = max(1000, len(unit_tokens) // COMMON_SHARE) if bulk else None
         for token in range(first_new, self._next_token):
             posted[token] = common is None or counts[token] <= common
-        if common is not None:  # the commonest get a bit of the mask (by name on ties: the same on every run)
+        if common is not None:  # each locale's commonest get a bit of its units' masks (by name on ties: the same on every run)
             unposted = sorted((t for t in range(first_new, self._next_token) if not posted[t]), key=lambda t: (-counts[t], names[t]))
-            free = [bit for bit in range(MASK_BITS) if bit not in bits.values()]
-            bits.update(zip(unposted, free))
-            for token in unposted[len(free):]:
-                posted[token] = True
+            for locale in vocabulary:
+                prefix = f"{locale}\x1f"
+                taken = {bit for token, bit in bits.items() if names[token].startswith(prefix)}
+                mine = [t for t in unposted if names[t].startswith(prefix)]
+                free = [bit for bit in range(MASK_BITS) if bit not in taken]
+                bits.update(zip(mine, free))
+                for token in mine[len(free):]:
+                    posted[token] = True
         self.db.executemany(
             "INSERT INTO tokens (key, id, df, posted, bit) VALUES (?, ?, ?, ?, ?)",
             [(names[t], t, counts[t], int(posted[t]), bits.get(t, -1)) for t in range(first_new, self._next_token)],
