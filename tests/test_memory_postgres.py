@@ -258,6 +258,23 @@ def test_the_schema_is_created_migrated_and_a_newer_one_refused(pg_url: str, tmp
         f"{pg_url}: the memory's schema is version 99, newer than this translatio understands ({SCHEMA_VERSION}): upgrade translatio")
 
 
+def test_a_server_too_old_for_the_schema_is_one_line_exit_2(pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema needs PostgreSQL 14 (``bit_count``); an older server is refused before any
+    table is made. (This server is newer: the oldest accepted version is raised for the test.)"""
+    import psycopg
+
+    from pipeline.memory import postgres
+
+    root = server_project(tmp_path / "site", "site", pg_url)
+    monkeypatch.setattr(postgres, "MIN_SERVER_VERSION", 990000)
+    assert run(root, "tm", "init-server") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"{pg_url}: PostgreSQL 14 or later is needed; this server is 1"), err
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        assert db.execute("SELECT to_regclass('translatio_meta') IS NULL").fetchone() == (True,)
+
+
 def test_init_server_on_an_empty_database(pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = server_project(tmp_path / "site", "site", pg_url)
     assert run(root, "tm", "init-server") == 0

@@ -72,6 +72,8 @@ most :data:`~.store.RAREST_WORDS`) until the units having them reach this many (
 budget); the server ranks them by the words they share and returns the best
 :data:`~.store.CANDIDATES`, which are rescored with rapidfuzz (about 1 ms a thousand)."""
 SIGNATURE_BITS = 256
+MIN_SERVER_VERSION = 140000
+"""PostgreSQL 14: ``bit_count`` counts the bits two signatures share."""
 MIN_CANDIDATE_WORDS = 3
 BATCH = 20_000
 """Units written per round trip when a large file is imported."""
@@ -246,6 +248,9 @@ class PostgresMemory:
                     self.location,
                     f"the memory's schema is version {found}, newer than this translatio understands ({SCHEMA_VERSION}): upgrade translatio",
                 )
+            if self.db.info.server_version < MIN_SERVER_VERSION:  # bit_count() on bit strings came in 14
+                shown = f"{self.db.info.server_version // 10000}.{self.db.info.server_version % 10000}"
+                raise MemoryServerError(self.location, f"PostgreSQL 14 or later is needed; this server is {shown}")
             with self.db.transaction():
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 self.db.execute("CREATE TABLE IF NOT EXISTS translatio_meta (key text PRIMARY KEY, value text NOT NULL)")
