@@ -20,8 +20,9 @@ Principles:
   the units sharing most of the query's words are scored with rapidfuzz's edit-distance ratio.
 - "Most of the query's words" counts the common ones too. Words in more than a tenth of the
   units ("the", "your", "should") have no postings — they would be most of the index — so each
-  unit keeps a 64-bit mask of which of the commonest words it has, and a candidate's count is
-  its rare words shared (from the postings) plus its common words shared (a popcount). Without
+  unit keeps a 64-bit mask of which of the commonest words it has (:mod:`.masks`), and every
+  unit in the length band counts its common words shared (a popcount) plus its rare words
+  shared (from the postings); the best :data:`CANDIDATES` are scored. Without
   them, a sentence whose best match differs in its content words but shares its frame ("Tell
   your doctor if you have liver problems" for "…kidney problems") ranks among thousands that
   share one rare word, and is missed.
@@ -48,10 +49,11 @@ from rapidfuzz import fuzz, process
 
 from ..files import is_disk_full
 
+from . import masks
 from .concordance import SOURCE, ConcordanceQuery, ordered
 from .units import ARCHIVED, CURRENT, SUPERSEDED, EntryState, Origin, TranslationUnit, earliest, normalize, sorted_origins
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 RAREST_WORDS = 12
 """At most this many of the query's words (the rarest in the memory) select candidates…"""
 MIN_WORDS = 4
@@ -65,11 +67,9 @@ COMMON_SHARE = 10
 candidates: it gets postings only in short units, where it may be all there is."""
 SHORT_UNIT = 6
 """Units with at most this many distinct words have every word posted."""
-MASK_BITS = 64
-"""How many of the commonest words a unit's mask records; a word too common for postings beyond
-these gets postings after all (a bulk-loaded memory has a few dozen such words)."""
-MASK_CHUNK = 1 << 16
-"""Unit masks are stored as arrays of this many, by unit id: a million units are 16 rows."""
+MASK_BITS = masks.BITS
+"""How many of a locale's commonest words a unit's mask records (:mod:`.masks`); a word too
+common for postings beyond these gets postings after all (a bulk-loaded memory has a few dozen)."""
 _WORD = re.compile(r"\w+")
 
 
@@ -213,7 +213,7 @@ CREATE TABLE IF NOT EXISTS tokens (
     key TEXT PRIMARY KEY, id INTEGER NOT NULL UNIQUE, df INTEGER NOT NULL, posted INTEGER NOT NULL,
     bit INTEGER NOT NULL DEFAULT -1
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS masks (chunk INTEGER PRIMARY KEY, bits BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS masks (chunk INTEGER PRIMARY KEY, bits BLOB NOT NULL, lengths BLOB NOT NULL, locales BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS postings (
     token INTEGER NOT NULL, length INTEGER NOT NULL, units BLOB NOT NULL,
     PRIMARY KEY (token, length)
@@ -225,7 +225,6 @@ thousand rows hold what would be millions of (word, unit) rows."""
 _ID_SIZE = array(_UNIT_IDS).itemsize
 _ID_DTYPE = np.dtype(np.uintc)
 """The same ids as numpy sees them (``array('I')`` is a C ``unsigned int``)."""
-_MASK_DTYPE = np.dtype("<u8")
 
 
 def _encode_origins(origins: tuple[Origin, ...]) -> str:
@@ -273,7 +272,7 @@ class SQLiteMemory:
             db.execute("PRAGMA synchronous=NORMAL")
         self.db = db
         self.db.executescript(_SCHEMA)
-        self._masks: np.ndarray | None = None
+        self._masks: masks.UnitMasks | None = None
         self._masks_stamp: str | None = None
         self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
 
@@ -330,11 +329,11 @@ class SQLiteMemory:
     def _record_rows(self, new_postings: int) -> None:
         """Note the tables' sizes after a write, cheaply: unit and token ids are dense (1…n,
         never deleted one by one), so their counts are the largest ids; postings rows are
-        counted as they are added; masks are one row per :data:`MASK_CHUNK` ids."""
+        counted as they are added; masks are one row per :data:`.masks.CHUNK` ids."""
         before = json.loads(self.meta(_ROWS) or "{}")
         units = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM units").fetchone()[0]
         rows = {"units": units, "tokens": self._next_token - 1, "postings": before.get("postings", 0) + new_postings,
-                "masks": units // MASK_CHUNK + 1 if units else 0}  # fmt: skip
+                "masks": units // masks.CHUNK + 1 if units else 0}  # fmt: skip
         self.set_meta(_ROWS, json.dumps(rows, sort_keys=True))
 
     @contextmanager
@@ -586,14 +585,14 @@ class SQLiteMemory:
                 bits[token] = bit
         first_new = self._next_token
         counts: Counter[int] = Counter()
-        unit_tokens: list[tuple[int, int, array[int]]] = []
+        unit_tokens: list[tuple[int, int, array[int], str]] = []
         for unit_id, locale, length, norm in fresh:
             known = vocabulary.get(locale)
             if known is None:
                 known = vocabulary[locale] = _Vocabulary(ids)
             tokens = array(_UNIT_IDS, map(known.__getitem__, words(norm)))  # a new word takes the next id
             counts.update(tokens)
-            unit_tokens.append((unit_id, length, tokens))
+            unit_tokens.append((unit_id, length, tokens, locale))
         self._next_token = next(ids)
         if not unit_tokens:
             return 0
@@ -620,13 +619,12 @@ class SQLiteMemory:
         )
         unposted_tokens = {token for token, flag in posted.items() if not flag}
         groups: defaultdict[tuple[int, int], array[int]] = defaultdict(partial(array, _UNIT_IDS))
-        masks: dict[int, int] = {}
-        for unit_id, length, tokens in unit_tokens:
+        rows: list[masks.Row] = []
+        for unit_id, length, tokens, locale in unit_tokens:
             chosen = [t for t in tokens if t not in unposted_tokens] if unposted_tokens and len(tokens) > SHORT_UNIT else tokens
             for token in chosen:
                 groups[token, length].append(unit_id)
-            if bits:
-                masks[unit_id] = sum(1 << bits[t] for t in tokens if t in bits)
+            rows.append(masks.Row(unit_id, sum(1 << bits[t] for t in tokens if t in bits) if bits else 0, length, locale))
         new_rows = len(groups)
         if not bulk:  # append to the existing arrays (SQL's || would turn the bytes into text)
             for (token, length), group in groups.items():
@@ -640,39 +638,15 @@ class SQLiteMemory:
             "INSERT OR REPLACE INTO postings (token, length, units) VALUES (?, ?, ?)",
             ((token, length, groups[token, length].tobytes()) for token, length in sorted(groups)),  # keys alone sort fast
         )
-        self._write_masks(masks, max(unit_id for unit_id, _, _ in unit_tokens))
+        masks.write(self.db, rows, max(unit_id for unit_id, _, _, _ in unit_tokens))
         return new_rows
 
-    def _write_masks(self, masks: dict[int, int], last_id: int) -> None:
-        """Store the new units' masks, in chunks of :data:`MASK_CHUNK` ids up to ``last_id``
-        (a unit without common words, or of a memory without them, has mask 0)."""
-        by_chunk: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
-        for unit_id, mask in masks.items():
-            by_chunk[unit_id // MASK_CHUNK].append((unit_id % MASK_CHUNK, mask))
-        stored = dict(self.db.execute("SELECT chunk, length(bits) FROM masks").fetchall())
-        rows = []
-        for chunk in range(last_id // MASK_CHUNK + 1):
-            size = min(MASK_CHUNK, last_id - chunk * MASK_CHUNK + 1)
-            if chunk not in by_chunk and stored.get(chunk, 0) >= size * _MASK_DTYPE.itemsize:
-                continue
-            row = self.db.execute("SELECT bits FROM masks WHERE chunk = ?", (chunk,)).fetchone() if chunk in stored else None
-            values = np.zeros(size, _MASK_DTYPE)
-            if row is not None:
-                old = np.frombuffer(row[0], _MASK_DTYPE)
-                values[: len(old)] = old[:size]
-            for slot, mask in by_chunk.get(chunk, ()):
-                values[slot] = mask
-            rows.append((chunk, values.tobytes()))
-        self.db.executemany("INSERT OR REPLACE INTO masks (chunk, bits) VALUES (?, ?)", rows)
-
-    def _unit_masks(self) -> np.ndarray:
-        """Every unit's mask of common words, by unit id: read once, and again after any write
+    def _unit_masks(self) -> masks.UnitMasks:
+        """Every unit's mask of common words (:mod:`.masks`): read once, and again after any write
         (this connection's or another process's), which changes the recorded row counts."""
         stamp = self.meta(_ROWS)
         if self._masks is None or stamp != self._masks_stamp:
-            parts = [np.frombuffer(blob, _MASK_DTYPE) for _, blob in self.db.execute("SELECT chunk, bits FROM masks ORDER BY chunk")]
-            self._masks = np.concatenate(parts) if parts else np.zeros(0, _MASK_DTYPE)
-            self._masks_stamp = stamp
+            self._masks, self._masks_stamp = masks.UnitMasks.read(self.db), stamp
         return self._masks
 
     def _unit(self, row: tuple[str, ...]) -> TranslationUnit:
@@ -689,25 +663,6 @@ class SQLiteMemory:
             (target_locale, normalize(text)),
         ).fetchall()
         return [self._unit(r) for r in rows]
-
-    def _best_sharing(self, ids: np.ndarray, common: int) -> list[int]:
-        """The :data:`CANDIDATES` units sharing most words with the query, by id: ``ids`` holds a
-        unit once per rare word it shares (the postings fetched), ``common`` is the query's mask
-        of common words. Ties at the cut go to the lower id, so the choice is the same with every
-        numpy (``partition`` on unique keys, not on tied scores)."""
-        if not ids.size:
-            return []
-        units, shared = np.unique(ids, return_counts=True)
-        scores = shared.astype(np.uint64)
-        if common:
-            masks = self._unit_masks()
-            known = units < len(masks)  # a unit added by another process since the masks were read counts its rare words only
-            scores[known] += np.bitwise_count(masks[units[known]] & np.uint64(common)).astype(np.uint64)
-        if len(units) > CANDIDATES:
-            keys = (scores << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - units.astype(np.uint64))
-            best = np.partition(keys, len(keys) - CANDIDATES)[len(keys) - CANDIDATES :]
-            units = np.uint64(0xFFFFFFFF) - (best & np.uint64(0xFFFFFFFF))
-        return sorted(int(unit) for unit in units)
 
     def lookup_fuzzy(self, text: str, target_locale: str, min_score: float = 75, limit: int = 5) -> list[Candidate]:
         query = normalize(text)
@@ -736,7 +691,8 @@ class SQLiteMemory:
             blobs += [blob for (blob,) in rows]
             fetched += sum(len(blob) for (blob,) in rows) // _ID_SIZE
             used += 1
-        chosen = self._best_sharing(np.frombuffer(b"".join(blobs), _ID_DTYPE), common)
+        pool = np.frombuffer(b"".join(blobs), _ID_DTYPE)
+        chosen = self._unit_masks().best_sharing(pool, common, target_locale, low, high, CANDIDATES) if common or pool.size else []
         if not chosen:
             return []
         texts = dict(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen))
