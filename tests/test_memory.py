@@ -241,6 +241,44 @@ class TestSQLiteMemory(MemoryBackendContract):
         yield memory
         memory.close()
 
+def test_a_match_sharing_no_rare_word_at_all_is_found(tmp_path: Path) -> None:
+    """Every unit in the length band competes by its common words, not only the units the
+    query's rare words bring: here those bring 900 decoys, and the best match, which shares the
+    two frames of the query and none of its rarer words, would never be among them."""
+    from rapidfuzz import fuzz, process
+
+    mixed = "Tell your doctor if you have the bamuko sitepa of your rodeka before you take this dorani in fekilo cases."
+    query = "Tell your doctor if you have the liver problems of your mukeba before you take this lonari in pevita cases."
+    units = [*framed_memory(), unit(mixed, "DE mixed")]
+    best = process.extractOne(query, [u.source for u in units], scorer=fuzz.ratio)
+    assert best is not None and best[0] == mixed  # the fixture is what it says
+    memory = SQLiteMemory(tmp_path / "index.sqlite")
+    try:
+        memory.add(units)
+        (top, *_) = memory.lookup_fuzzy(query, "de", 75, 3)
+        assert top.unit.source == mixed and top.similarity == pytest.approx(best[1])
+    finally:
+        memory.close()
+
+
+def test_candidates_are_the_best_sharing_and_the_lower_id_among_equals() -> None:
+    """The cut is exact and the same on every machine: all units above it, then the lowest ids
+    of those on it; a unit sharing nothing is never a candidate."""
+    import numpy as np
+
+    from pipeline.memory.masks import _top
+
+    ids = np.array([10, 11, 12, 13, 14, 15, 16], dtype=np.int64)
+    scores = np.array([3, 1, 3, 2, 0, 2, 2], dtype=np.int64)
+    assert _top(ids, scores, 2) == [10, 12]
+    assert _top(ids, scores, 3) == [10, 12, 13]  # of the three on 2, the lowest id
+    assert _top(ids, scores, 4) == [10, 12, 13, 15]
+    assert _top(ids, scores, 6) == [10, 11, 12, 13, 15, 16]
+    assert _top(ids, scores, 9) == [10, 11, 12, 13, 15, 16]  # 14 shares nothing
+    shuffled = np.random.default_rng(1).permutation(len(ids))
+    assert _top(ids[shuffled], scores[shuffled], 3) == [10, 12, 13]
+
+
 def test_each_locale_has_its_own_mask_of_common_words(tmp_path: Path) -> None:
     """The 64 bits are per locale (a query is compared with its own locale's units only), so a
     memory of six languages does not share them out, ten words each."""
