@@ -12,9 +12,10 @@ on figures:
   ranked by how many of those words they share — the index before 2026-12-02;
 - ``rare words + bigrams``: the same with adjacent word pairs as features too;
 - ``rare words, ranked by all words``: the same pool, ranked by every word shared, the common
-  words through a 64-bit mask per unit — what the index does now;
+  words through a 64-bit mask per unit — what the PostgreSQL backend does (by a signature);
 - ``all words in the band``: every unit in the length band ranked by the words it shares (the
-  common ones by mask, the rare ones from the pool) — a dense scan of the masks;
+  common ones by mask, the rare ones from the pool) — a dense scan of the masks, what the SQLite
+  index does;
 - ``signature scan``: every unit in the band ranked by a 256-bit signature of all its words;
 - ``word-level rapidfuzz``: every unit in the band ranked by ``fuzz.ratio`` over word ids.
 
@@ -167,8 +168,8 @@ def stages(corpus: Corpus) -> dict[str, Stage]:
     return {
         "rare words (the index before 2026-12-02)": rare_words,
         "rare words + bigrams": rare_and_bigrams,
-        "rare words, ranked by all words (the index now)": ranked_by_all_words,
-        "all words in the band (dense mask scan)": all_words_in_band,
+        "rare words, ranked by all words (PostgreSQL now)": ranked_by_all_words,
+        "all words in the band (dense mask scan: SQLite now)": all_words_in_band,
         "signature scan (256 bits, all words, the band)": signature_scan,
         "word-level rapidfuzz over the band": word_level_rapidfuzz,
     }
