@@ -130,27 +130,27 @@ class UnitMasks:
         if band is None:  # nothing common to count: the rare words decide
             return _top(units, shared.astype(np.int64), k)
         start, stop = np.searchsorted(band.lengths, [low, high + 1])
-        scores = np.bitwise_count(band.masks[start:stop] & np.uint64(common)).astype(np.int64)
+        scores = np.bitwise_count(band.masks[start:stop] & np.uint64(common))  # uint8: at most 64 + the rare words
         known = units < len(band.position)  # a unit another process added since the masks were read: rare words only
         where = band.position[units[known]] - start
         inside = (where >= 0) & (where < len(scores))
-        scores[where[inside]] += shared[known][inside]
+        scores[where[inside]] += shared[known][inside].astype(scores.dtype)
         chosen = _top(band.ids[start:stop], scores, k)
         late = units[~known]
         return sorted(chosen + [int(u) for u in late]) if len(late) else chosen
 
 
 def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[int]:
-    """The ids of the ``k`` highest positive scores, the lower id first among equals."""
-    positive = scores > 0
-    if int(positive.sum()) > k:
-        at_least = np.cumsum(np.bincount(scores)[::-1])[::-1]  # at_least[s]: how many score s or more
-        cut = int(np.flatnonzero(at_least >= k)[-1])  # ≥ 1: more than k are positive
-        above, tied = ids[scores > cut], ids[scores == cut]
-        need = k - len(above)
-        if need < len(tied):
-            tied = np.partition(tied, need - 1)[:need] if need > 0 else tied[:0]
-        chosen = np.concatenate((above, tied))
-    else:
-        chosen = ids[positive]
-    return sorted(int(unit) for unit in chosen)
+    """The ids of the ``k`` highest positive scores, the lower id first among equals (scores are
+    small non-negative integers: the cut comes from their histogram, one pass over them)."""
+    if np.count_nonzero(scores) <= k:
+        return sorted(int(unit) for unit in ids[scores > 0])
+    at_least = np.cumsum(np.bincount(scores)[::-1])[::-1]  # at_least[s]: how many score s or more
+    cut = int(np.flatnonzero(at_least >= k)[-1])  # ≥ 1: more than k are positive
+    picked = np.flatnonzero(scores >= cut)
+    ids, scores = ids[picked], scores[picked]
+    above, tied = ids[scores > cut], ids[scores == cut]
+    need = k - len(above)  # > 0: fewer than k score above the cut
+    if need < len(tied):
+        tied = np.partition(tied, need - 1)[:need]
+    return sorted(int(unit) for unit in np.concatenate((above, tied)))
