@@ -67,7 +67,9 @@ def test_write_then_read_gives_the_same_units(tmp_path: Path, written: list[Tran
     path = tmp_path / "memory.tmx"
     path.unlink(missing_ok=True)
     write_tmx(written, path, "en")
-    assert Counter(read_tmx(path)) == Counter(written)
+    # Every unit comes back: the strategy makes writable ones (the property is stated over what
+    # write_tmx writes, so a strategy that lets an empty text through does not make it flaky).
+    assert Counter(read_tmx(path)) == Counter(u for u in written if representable(u))
 
 
 @settings(max_examples=60)
