@@ -140,11 +140,12 @@ def _add_words(db: Any) -> None:
     db.execute("CREATE INDEX tm_units_trigrams ON tm_units USING gin (norm gin_trgm_ops)")
 
 
-def signature(norm: str) -> str:
-    """A text's words as a bit string of :data:`SIGNATURE_BITS` (one bit per word, by a CRC of
-    the word: the same on every machine), for counting the words two texts share in SQL."""
+def signature(text_words: Iterable[str]) -> str:
+    """A text's words (:func:`.store.words`) as a bit string of :data:`SIGNATURE_BITS` (one bit
+    per word, by a CRC of the word: the same on every machine), for counting the words two texts
+    share in SQL."""
     bits = 0
-    for word in words(norm):
+    for word in text_words:
         bits |= 1 << (zlib.crc32(word.encode("utf-8")) % SIGNATURE_BITS)
     return format(bits, f"0{SIGNATURE_BITS}b")
 
@@ -158,7 +159,7 @@ def _add_signatures(db: Any) -> None:
         db.execute(f"CREATE TEMP TABLE tm_unit_sigs (id bigint, sig bit({SIGNATURE_BITS})) ON COMMIT DROP")
         with db.cursor().copy("COPY tm_unit_sigs (id, sig) FROM STDIN") as copy:
             for unit_id, norm in rows:
-                copy.write_row((unit_id, signature(norm)))
+                copy.write_row((unit_id, signature(words(norm))))
         db.execute("UPDATE tm_units u SET sig = s.sig FROM tm_unit_sigs s WHERE u.id = s.id")
     db.execute("ALTER TABLE tm_units ALTER COLUMN sig SET NOT NULL")
 
@@ -347,9 +348,9 @@ class PostgresMemory:
                 "COPY tm_new (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key, words, sig) FROM STDIN"
             ) as copy:
                 for locale, pair, key in part:
-                    unit = batch[key]
+                    unit, unit_words = batch[key], words(key[1])
                     copy.write_row((locale, unit.source_locale, key[1], key[2], unit.source, unit.target, len(key[1]), _digest(key[1]), pair,
-                                    sorted(words(key[1])), signature(key[1])))  # fmt: skip
+                                    sorted(unit_words), signature(unit_words)))  # fmt: skip
             side.execute(
                 "WITH created AS ("
                 " INSERT INTO tm_units (locale, source_locale, norm, norm_target, source, target, length, source_key, pair_key, words, sig)"
@@ -570,9 +571,10 @@ class PostgresMemory:
         if not query:
             return []
         low, high = length_bounds(len(query), min_score)
+        query_words = words(query)
         with self._errors("looking up similar texts"):
             counts = self.db.execute(
-                "SELECT word, units FROM tm_words WHERE locale = %s AND word = ANY(%s)", (target_locale, sorted(words(query)))
+                "SELECT word, units FROM tm_words WHERE locale = %s AND word = ANY(%s)", (target_locale, sorted(query_words))
             ).fetchall()
             chosen: list[str] = []
             fetched = 0
@@ -586,7 +588,7 @@ class PostgresMemory:
             rows = self.db.execute(
                 "SELECT id, norm FROM tm_units WHERE locale = %s AND length BETWEEN %s AND %s AND words && %s::text[]"
                 f" ORDER BY bit_count(sig & %s::bit({SIGNATURE_BITS})) DESC, id LIMIT %s",
-                (target_locale, low, high, chosen, signature(query), CANDIDATES),
+                (target_locale, low, high, chosen, signature(query_words), CANDIDATES),
             ).fetchall()
             best: list[tuple[str, float, int]] = process.extract(query, dict(rows), scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
             units = self._units([key for _, _, key in best])
