@@ -312,6 +312,30 @@ def test_another_connection_s_new_units_are_ranked_by_their_common_words(tmp_pat
             writer.close()
 
 
+def test_texts_held_between_lookups_are_dropped_when_the_index_is_emptied_and_refilled(tmp_path: Path) -> None:
+    """A connection holds the candidates' texts it has read, by unit id. After another
+    connection empties the index and imports as many other units, the same ids name other texts
+    and the row counts are as before: the clearing is part of the stamp, so nothing read before
+    is offered."""
+    first = [unit(f"The {word} tablet is taken with water every morning.", f"DE {word}") for word in ("blue", "round", "small")]
+    second = [unit(f"Keep the {word} bottle away from children and pets.", f"DE {word}") for word in ("blue", "round", "small")]
+    reader, writer = SQLiteMemory(tmp_path / "index.sqlite"), None
+    try:
+        reader.add(first)
+        assert reader.lookup_fuzzy("The blue tablet is taken with water every evening.", "de", 75, 1)[0].unit.target == "DE blue"
+        writer = SQLiteMemory(tmp_path / "index.sqlite")
+        writer.clear()
+        writer.add(second)
+        assert writer.db.execute("SELECT MAX(id) FROM units").fetchone()[0] == 3  # the same ids as before
+        (match,) = reader.lookup_fuzzy("Keep the blue bottle away from children and cats.", "de", 75, 1)
+        assert match.unit.source == "Keep the blue bottle away from children and pets."
+        assert reader.lookup_fuzzy("The blue tablet is taken with water every evening.", "de", 75, 1) == []
+    finally:
+        reader.close()
+        if writer is not None:
+            writer.close()
+
+
 def test_length_bounds_are_exact_for_the_ratio() -> None:
     from rapidfuzz import fuzz
 

@@ -256,6 +256,12 @@ _NONE = _encode_origins(())
 """How an empty list of origins is stored, for SQL that counts by status."""
 _ROWS = "rows"
 """The meta key recording how many rows each table holds after the last write."""
+_CLEARED = "cleared"
+"""The meta key counting how often the index was emptied: with the row counts it stamps what a
+connection holds read from it (after a clear and an import of as many units, the same ids may
+name other texts)."""
+HELD_TEXTS = 200_000
+"""At most this many candidates' normalized texts held between lookups (about 50 MB)."""
 
 
 class SQLiteMemory:
@@ -273,7 +279,11 @@ class SQLiteMemory:
         self.db = db
         self.db.executescript(_SCHEMA)
         self._masks: masks.UnitMasks | None = None
-        self._masks_stamp: str | None = None
+        self._masks_stamp: tuple[str | None, str | None] | None = None
+        self._texts: dict[int, str] = {}
+        """Candidates' normalized source texts by unit id, read once and held while the stamp
+        holds: ``update`` looks up a thousand messages whose candidates are largely the same
+        units, and reading 800 rows by id was a third of a lookup."""
         self._next_token = (self.db.execute("SELECT COALESCE(MAX(id), 0) FROM tokens").fetchone()[0]) + 1
 
     @classmethod
@@ -644,10 +654,29 @@ class SQLiteMemory:
     def _unit_masks(self) -> masks.UnitMasks:
         """Every unit's mask of common words (:mod:`.masks`): read once, and again after any write
         (this connection's or another process's), which changes the recorded row counts."""
-        stamp = self.meta(_ROWS)
+        stamp = (self.meta(_ROWS), self.meta(_CLEARED))
         if self._masks is None or stamp != self._masks_stamp:
             self._masks, self._masks_stamp = masks.UnitMasks.read(self.db), stamp
+            self._texts.clear()
         return self._masks
+
+    def _candidate_texts(self, ids: list[int]) -> list[str]:
+        """The normalized source texts of ``ids``, in order (read after :meth:`_unit_masks`,
+        which drops what is held when the index changed; a unit's text never changes under its
+        id, and ids are never reused but by :meth:`clear`)."""
+        held = self._texts
+        try:
+            return [held[unit] for unit in ids]
+        except KeyError:
+            pass
+        missing = [unit for unit in ids if unit not in held]
+        if len(held) + len(missing) > HELD_TEXTS:
+            held.clear()
+            missing = ids
+        for chunk in range(0, len(missing), 500):
+            part = missing[chunk : chunk + 500]
+            held.update(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(part))})", part))
+        return [held.get(unit, "") for unit in ids]
 
     def _unit(self, row: tuple[str, ...]) -> TranslationUnit:
         locale, source_locale, source, target, origins, first_seen, superseded = row
@@ -695,17 +724,17 @@ class SQLiteMemory:
         chosen = self._unit_masks().best_sharing(pool, common, target_locale, low, high, CANDIDATES) if common or pool.size else []
         if not chosen:
             return []
-        texts = dict(self.db.execute(f"SELECT id, norm FROM units WHERE id IN ({','.join('?' * len(chosen))})", chosen))
+        texts = self._candidate_texts(chosen)
         best = process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit + 10)
         if not best:
             return []
-        similarity = {key: score for _, score, key in best}
+        similarity = {chosen[index]: score for _, score, index in best}
+        norms = {chosen[index]: text for text, _, index in best}
         found = self.db.execute(
             f"SELECT id, {self._COLUMNS} FROM units WHERE id IN ({','.join('?' * len(similarity))})", list(similarity)
         ).fetchall()
-        scored = [Candidate(self._unit(row[1:]), similarity[row[0]]) for row in found]
-        scored.sort(key=lambda c: (-c.similarity, normalize(c.unit.source), c.unit.target))
-        return scored[:limit]
+        found.sort(key=lambda row: (-similarity[row[0]], norms[row[0]], row[4]))  # row[4]: the target
+        return [Candidate(self._unit(row[1:]), similarity[row[0]]) for row in found[:limit]]
 
     def concordance(self, query: ConcordanceQuery, target_locale: str, limit: int = 50) -> list[TranslationUnit]:
         """Candidates from the word index when a term has a posted word (its postings list every
@@ -769,6 +798,7 @@ class SQLiteMemory:
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
         self._next_token = 1
         self.set_meta(_ROWS, json.dumps({"units": 0, "tokens": 0, "postings": 0, "masks": 0}, sort_keys=True))
+        self.set_meta(_CLEARED, str(int(self.meta(_CLEARED) or 0) + 1))
 
 
 _UNIT_FIELDS = "locale, source_locale, norm, norm_target, length, source, target, origins, superseded, first_seen"
