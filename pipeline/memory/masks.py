@@ -144,7 +144,7 @@ def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[int]:
     """The ids of the ``k`` highest positive scores, the lower id first among equals (scores are
     small non-negative integers: the cut comes from their histogram, one pass over them)."""
     if np.count_nonzero(scores) <= k:
-        return np.sort(ids[scores > 0]).tolist()  # type: ignore[no-any-return]
+        return np.sort(ids[scores > 0]).tolist()
     at_least = np.cumsum(np.bincount(scores)[::-1])[::-1]  # at_least[s]: how many score s or more
     cut = int(np.flatnonzero(at_least >= k)[-1])  # ≥ 1: more than k are positive
     picked = np.flatnonzero(scores >= cut)
@@ -153,4 +153,4 @@ def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[int]:
     need = k - len(above)  # > 0: fewer than k score above the cut
     if need < len(tied):
         tied = np.partition(tied, need - 1)[:need]
-    return np.sort(np.concatenate((above, tied))).tolist()  # type: ignore[no-any-return]
+    return np.sort(np.concatenate((above, tied))).tolist()
