@@ -120,13 +120,26 @@ def load_catalogs_or_errors(config: Config, paths: list[Path]) -> dict[Path, Cat
     return {path: loaded[path] for path in paths}
 
 
-def parse_catalogs(config: Config, sources: list[tuple[Path, bytes]]) -> list[Catalog | InputError]:
+def parse_catalogs(config: Config, sources: list[tuple[Path, bytes]], store: bool = True) -> list[Catalog | InputError]:
     """Catalogues from bytes already read (``update`` reads them with their file's identity),
-    each parsed once per content; a file that does not parse gives its error."""
+    each parsed once per content; a file that does not parse gives its error. ``store=False``:
+    what is parsed now is not kept (``update`` keeps only the parses of files it leaves as they
+    are, :func:`remember_catalog`: the others are about to be replaced)."""
     cache = project_cache(config.root)
-    results, _ = cached_map(cache, "catalog", sources, _parts, _catalog_or_error, keep=_is_catalog)
+    results, _ = cached_map(cache, "catalog", sources, _parts, _catalog_or_error, keep=_is_catalog if store else _never)
     cache.flush()
     return results
+
+
+def remember_catalog(config: Config, path: Path, data: bytes, catalog: Catalog) -> None:
+    """Keep ``catalog`` as the parse of ``data`` (read from ``path``), as :func:`parse_catalogs`
+    would have (the caller flushes the cache)."""
+    cache = project_cache(config.root)
+    cache.put(cache.key("catalog", *_parts((path, data))), catalog)
+
+
+def _never(value: object) -> bool:
+    return False
 
 
 def _is_catalog(value: object) -> bool:

@@ -34,7 +34,7 @@ from .errors import CatalogError, ChangedError, InputError, LocaleError, OutputE
 from .extract import GENERATOR, Extraction, Template, extract_project, now_stamp, remember_finished, stale_templates, write_templates
 from .sources import Article
 from .files import FileState, Staged, read_with_state, stage_many, stat_state, sync_staged, write_atomic
-from .loading import parse_catalogs
+from .loading import parse_catalogs, remember_catalog
 from .locales import locale_info, normalize_locale
 from .memory.project import file_signature, files_state, harvest_into, memory_lock, memory_suggester, open_memory, tmx_files, tmx_path
 from .memory.store import MemoryBackend
@@ -210,7 +210,7 @@ class UpdateInputs:
         by content, in workers when many); the first that does not parse raises."""
         keys = [key for key in dict.fromkeys(wanted) if key not in self.olds]
         sources = [(po_path(config, *key), self.data[po_path(config, *key)]) for key in keys]
-        for key, catalog in zip(keys, parse_catalogs(config, sources)):
+        for key, catalog in zip(keys, parse_catalogs(config, sources, store=False)):
             if isinstance(catalog, InputError):
                 raise catalog
             self.olds[key] = catalog
@@ -331,10 +331,13 @@ def plan_update(
     formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts and catalog is not None]))
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
+        data = text.encode("utf-8")
+        same = data == inputs.data.get(result.path)
+        if same and (parsed := inputs.olds.get((pair[0], pair[1].domain))) is not None:
+            remember_catalog(config, result.path, data, parsed)  # the file stays: its parse is worth keeping
         if keys[pair[0], pair[1].domain] in known:
             continue
-        data = text.encode("utf-8")
-        if data == inputs.data.get(result.path):
+        if same:
             cache.put(keys[pair[0], pair[1].domain], result.summary)
         else:  # merging is idempotent: the file this merge writes will merge to itself
             again = MergeSummary(unchanged=len(inputs.extraction.catalogs[pair[1].path].active))

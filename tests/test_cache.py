@@ -501,9 +501,9 @@ def test_a_check_after_an_update_neither_parses_nor_formats_again_what_the_updat
         finished.append(template.path)
         return real_finish(template, config, current, created)
 
-    def parsing(config, sources):  # type: ignore[no-untyped-def]
+    def parsing(config, sources, store=True):  # type: ignore[no-untyped-def]
         parsed.extend(path for path, _ in sources)
-        return real_parse(config, sources)
+        return real_parse(config, sources, store)
 
     monkeypatch.setattr(extract, "finish_template", finishing)
     monkeypatch.setattr(update, "parse_catalogs", parsing)
@@ -539,3 +539,28 @@ def test_a_keyer_gives_the_keys_of_its_prefix_and_parts(tmp_path: Path) -> None:
     page = cache.keyer("page", "shared", b"de")
     assert page("article", "") == cache.key("page", "shared", b"de", "article", "")
     assert page("article", "x") != page("articlex", "")  # parts cannot run together
+
+
+def test_update_keeps_the_parses_of_catalogues_it_leaves_and_not_of_those_it_replaces(shipped_project: Path, cache_dir: Path) -> None:
+    """A catalogue ``update`` parsed and left as it is (here: a translator's edit, harvested) is
+    parsed once, for every command after; the parse of a catalogue it replaces (a translator's
+    edit of an article whose source changed too) would never be used again, and is not stored."""
+    from pipeline.update import po_path
+
+    _run(shipped_project, "update")
+    config = load_config(shipped_project)
+    ui, article = po_path(config, "de", "ui"), po_path(config, "de", "valium")
+    ui.write_text(ui.read_text(encoding="utf-8").replace('msgstr "Veröffentlicht am %(date)s"', 'msgstr "Erschienen am %(date)s"'), encoding="utf-8")
+    article.write_text(article.read_text(encoding="utf-8").replace("qualifizierter", "qualifizierten", 1), encoding="utf-8")
+    _edit_source(shipped_project)
+    replaced = article.read_bytes()  # edited, and replaced by the merge with the new source
+    _run(shipped_project, "update")
+    assert ui.read_bytes().decode("utf-8").count("Erschienen am") == 1 and article.read_bytes() != replaced
+
+    def stored(path: Path, data: bytes) -> bool:
+        cache_module.close_all()
+        cache = project_cache(shipped_project)
+        return bool(cache.get_many([cache.key("catalog", str(path), data)], remember=False))
+
+    assert stored(ui, ui.read_bytes())
+    assert not stored(article, replaced)
