@@ -21,9 +21,9 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Generic, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -104,3 +104,42 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], work
     chunk = max(1, len(items) // (count * 8))
     with worker_pool(count) as pool:
         return list(pool.map(function, items, chunksize=chunk))
+
+
+def _apply_all(function: Callable[[Item], Result], items: list[Item]) -> list[Result]:
+    return [function(item) for item in items]
+
+
+class Stream(Generic[Item, Result]):
+    """Items for :func:`streamed_map`, handed to the workers a chunk at a time as they come."""
+
+    def __init__(self, function: Callable[[Item], Result], pool: ProcessPoolExecutor | None, chunk: int) -> None:
+        self._function, self._pool, self._chunk = function, pool, chunk
+        self._buffer: list[Item] = []
+        self._futures: list[Future[list[Result]]] = []
+
+    def add(self, item: Item) -> None:
+        self._buffer.append(item)
+        if self._pool is not None and len(self._buffer) >= self._chunk:
+            self._futures.append(self._pool.submit(_apply_all, self._function, self._buffer))
+            self._buffer = []
+
+    def results(self) -> list[Result]:
+        """Every item's result, in the order the items were added (an error in ``function``
+        propagates)."""
+        done = [result for future in self._futures for result in future.result()]
+        return done + [self._function(item) for item in self._buffer]
+
+
+@contextmanager
+def streamed_map(function: Callable[[Item], Result], expected: int, workers: int | None = None) -> Iterator[Stream[Item, Result]]:
+    """:func:`parallel_map` for items made one at a time by a stage that stays in this process
+    (``update``'s merges, which ask the memory): the workers work on the first chunks while the
+    rest are being made. ``expected``: about how many items will come, which decides whether a
+    pool pays, as in :func:`parallel_map`."""
+    count = min(workers if workers is not None else usable_cpus(), max(1, expected // (MIN_ITEMS // 2)))
+    if count <= 1 or expected < MIN_ITEMS or not can_fork():
+        yield Stream(function, None, 0)
+        return
+    with worker_pool(count) as pool:
+        yield Stream(function, pool, max(1, expected // (count * 8)))

@@ -41,7 +41,7 @@ from .memory.store import MemoryBackend
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
 from .progress import report
-from .parallel import parallel_map
+from .parallel import streamed_map
 from .plurals.expression import PluralRule
 from .plurals.rules import identify, standard_rule
 
@@ -319,16 +319,19 @@ def plan_update(
 
     plans: list[tuple[LocaleDomainResult, Catalog | None]] = []
     known_texts: dict[int, str] = {}
-    for index, (code, template) in enumerate(pairs):
-        summary = known.get(keys[code, template.domain])
-        path = po_path(config, code, template.domain)
-        if summary is not None and path in inputs.data:  # this template and this file merged to the file itself before
-            plans.append((LocaleDomainResult(code, template.domain, path, summary), inputs.olds.get((code, template.domain))))
-            known_texts[index] = inputs.data[path].decode("utf-8")
-        else:
-            plans.append(_merge(config, inputs, code, template, inputs.old(config, code, template.domain), memory))
-        report("merging", index + 1, len(pairs))
-    formatted = iter(parallel_map(format_po, [catalog for index, (_, catalog) in enumerate(plans) if index not in known_texts and catalog is not None]))
+    fixed = [keys[code, t.domain] in known and inputs.exists(config, code, t.domain) for code, t in pairs]
+    with streamed_map(format_po, fixed.count(False)) as formatting:  # formatted in workers while the next are merged
+        for index, (code, template) in enumerate(pairs):
+            path = po_path(config, code, template.domain)
+            if fixed[index]:  # this template and this file merged to the file itself before
+                summary = known[keys[code, template.domain]]
+                plans.append((LocaleDomainResult(code, template.domain, path, summary), inputs.olds.get((code, template.domain))))
+                known_texts[index] = inputs.data[path].decode("utf-8")
+            else:
+                plans.append(plan := _merge(config, inputs, code, template, inputs.old(config, code, template.domain), memory))
+                formatting.add(plan[1])
+            report("merging", index + 1, len(pairs))
+        formatted = iter(formatting.results())
     texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
     for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
         data = text.encode("utf-8")
