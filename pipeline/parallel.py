@@ -96,10 +96,16 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+def pool_size(items: int, workers: int | None = None) -> int:
+    """How many workers a job of ``items`` gets (1: it runs in this process)."""
+    count = min(workers if workers is not None else usable_cpus(), max(1, items // (MIN_ITEMS // 2)))
+    return 1 if count <= 1 or items < MIN_ITEMS or not can_fork() else count
+
+
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
     """``[function(item) for item in items]``, spread over worker processes when it pays."""
-    count = min(workers if workers is not None else usable_cpus(), max(1, len(items) // (MIN_ITEMS // 2)))
-    if count <= 1 or len(items) < MIN_ITEMS or not can_fork():
+    count = pool_size(len(items), workers)
+    if count <= 1:
         return [function(item) for item in items]
     chunk = max(1, len(items) // (count * 8))
     with worker_pool(count) as pool:
@@ -137,8 +143,8 @@ def streamed_map(function: Callable[[Item], Result], expected: int, workers: int
     (``update``'s merges, which ask the memory): the workers work on the first chunks while the
     rest are being made. ``expected``: about how many items will come, which decides whether a
     pool pays, as in :func:`parallel_map`."""
-    count = min(workers if workers is not None else usable_cpus(), max(1, expected // (MIN_ITEMS // 2)))
-    if count <= 1 or expected < MIN_ITEMS or not can_fork():
+    count = pool_size(expected, workers)
+    if count <= 1:
         yield Stream(function, None, 0)
         return
     with worker_pool(count) as pool:

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from functools import partial
+from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .cache import Cache, project_cache
 from .catalogs import Catalog, Message, format_po, parse_po, plural_forms
@@ -36,12 +38,12 @@ from .sources import Article
 from .files import FileState, Staged, read_with_state, stage_many, stat_state, sync_staged, write_atomic
 from .loading import parse_catalogs, remember_catalog
 from .locales import locale_info, normalize_locale
-from .memory.project import file_signature, files_state, harvest_into, memory_lock, memory_suggester, open_memory, tmx_files, tmx_path
+from .memory.project import Harvest, file_signature, files_state, harvest, harvest_into, memory_lock, memory_suggester, open_memory, store_harvests, tmx_files, tmx_path
 from .memory.store import MemoryBackend
 from .memory.tmx import format_tmx
 from .merge import MergeSummary, merge_catalog
 from .progress import report
-from .parallel import streamed_map
+from .parallel import parallel_map, pool_size, streamed_map
 from .plurals.expression import PluralRule
 from .plurals.rules import identify, standard_rule
 
@@ -173,9 +175,9 @@ class UpdatePlan:
 
     extraction: Extraction
     """The finished templates, formatted."""
-    catalogs: tuple[tuple[LocaleDomainResult, Catalog | None], ...]
-    """Each locale's merged catalogue, with what the merge did; ``None`` for a file that stays as
-    it is and was not even parsed (its merge is a known fixed point, see :func:`_fixed_point_key`)."""
+    results: tuple[LocaleDomainResult, ...]
+    """What the merge did to each locale's catalogue of each domain (a file whose merge is a
+    known fixed point, see :func:`_fixed_point_key`, is not even parsed)."""
     texts: tuple[str, ...]
     """The merged catalogues' file contents, in the same order."""
     memory_files: dict[Path, str] = field(default_factory=dict)
@@ -184,7 +186,7 @@ class UpdatePlan:
     def outputs(self) -> list[tuple[Path, str]]:
         """Every file the plan writes, with its new content."""
         files = list(self.extraction.texts.items())
-        files += [(result.path, text) for (result, _), text in zip(self.catalogs, self.texts)]
+        files += [(result.path, text) for result, text in zip(self.results, self.texts)]
         return files + sorted(self.memory_files.items())
 
 
@@ -317,47 +319,122 @@ def plan_update(
         olds = [(catalog, code, domain) for code, domain in edited if (catalog := inputs.olds[code, domain]) is not None]
         touched |= harvest_into(memory, olds, config.source_locale)
 
-    plans: list[tuple[LocaleDomainResult, Catalog | None]] = []
-    known_texts: dict[int, str] = {}
     fixed = [keys[code, t.domain] in known and inputs.exists(config, code, t.domain) for code, t in pairs]
-    with streamed_map(format_po, fixed.count(False)) as formatting:  # formatted in workers while the next are merged
-        for index, (code, template) in enumerate(pairs):
-            path = po_path(config, code, template.domain)
-            if fixed[index]:  # this template and this file merged to the file itself before
-                summary = known[keys[code, template.domain]]
-                plans.append((LocaleDomainResult(code, template.domain, path, summary), inputs.olds.get((code, template.domain))))
-                known_texts[index] = inputs.data[path].decode("utf-8")
-            else:
-                plans.append(plan := _merge(config, inputs, code, template, inputs.old(config, code, template.domain), memory))
-                formatting.add(plan[1])
-            report("merging", index + 1, len(pairs))
-        formatted = iter(formatting.results())
-    texts = tuple(known_texts[index] if index in known_texts else next(formatted) for index in range(len(plans)))
-    for (pair, (result, _)), text in zip(zip(pairs, plans), texts):
+    rules = {code: _sibling_rule(config, inputs, code) for code in codes if any(not inputs.exists(config, code, t.domain) for t in templates)}
+    merged = _merge_all(_Merging(config, inputs, tuple(pairs), rules), [index for index, done in enumerate(fixed) if not done], memory)
+    results: list[LocaleDomainResult] = []
+    texts: list[str] = []
+    for index, (code, template) in enumerate(pairs):
+        path = po_path(config, code, template.domain)
+        if fixed[index]:  # this template and this file merged to the file itself before
+            results.append(LocaleDomainResult(code, template.domain, path, known[keys[code, template.domain]]))
+            texts.append(inputs.data[path].decode("utf-8"))
+        else:
+            results.append(merged[index].result)
+            texts.append(merged[index].text)
+    for (code, template), result, text in zip(pairs, results, texts):
         data = text.encode("utf-8")
         same = data == inputs.data.get(result.path)
-        if same and (parsed := inputs.olds.get((pair[0], pair[1].domain))) is not None:
+        if same and (parsed := inputs.olds.get((code, template.domain))) is not None:
             remember_catalog(config, result.path, data, parsed)  # the file stays: its parse is worth keeping
-        if keys[pair[0], pair[1].domain] in known:
+        if keys[code, template.domain] in known:
             continue
         if same:
-            cache.put(keys[pair[0], pair[1].domain], result.summary)
+            cache.put(keys[code, template.domain], result.summary)
         else:  # merging is idempotent: the file this merge writes will merge to itself
-            again = MergeSummary(unchanged=len(inputs.extraction.catalogs[pair[1].path].active))
-            cache.put(_fixed_point_key(cache, config, inputs, pair[1], hashlib.sha256(data).hexdigest()), again)
+            again = MergeSummary(unchanged=len(inputs.extraction.catalogs[template.path].active))
+            cache.put(_fixed_point_key(cache, config, inputs, template, hashlib.sha256(data).hexdigest()), again)
     cache.flush()
 
     memory_files: dict[Path, str] = {}
     if memory is not None:
-        changed = [
-            (catalog, result.locale, result.domain)
-            for (result, catalog), text in zip(plans, texts)
-            if catalog is not None and not _same_file(inputs, result.path, text)
-        ]
-        touched |= harvest_into(memory, changed, config.source_locale)
+        touched |= store_harvests(memory, [found.harvest for found in merged.values() if found.harvest is not None])
         for code in sorted(touched):
             memory_files[tmx_path(config, code)] = format_tmx(memory.iterate(code), config.source_locale)
-    return UpdatePlan(inputs.extraction, tuple(plans), texts, memory_files)
+    return UpdatePlan(inputs.extraction, tuple(results), tuple(texts), memory_files)
+
+
+@dataclass(frozen=True, slots=True)
+class _Merging:
+    """What every merge of one update reads (shared with forked workers, never pickled)."""
+
+    config: Config
+    inputs: UpdateInputs
+    pairs: tuple[tuple[str, Template], ...]
+    rules: dict[str, PluralRule | None]
+    """The plural rule of new catalogues, per locale that has any (:func:`_sibling_rule`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Merged:
+    """One catalogue merged and formatted: what ``update`` writes, and what it harvests."""
+
+    result: LocaleDomainResult
+    text: str
+    harvest: Harvest | None
+    """What the merged catalogue gives the memory, when it is not the file as it is (with a memory)."""
+
+
+_MERGING: tuple[_Merging, Callable[[], MemoryBackend] | None] | None = None
+"""The update whose merges the workers do, set before they are forked."""
+_WORKER_MEMORY: MemoryBackend | None = None
+"""A worker's own connection to the memory, opened at its first merge."""
+
+
+def _merge_all(merging: _Merging, jobs: list[int], memory: MemoryBackend | None) -> dict[int, _Merged]:
+    """The merges of ``jobs`` (indexes into ``merging.pairs``), each formatted and harvested.
+
+    The merges ask the memory, so they run in forked workers, each with its own connection,
+    only where that connection sees what this one does (:meth:`~.store.MemoryBackend.opener`:
+    nothing harvested in this transaction yet, which is the rule after a change to the sources).
+    Otherwise they run here, and the formatting and harvesting in workers meanwhile. The
+    results are the same either way."""
+    global _MERGING
+    opener = memory.opener() if memory is not None else None
+    if pool_size(len(jobs)) > 1 and (memory is None or opener is not None):
+        _MERGING = (merging, opener)
+        try:
+            done = parallel_map(_merge_in_worker, jobs)
+        finally:
+            _MERGING = None
+        report("merging", len(jobs), len(jobs))
+        return dict(zip(jobs, done))
+    with streamed_map(partial(_finished, merging, memory is not None), len(jobs)) as finishing:
+        for count, index in enumerate(jobs, 1):
+            code, template = merging.pairs[index]
+            result, catalog = _merge(merging.config, merging.inputs, code, template, merging.inputs.old(merging.config, code, template.domain), memory, merging.rules)
+            finishing.add((result, catalog))
+            report("merging", count, len(jobs))
+        return dict(zip(jobs, finishing.results()))
+
+
+def _merge_in_worker(index: int) -> _Merged:
+    """One merge in a worker process, asking the memory through the worker's own connection."""
+    global _WORKER_MEMORY
+    assert _MERGING is not None
+    merging, opener = _MERGING
+    if opener is not None and _WORKER_MEMORY is None:
+        _WORKER_MEMORY = opener()
+        Finalize(_WORKER_MEMORY, _WORKER_MEMORY.close, exitpriority=10)
+    code, template = merging.pairs[index]
+    old = merging.inputs.olds.get((code, template.domain))  # every catalogue to merge was parsed before the workers forked
+    merged = _merge(merging.config, merging.inputs, code, template, old, _WORKER_MEMORY, merging.rules)
+    return _finished(merging, opener is not None, merged)
+
+
+def _finished(merging: _Merging, with_memory: bool, merged: tuple[LocaleDomainResult, Catalog]) -> _Merged:
+    """A merged catalogue formatted, and harvested if it differs from its file."""
+    result, catalog = merged
+    text = format_po(catalog)
+    changed = with_memory and not _same_file(merging.inputs, result.path, text)
+    found = harvest(catalog, result.locale, result.domain, merging.config.source_locale) if changed else None
+    return _Merged(result, text, found)
+
+
+def _sibling_rule(config: Config, inputs: UpdateInputs, code: str) -> PluralRule | None:
+    """The plural rule for a new catalogue of ``code``: its siblings', where they agree."""
+    inputs.parse(config, [(code, t.domain) for t in inputs.extraction.templates if inputs.exists(config, code, t.domain)])
+    return sibling_rule([c for (c_code, _), c in inputs.olds.items() if c_code == code and c is not None], code)
 
 
 def _merge_key(cache: Cache, config: Config, inputs: UpdateInputs, code: str, template: Template) -> str:
@@ -382,16 +459,22 @@ def _fixed_point_key(cache: Cache, config: Config, inputs: UpdateInputs, templat
 
 
 def _merge(
-    config: Config, inputs: UpdateInputs, code: str, template: Template, old: Catalog | None, memory: MemoryBackend | None
+    config: Config,
+    inputs: UpdateInputs,
+    code: str,
+    template: Template,
+    old: Catalog | None,
+    memory: MemoryBackend | None,
+    rules: dict[str, PluralRule | None] | None = None,
 ) -> tuple[LocaleDomainResult, Catalog]:
-    """One locale's catalogue of one domain, merged with its template (and the memory)."""
+    """One locale's catalogue of one domain, merged with its template (and the memory); a new
+    one has its siblings' plural rule (from ``rules`` when known)."""
     suggest = memory_suggester(memory, code, template.domain, config.tm_threshold) if memory is not None else None
     path = po_path(config, code, template.domain)
     pot = inputs.extraction.catalogs[template.path]
     if old is None:
-        inputs.parse(config, [(code, t.domain) for t in inputs.extraction.templates if inputs.exists(config, code, t.domain)])
-        siblings = [c for (c_code, _), c in inputs.olds.items() if c_code == code and c is not None]
-        base = empty_catalog(config, code, template.domain, pot, sibling_rule(siblings, code))
+        rule = rules[code] if rules is not None and code in rules else _sibling_rule(config, inputs, code)
+        base = empty_catalog(config, code, template.domain, pot, rule)
     else:
         base = old
     merged, summary = merge_catalog(base, pot, config.fuzzy_threshold, suggest)
@@ -490,7 +573,7 @@ class _Writing:
             remember_finished(self.config, self.plan.extraction, written)
             for stale in stale_templates(self.config, self.plan.extraction.texts):
                 stale.unlink()
-            results = [self._catalogue(result, text) for (result, _), text in zip(self.plan.catalogs, self.plan.texts)]
+            results = [self._catalogue(result, text) for result, text in zip(self.plan.results, self.plan.texts)]
             self._memory_files()
         finally:
             self.discard()

@@ -47,6 +47,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -220,6 +221,8 @@ class PostgresMemory:
         self._side: Any = None
         self._in_transaction = False
         self._locked = False
+        self._wrote = False
+        """Whether this transaction wrote (other connections do not see it yet)."""
         self.found_schema = 0
         """The schema version the server had before this connection (0: none yet)."""
         self.schema = self._migrate()
@@ -288,7 +291,7 @@ class PostgresMemory:
         """A transaction: rolled back unless :meth:`commit` is called inside it."""
         with self._errors("starting a transaction"):
             self.db.execute("BEGIN")
-        self._in_transaction, self._locked = True, False
+        self._in_transaction, self._locked, self._wrote = True, False, False
         try:
             yield self
         finally:
@@ -305,10 +308,16 @@ class PostgresMemory:
                 self.db.execute("COMMIT")
             self._in_transaction = False
 
+    def opener(self) -> Callable[[], PostgresMemory] | None:
+        if self._in_transaction and self._wrote:
+            return None
+        return partial(PostgresMemory, self.url, self.project, self._connect_timeout)
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         """Group writes; inside :meth:`pending` the caller's transaction already does."""
         if self._in_transaction:
+            self._wrote = True
             yield
             return
         with self.pending():

@@ -370,12 +370,19 @@ def harvest_into(memory: MemoryBackend, catalogs: Iterable[tuple[Catalog, str, s
     """Harvest catalogues (each with its locale and domain) into the memory, as one moment: their
     approved translations are added, then what their entries hold supersedes what they replaced.
     Returns the target locales whose memory changed."""
+    return store_harvests(memory, [harvest(catalog, locale, domain, source_locale) for catalog, locale, domain in catalogs])
+
+
+def store_harvests(memory: MemoryBackend, harvests: Iterable[Harvest]) -> set[str]:
+    """:func:`harvest_into` for catalogues harvested already (in ``update``'s workers); with
+    nothing to store the memory is not touched (no write is pending after it)."""
     units: list[TranslationUnit] = []
     entries: list[EntryState] = []
-    for catalog, locale, domain in catalogs:
-        found = harvest(catalog, locale, domain, source_locale)
+    for found in harvests:
         units += found.units
         entries += found.entries
+    if not units and not entries:
+        return set()
     changed = memory.add(units) + memory.supersede(entries)
     return {unit.target_locale for unit in changed}
 

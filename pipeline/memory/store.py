@@ -42,7 +42,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -172,6 +172,12 @@ class MemoryBackend(Protocol):
 
     def commit(self) -> None: ...
 
+    def opener(self) -> Callable[[], MemoryBackend] | None:
+        """How another process (a worker forked for ``update``'s merges) opens this memory as
+        this connection sees it: ``None`` where it cannot — writes pending in this connection's
+        transaction, which no other connection sees, or a memory held only in this process."""
+        ...
+
     def harvested(self, path: str) -> str | None:
         """The signature a catalogue (by its project-relative path) had when its translations
         were last added."""
@@ -278,6 +284,7 @@ class SQLiteMemory:
             db.execute("PRAGMA synchronous=NORMAL")
         self.db = db
         self.db.executescript(_SCHEMA)
+        self._changes_at_begin = 0
         self._masks: masks.UnitMasks | None = None
         self._masks_stamp: tuple[str | None, str | None] | None = None
         self._texts: dict[int, str] = {}
@@ -350,6 +357,7 @@ class SQLiteMemory:
     def pending(self) -> Iterator[SQLiteMemory]:
         """A transaction: rolled back unless :meth:`commit` is called inside it."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._changes_at_begin = self.db.total_changes
         try:
             yield self
         finally:
@@ -360,6 +368,11 @@ class SQLiteMemory:
     def commit(self) -> None:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
+
+    def opener(self) -> Callable[[], SQLiteMemory] | None:
+        if self.in_memory or (self.db.in_transaction and self.db.total_changes != self._changes_at_begin):
+            return None
+        return partial(SQLiteMemory, self.path)
 
     def note(self, harvested: dict[str, str], files: tuple[str, str] | None) -> None:
         try:
