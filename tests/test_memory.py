@@ -444,6 +444,84 @@ def test_a_new_article_is_prefilled_exact_and_fuzzy(tm_project: Path) -> None:
     assert po_path(config, "de", "beta").read_bytes() == first
 
 
+BETA = """
+---
+title: Beta
+slug: beta
+---
+
+Take one tablet twice a day with water.
+
+Do not drive or operate machinery after taking this medication.
+
+A sentence nobody has ever translated before.
+
+::: disclaimer
+Disclaimer: Ask your doctor. Read the leaflet.
+:::
+"""
+
+
+@pytest.mark.parametrize("translator_edit", [False, True], ids=["sources-changed", "a-catalogue-edited-too"])
+def test_merges_in_workers_give_what_merges_here_give(
+    tm_project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, translator_edit: bool
+) -> None:
+    """The merges run in worker processes, each asking the memory through its own connection,
+    only when that connection sees what this process's does; after a translator's edit the
+    harvest is pending in this process's transaction, so they run here. Either way the files are
+    those of a run in one process."""
+    import shutil
+
+    import pipeline.parallel as parallel
+    import pipeline.update as update
+
+    write(tm_project / "source" / "beta.md", BETA)
+    write(tm_project / "source" / "gamma.md", BETA.replace("slug: beta", "slug: gamma").replace("Beta", "Gamma"))
+    if translator_edit:
+        alpha = po_path(load_config(tm_project), "de", "alpha")
+        alpha.write_text(alpha.read_text(encoding="utf-8").replace("Nehmen Sie", "Nehmen Sie bitte", 1), encoding="utf-8")
+    serial = tmp_path_factory.mktemp("serial") / "project"
+    shutil.copytree(tm_project, serial)
+    with parallel.limited_jobs(1):
+        update_locales(load_config(serial))
+
+    in_workers: list[bool] = []
+    real = update.parallel_map
+
+    def spying(function, items, workers=None):  # type: ignore[no-untyped-def]
+        in_workers.append(function is update._merge_in_worker)
+        return real(function, items, workers)
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a pool even for the few catalogues of this project
+    monkeypatch.setattr(update, "parallel_map", spying)
+    with parallel.limited_jobs(2):
+        (result,) = [r for r in update_locales(load_config(tm_project)) if r.domain == "beta"]
+    assert any(in_workers) is not translator_edit
+    assert result.summary.memory == 3  # the exact, the fuzzy and the disclaimer, from the memory
+    files = lambda root: {k: v for k, v in snapshot(root / "locale").items() if INDEX_FILE not in k and ".tm.lock" not in k}  # noqa: E731
+    assert files(tm_project) == files(serial)
+
+
+def test_another_connection_sees_what_this_one_does_unless_this_one_wrote(tmp_path: Path) -> None:
+    memory = SQLiteMemory(tmp_path / "index.sqlite")
+    try:
+        memory.add(framed_memory())
+        with memory.pending():
+            opener = memory.opener()
+            assert opener is not None
+            other = opener()
+            try:
+                assert other.lookup_fuzzy(FRAME_QUERY, "de", 75, 1) == memory.lookup_fuzzy(FRAME_QUERY, "de", 75, 1)
+            finally:
+                other.close()
+            memory.add([unit("A sentence only this transaction has.", "DE")])
+            assert memory.opener() is None
+        assert memory.opener() is not None  # rolled back: nothing pending
+        assert SQLiteMemory.in_memory_copy(tmp_path / "index.sqlite", memory.db).opener() is None
+    finally:
+        memory.close()
+
+
 def test_prefill_never_overwrites_a_translation(tm_project: Path) -> None:
     config = load_config(tm_project)
     write(tm_project / "source" / "gamma.md", "---\ntitle: Gamma\nslug: gamma\n---\n\nTake one tablet twice a day with water.\n\n::: disclaimer\nDisclaimer: x.\n:::\n")

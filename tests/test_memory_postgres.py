@@ -380,3 +380,32 @@ def test_four_processes_on_two_projects_lose_nothing_and_duplicate_nothing(tmp_p
     assert tmx_path(load_config(folders["alpha-1"]), "de").read_bytes() == tmx_path(load_config(folders["alpha-2"]), "de").read_bytes()
     beta_record = tmx_path(load_config(folders["beta-1"]), "de").read_text(encoding="utf-8")
     assert beta_record.count("<tu>") + beta_record.count("<tu ") == len(catalogues["beta"]) + 60 + 80
+
+
+def test_merges_in_workers_ask_the_server_through_their_own_connections(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With enough catalogues to merge, ``update`` merges in worker processes; each opens its
+    own connection to the server, and pre-fills as one process would."""
+    import pipeline.parallel as parallel
+    import pipeline.update as update
+
+    alpha = server_project(tmp_path / "alpha", "alpha", pg_url)
+    translate_entries(po_path(load_config(alpha), "de", "alpha"), DE)
+    assert run(alpha, "update") == 0
+    beta = server_project(tmp_path / "beta", "beta", pg_url, slug="news")
+    for slug in ("beta", "gamma"):
+        write(beta / "source" / f"{slug}.md", ARTICLE.format(title=slug.title(), slug=slug))
+    in_workers: list[bool] = []
+    real = update.parallel_map
+
+    def spying(function, items, workers=None):  # type: ignore[no-untyped-def]
+        in_workers.append(function is update._merge_in_worker)
+        return real(function, items, workers)
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(update, "parallel_map", spying)
+    with parallel.limited_jobs(2):
+        assert run(beta, "update") == 0
+    assert any(in_workers)
+    for slug in ("beta", "gamma"):
+        messages = {m.msgid: m for m in read_po(po_path(load_config(beta), "de", slug)).active}
+        assert all(messages[source].msgstr == (target,) and not messages[source].fuzzy for source, target in DE.items())
