@@ -113,8 +113,17 @@ class MemoryMatch:
         return (self.describe(), *others)
 
 
+NAMED_PLACES = 3
+"""At most this many places named where a comment says where a match came from: a sentence used
+in a thousand articles would otherwise put a line of thousands of characters in every
+catalogue it fills (``tm search --format json`` lists every origin)."""
+
+
 def _where(unit: TranslationUnit) -> str:
-    return ", ".join(sorted({o.named() for o in unit.origins})) or "an imported memory"
+    names = sorted({o.named() for o in unit.origins})
+    if len(names) > NAMED_PLACES:
+        return f"{', '.join(names[:NAMED_PLACES])} and {len(names) - NAMED_PLACES} more"
+    return ", ".join(names) or "an imported memory"
 
 
 def _date(unit: TranslationUnit) -> str:
