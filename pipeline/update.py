@@ -211,6 +211,8 @@ class UpdateInputs:
         """Parse the catalogues of ``wanted`` (locale, domain) not parsed yet, in one batch (cached
         by content, in workers when many); the first that does not parse raises."""
         keys = [key for key in dict.fromkeys(wanted) if key not in self.olds]
+        if not keys:  # all parsed already: no empty batch through the cache
+            return
         sources = [(po_path(config, *key), self.data[po_path(config, *key)]) for key in keys]
         for key, catalog in zip(keys, parse_catalogs(config, sources, store=False)):
             if isinstance(catalog, InputError):
@@ -219,12 +221,6 @@ class UpdateInputs:
 
     def exists(self, config: Config, code: str, domain: str) -> bool:
         return po_path(config, code, domain) in self.data
-
-    def old(self, config: Config, code: str, domain: str) -> Catalog | None:
-        """The current catalogue (``None`` if there is none), parsed now if it was not yet."""
-        if self.exists(config, code, domain):
-            self.parse(config, [(code, domain)])
-        return self.olds.get((code, domain))
 
 
 def read_catalogue(path: Path) -> tuple[Catalog | None, FileState]:
@@ -401,11 +397,16 @@ def _merge_all(merging: _Merging, jobs: list[int], memory: MemoryBackend | None)
         return dict(zip(jobs, done))
     with streamed_map(partial(_finished, merging, memory is not None), len(jobs)) as finishing:
         for count, index in enumerate(jobs, 1):
-            code, template = merging.pairs[index]
-            result, catalog = _merge(merging.config, merging.inputs, code, template, merging.inputs.old(merging.config, code, template.domain), memory, merging.rules)
-            finishing.add((result, catalog))
+            finishing.add(_merge_job(merging, index, memory))
             report("merging", count, len(jobs))
         return dict(zip(jobs, finishing.results()))
+
+
+def _merge_job(merging: _Merging, index: int, memory: MemoryBackend | None) -> tuple[LocaleDomainResult, Catalog]:
+    """One of ``merging.pairs`` merged (every catalogue to merge was parsed before, in
+    :func:`plan_update`: none is parsed here, in a worker or not)."""
+    code, template = merging.pairs[index]
+    return _merge(merging.config, merging.inputs, code, template, merging.inputs.olds.get((code, template.domain)), memory, merging.rules)
 
 
 def _merge_in_worker(index: int) -> _Merged:
@@ -416,10 +417,7 @@ def _merge_in_worker(index: int) -> _Merged:
     if opener is not None and _WORKER_MEMORY is None:
         _WORKER_MEMORY = opener()
         Finalize(_WORKER_MEMORY, _WORKER_MEMORY.close, exitpriority=10)
-    code, template = merging.pairs[index]
-    old = merging.inputs.olds.get((code, template.domain))  # every catalogue to merge was parsed before the workers forked
-    merged = _merge(merging.config, merging.inputs, code, template, old, _WORKER_MEMORY, merging.rules)
-    return _finished(merging, opener is not None, merged)
+    return _finished(merging, opener is not None, _merge_job(merging, index, _WORKER_MEMORY))
 
 
 def _finished(merging: _Merging, with_memory: bool, merged: tuple[LocaleDomainResult, Catalog]) -> _Merged:

@@ -134,3 +134,21 @@ def pg_cluster():  # type: ignore[no-untyped-def]
 def pg_url(pg_cluster) -> str:  # type: ignore[no-untyped-def]
     """The URL of a fresh, empty memory on the test server: a schema of its own (pg_trgm created)."""
     return pg_cluster.schema()
+
+
+def merges_in_workers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Make ``update`` use a pool even for a few catalogues, and record for each pool it starts
+    whether it ran the merges (rather than only the formatting): the list the caller asserts on."""
+    import pipeline.parallel as parallel
+    import pipeline.update as update
+
+    pooled: list[bool] = []
+    real = update.parallel_map
+
+    def spying(function, items, workers=None):  # type: ignore[no-untyped-def]
+        pooled.append(function is update._merge_in_worker)
+        return real(function, items, workers)
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setattr(update, "parallel_map", spying)
+    return pooled

@@ -23,7 +23,7 @@ from pipeline.memory.units import EntryState, Origin, TranslationUnit
 from pipeline.update import init_locale, po_path, update_locales
 
 from .confine import read_only_prefix
-from .conftest import translate_entries, write
+from .conftest import merges_in_workers, translate_entries, write
 from .test_update import snapshot
 
 
@@ -473,7 +473,6 @@ def test_merges_in_workers_give_what_merges_here_give(
     import shutil
 
     import pipeline.parallel as parallel
-    import pipeline.update as update
 
     write(tm_project / "source" / "beta.md", BETA)
     write(tm_project / "source" / "gamma.md", BETA.replace("slug: beta", "slug: gamma").replace("Beta", "Gamma"))
@@ -485,15 +484,7 @@ def test_merges_in_workers_give_what_merges_here_give(
     with parallel.limited_jobs(1):
         update_locales(load_config(serial))
 
-    in_workers: list[bool] = []
-    real = update.parallel_map
-
-    def spying(function, items, workers=None):  # type: ignore[no-untyped-def]
-        in_workers.append(function is update._merge_in_worker)
-        return real(function, items, workers)
-
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a pool even for the few catalogues of this project
-    monkeypatch.setattr(update, "parallel_map", spying)
+    in_workers = merges_in_workers(monkeypatch)
     with parallel.limited_jobs(2):
         (result,) = [r for r in update_locales(load_config(tm_project)) if r.domain == "beta"]
     assert any(in_workers) is not translator_edit

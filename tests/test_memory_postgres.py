@@ -24,7 +24,7 @@ from pipeline.memory.project import tmx_path
 from pipeline.memory.units import Origin
 from pipeline.update import init_locale, po_path
 
-from .conftest import translate_entries, write
+from .conftest import merges_in_workers, translate_entries, write
 from .test_memory import SENTENCES, MemoryBackendContract, unit
 from .test_update import snapshot
 
@@ -386,7 +386,6 @@ def test_merges_in_workers_ask_the_server_through_their_own_connections(tmp_path
     """With enough catalogues to merge, ``update`` merges in worker processes; each opens its
     own connection to the server, and pre-fills as one process would."""
     import pipeline.parallel as parallel
-    import pipeline.update as update
 
     alpha = server_project(tmp_path / "alpha", "alpha", pg_url)
     translate_entries(po_path(load_config(alpha), "de", "alpha"), DE)
@@ -394,15 +393,7 @@ def test_merges_in_workers_ask_the_server_through_their_own_connections(tmp_path
     beta = server_project(tmp_path / "beta", "beta", pg_url, slug="news")
     for slug in ("beta", "gamma"):
         write(beta / "source" / f"{slug}.md", ARTICLE.format(title=slug.title(), slug=slug))
-    in_workers: list[bool] = []
-    real = update.parallel_map
-
-    def spying(function, items, workers=None):  # type: ignore[no-untyped-def]
-        in_workers.append(function is update._merge_in_worker)
-        return real(function, items, workers)
-
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
-    monkeypatch.setattr(update, "parallel_map", spying)
+    in_workers = merges_in_workers(monkeypatch)
     with parallel.limited_jobs(2):
         assert run(beta, "update") == 0
     assert any(in_workers)
