@@ -251,7 +251,9 @@ def build_site(
 
     with staging_folder(target) as staging:
         uncached = {slug for (_, slug), key in keys.items() if key not in cached}
-        full = {a.slug: a for a in load_articles(config, [h.source for h in articles if h.slug in uncached or publish_status])[0]}
+        wanted = [h for h in articles if h.slug in uncached or publish_status]
+        full = {h.slug: h.article for h in wanted if h.article is not None}  # parsed for their heads already
+        full.update((a.slug, a) for a in load_articles(config, [h.source for h in wanted if h.article is None])[0])
         minutes = {slug: reading_minutes(a) for slug, a in full.items() if slug in uncached}
         sources = {a.slug: config.relative(a.path) for a in articles}
         unloaded = {k: path for k, (path, _, _) in files.items() if k not in catalogs}

@@ -12,7 +12,7 @@ never cached.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import cached_map, project_cache
@@ -39,6 +39,9 @@ class ArticleHead:
     source: Source
     key: str
     """The article's cache key (see :func:`load_articles`)."""
+    article: Article | None = field(default=None, compare=False, repr=False)
+    """The article itself when it had to be parsed to know its head (not in the cache): a
+    build that makes its pages then does not parse it a second time."""
 
 
 def _sources(config: Config) -> list[Source]:
@@ -90,7 +93,7 @@ def load_article_heads(config: Config) -> list[ArticleHead]:
         for index, article in zip(missing, articles):
             has_disclaimer = bool(article.required_blocks)
             cache.put(head_keys[index], (article.slug, article.markup, has_disclaimer), remember=False)
-            heads[index] = ArticleHead(article.path, article.slug, article.markup, has_disclaimer, sources[index], keys[index])
+            heads[index] = ArticleHead(article.path, article.slug, article.markup, has_disclaimer, sources[index], keys[index], article)
         cache.flush()
     return [head for head in heads if head is not None]
 
